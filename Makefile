@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test` (see README, Quick start).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test setup system-deps demo bench lint clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(RUN_STAMP): requirements.txt pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt $(RUN_STAMP)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(RUN_STAMP)
+
+## Debian packages the checks and the browser tests need (installed only when missing).
+system-deps:
+	@bash scripts/system_deps.sh
+
+## Serve the console on http://localhost:$(PORT), with demo data when the database is empty.
+run: $(RUN_STAMP)
+	$(PY) -m db demo --if-empty
+	$(PY) -m streamlit run console/app.py --server.port $(PORT) --server.headless true
+
+## Run every test, on SQLite and again on PostgreSQL.
+test: $(DEV_STAMP) system-deps
+	@bash scripts/run_tests.sh
+
+demo: $(RUN_STAMP)
+	$(PY) -m db demo
+
+bench: $(DEV_STAMP)
+	$(PY) -m bench
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,248 @@
+"""Demo data: CFAs, contracts and their échéanciers, pro formas in every status, accounts.
+
+The small scale is built through the workflow functions themselves (generation, deposits of
+real generated invoice PDFs, decisions, payments), so the demo obeys every rule the console
+enforces. The demo accounts, password ``demo``, exist only in a database made here.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+from stdnum import iban as stdiban
+from stdnum import luhn
+
+from db.models import Apprentice, Cfa, Contract, Echeance, Employer, User
+from workflow.clock import freeze, now
+from workflow.schedule import ContractTerms, Installment, schedule
+
+DEMO_PASSWORD = "demo"
+TITLES = [
+    ("TITRE HOMOLOGUE AUXILIAIRE SPECIALISE VETERINAIRE", 4, "RNCP34210"),
+    ("AUXILIAIRE SPECIALISE VETERINAIRE", 4, "RNCP34210"),
+    ("CAP CUISINE", 3, "RNCP37859"),
+    ("BP COIFFURE", 4, "RNCP37190"),
+    ("BTS MANAGEMENT COMMERCIAL OPERATIONNEL", 5, "RNCP38368"),
+    ("BTS COMPTABILITE ET GESTION", 5, "RNCP38329"),
+    ("LICENCE PROFESSIONNELLE METIERS DU COMMERCE", 6, "RNCP30080"),
+    ("TITRE PROFESSIONNEL DEVELOPPEUR WEB ET WEB MOBILE", 5, "RNCP37674"),
+    ("MASTER MANAGEMENT ET ADMINISTRATION DES ENTREPRISES", 7, "RNCP39421"),
+    ("CAP ACCOMPAGNANT EDUCATIF PETITE ENFANCE", 3, "RNCP38565"),
+]
+LAST_NAMES = ["MARTIN", "BERNARD", "DUBOIS", "THOMAS", "ROBERT", "RICHARD", "PETIT", "DURAND",
+              "LEROY", "MOREAU", "SIMON", "LAURENT", "LEFEBVRE", "MICHEL", "GARCIA", "DAVID",
+              "BERTRAND", "ROUX", "VINCENT", "FOURNIER", "JOLLANS", "VIVES", "GAILLARDON"]
+FIRST_NAMES = ["Julia", "Amandine", "Jade", "Lucie", "Emma", "Louise", "Hugo", "Léo", "Gabriel",
+               "Raphaël", "Arthur", "Chloé", "Inès", "Manon", "Nathan", "Tom", "Camille"]
+EMPLOYER_WORDS = ["CLINIQUE VETERINAIRE", "SARL", "BOULANGERIE", "GARAGE", "SAS", "CABINET",
+                  "RESTAURANT", "SALON", "PHARMACIE", "EURL"]
+TOWNS = ["LYON", "NANTES", "LILLE", "RENNES", "DIJON", "TOURS", "METZ", "NIMES", "BREST"]
+
+
+# --- identifiers -----------------------------------------------------------------------
+
+def make_siret(rng: random.Random) -> str:
+    """A valid SIRET (Luhn on the SIREN and on the 14 digits)."""
+    siren8 = f"{rng.randrange(10**7, 10**8)}"
+    siren = siren8 + luhn.calc_check_digit(siren8)
+    nic4 = f"{rng.randrange(1, 10**4):04d}"
+    return siren + nic4 + luhn.calc_check_digit(siren + nic4)
+
+
+def make_iban(rng: random.Random) -> str:
+    """A valid French IBAN (RIB key and ISO 13616 check digits)."""
+    bank, branch = f"{rng.randrange(10**4, 10**5)}", f"{rng.randrange(10**4, 10**5)}"
+    account = f"{rng.randrange(10**10, 10**11)}"
+    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
+    bban = f"{bank}{branch}{account}{key:02d}"
+    return "FR" + stdiban.calc_check_digits("FR00" + bban) + bban
+
+
+# --- reference rows --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DemoCfa:
+    name: str
+    email: str | None
+    contracts: int
+
+
+SMALL_CFAS = [
+    DemoCfa("CFA DES METIERS DU VIVANT - ACADEMIE DEMO", "cfa@demo.fr", 60),
+    DemoCfa("CFA INTERPRO DU BASSIN NANTAIS", "cfa2@demo.fr", 24),
+    DemoCfa("CFA HOTELLERIE RESTAURATION DE LYON", None, 14),
+    DemoCfa("CFA COMMERCE ET GESTION DE LILLE", None, 12),
+    DemoCfa("ECOLE SUPERIEURE DU NUMERIQUE EN ALTERNANCE", None, 12),
+]
+
+
+def make_cfa(rng: random.Random, name: str, index: int) -> Cfa:
+    """A CFA with valid identifiers and bank details."""
+    return Cfa(
+        name=name, siret=make_siret(rng), uai=f"{rng.randrange(10**6, 10**7)}{chr(65 + index % 26)}",
+        nda=f"{rng.randrange(10**10, 10**11)}",
+        address=f"{rng.randrange(1, 120)} rue de la République, {rng.choice(TOWNS)}",
+        iban=make_iban(rng), bic="BNPAFRPPXXX", default_settlement="deduction",
+    )
+
+
+def make_user(email: str, name: str, role: str, password_hash: str,
+              cfa_id: int | None = None) -> User:
+    """A demo account."""
+    return User(email=email, name=name, role=role, cfa_id=cfa_id, password_hash=password_hash,
+                active=True, failed_logins=0, created_at=now())
+
+
+# --- contracts -------------------------------------------------------------------------
+
+def contract_terms(rng: random.Random, today: date) -> tuple[ContractTerms, str, str]:
+    """Random but plausible contract terms; returns (terms, title, rncp)."""
+    title, level, rncp = rng.choice(TITLES)
+    start = today - timedelta(days=rng.randrange(30, 760))
+    months = rng.choice([12, 18, 24, 24, 24, 36])
+    end = _add_months(start, months) - timedelta(days=1)
+    signed = start - timedelta(days=rng.randrange(5, 60))
+    npec = Decimal(rng.choice([5250, 6000, 6500, 7000, 7800, 8000, 8500, 9000, 10500]))
+    rupture = None
+    if rng.random() < 0.2:
+        rupture = start + timedelta(days=rng.randrange(45, max(46, min((today - start).days,
+                                                                       (end - start).days))))
+        rupture = min(rupture, end)
+    terms = ContractTerms(
+        start=start, end=end, signed_on=signed, npec=npec, level=level, rupture_on=rupture,
+        meals_per_year=rng.choice([0, 0, 80, 120]), nights_per_year=rng.choice([0, 0, 20]),
+        equipment_amount=Decimal(rng.choice([0, 0, 250, 500])),
+        mobility_amount=Decimal(rng.choice([0] * 8 + [500])),
+    )
+    return terms, title, rncp
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    for day in (d.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise ValueError(d)
+
+
+def add_contracts(session: Session, rng: random.Random, cfa: Cfa, count: int, today: date,
+                  employers: list[Employer], start_number: int) -> int:
+    """Insert ``count`` contracts of a CFA with their échéances; returns the next number."""
+    for n in range(count):
+        terms, title, rncp = contract_terms(rng, today)
+        appr = Apprentice(last_name=rng.choice(LAST_NAMES), first_name=rng.choice(FIRST_NAMES))
+        session.add(appr)
+        session.flush()
+        contract = Contract(
+            number=f"{today.year - 1}{start_number + n:08d}", cfa_id=cfa.id,
+            employer_id=rng.choice(employers).id, apprentice_id=appr.id, title=title,
+            rncp=rncp, level=terms.level, start=terms.start, end=terms.end,
+            signed_on=terms.signed_on, npec=terms.npec,
+            status="rupture" if terms.rupture_on else "engage", rupture_on=terms.rupture_on,
+            meals_per_year=terms.meals_per_year, nights_per_year=terms.nights_per_year,
+            equipment_amount=terms.equipment_amount, mobility_amount=terms.mobility_amount,
+        )
+        session.add(contract)
+        session.flush()
+        session.execute(insert(Echeance), [
+            echeance_row(contract.id, cfa.id, i) for i in schedule(terms)
+        ])
+    return start_number + count
+
+
+def echeance_row(contract_id: int, cfa_id: int, i: Installment) -> dict[str, object]:
+    """Column values of one échéance row."""
+    return {
+        "contract_id": contract_id, "cfa_id": cfa_id, "nature": i.nature.value,
+        "kind": i.kind, "year": i.year, "period_start": i.period_start,
+        "period_end": i.period_end, "due_on": i.due_on, "amount": i.amount,
+        "detail": i.detail, "pro_forma_id": None,
+    }
+
+
+def make_employers(rng: random.Random, count: int) -> Iterator[Employer]:
+    """Employers with valid SIRETs."""
+    for _ in range(count):
+        name = f"{rng.choice(EMPLOYER_WORDS)} {rng.choice(LAST_NAMES)} {rng.choice(TOWNS)}"
+        yield Employer(name=name, siret=make_siret(rng))
+
+
+def is_empty(factory: sessionmaker[Session]) -> bool:
+    """True when the database holds no CFA yet."""
+    with factory() as s:
+        return s.scalars(select(Cfa.id).limit(1)).first() is None
+
+
+@dataclass
+class Clock:
+    """Backdates the workflow's clock while the demo replays past activity."""
+
+    at: datetime
+
+    def step(self, **delta: float) -> datetime:
+        self.at += timedelta(**delta)
+        freeze(self.at)
+        return self.at
+
+
+def with_clock(at: datetime, fn: Callable[[], None]) -> None:
+    """Run ``fn`` with the workflow clock pinned to ``at``."""
+    freeze(at)
+    try:
+        fn()
+    finally:
+        freeze(None)
+
+
+# --- the small demo --------------------------------------------------------------------
+
+def build_small(factory: sessionmaker[Session], today: date, seed: int = 7,
+                progress: Callable[[str], None] = print) -> None:
+    """Fill an empty database with the small demo (a few CFAs, ~120 contracts, accounts)."""
+    from db.demo_activity import DEMO_CFA_STORY, OTHER_CFA_STORY, Cast, replay
+    from db.demo_invoices import invoice_pdf
+    from workflow.access import actor_of
+    from workflow.auth import hash_password
+
+    rng = random.Random(seed)
+    pw = hash_password(DEMO_PASSWORD)
+    with factory.begin() as s:
+        employers = list(make_employers(rng, 30))
+        s.add_all(employers)
+        cfas: list[tuple[Cfa, DemoCfa]] = []
+        number = 1
+        for i, spec in enumerate(SMALL_CFAS):
+            cfa = make_cfa(rng, spec.name, i)
+            s.add(cfa)
+            s.flush()
+            number = add_contracts(s, rng, cfa, spec.contracts, today, employers, number)
+            cfas.append((cfa, spec))
+            progress(f"  {spec.name} : {spec.contracts} contrats")
+        users = {
+            "instructeur": make_user("instructeur@demo.fr", "Inès Instructrice",
+                                     "instructeur", pw),
+            "instructeur2": make_user("instructeur2@demo.fr", "Paul Second", "instructeur", pw),
+            "manager": make_user("manager@demo.fr", "Marc Manager", "manager", pw),
+            "admin": make_user("admin@demo.fr", "Alice Admin", "admin", pw),
+        }
+        for cfa, spec in cfas:
+            users[cfa.name] = make_user(spec.email or f"contact{cfa.id}@cfa.example",
+                                        f"Gestionnaire {cfa.name[:40]}", "cfa", pw, cfa.id)
+        s.add_all(users.values())
+        s.flush()
+        actors = {k: actor_of(u) for k, u in users.items()}
+        cfa_ids = [(c.id, c.name, spec) for c, spec in cfas]
+    for cfa_id, name, spec in cfa_ids:
+        cast = Cast(actors[name], actors["instructeur"], actors["instructeur2"])
+        story = DEMO_CFA_STORY if spec.email == "cfa@demo.fr" else OTHER_CFA_STORY
+        replay(factory, cast, cfa_id, today, story, invoice_pdf)
+        progress(f"  {name} : historique rejoué")

@@ -1,0 +1,410 @@
+"""SQLAlchemy 2 typed models of the billing console.
+
+Every amount of money is ``Numeric(12, 2)`` in SQL and ``Decimal`` in Python. Statuses and
+natures are stored as their code strings (see ``workflow.statuses`` and ``workflow.schedule``
+for the labels and the rules); the database only enforces what must never be broken whatever
+the code does: an échéance in at most one live pro forma, one version number per document,
+an append-only event log (triggers added by the migration).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Money = Numeric(12, 2, asdecimal=True)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so that migrations are stable."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+    def __repr__(self) -> str:
+        key = getattr(self, "number", None) or getattr(self, "id", None)
+        return f"<{type(self).__name__} {key!r}>"
+
+
+class Cfa(Base):
+    """A training centre (Centre de Formation d'Apprentis) and its bank details on file."""
+
+    __tablename__ = "cfa"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), unique=True)
+    uai: Mapped[str] = mapped_column(String(8))
+    nda: Mapped[str] = mapped_column(String(11))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    iban: Mapped[str] = mapped_column(String(34))
+    bic: Mapped[str] = mapped_column(String(11))
+    default_settlement: Mapped[str] = mapped_column(String(20), default="deduction")
+
+
+class Employer(Base):
+    """An employer ("adhérent") of apprentices."""
+
+    __tablename__ = "employer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    siret: Mapped[str] = mapped_column(String(14), index=True)
+
+
+class Apprentice(Base):
+    """An apprentice (the "stagiaire" of the manual's search form)."""
+
+    __tablename__ = "apprentice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name: Mapped[str] = mapped_column(String(100))
+
+
+class Contract(Base):
+    """An apprenticeship contract between an apprentice, an employer and a CFA."""
+
+    __tablename__ = "contract"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
+    apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    rncp: Mapped[str] = mapped_column(String(20), default="")
+    level: Mapped[int] = mapped_column(Integer)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    signed_on: Mapped[date] = mapped_column(Date)
+    npec: Mapped[Decimal] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(String(20), default="engage")
+    rupture_on: Mapped[date | None] = mapped_column(Date)
+    meals_per_year: Mapped[int] = mapped_column(Integer, default=0)
+    nights_per_year: Mapped[int] = mapped_column(Integer, default=0)
+    equipment_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    mobility_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+
+    cfa: Mapped[Cfa] = relationship()
+    employer: Mapped[Employer] = relationship()
+    apprentice: Mapped[Apprentice] = relationship()
+
+
+class Echeance(Base):
+    """One installment of a contract's funding, for one nature of cost.
+
+    ``pro_forma_id`` is the claim: it is set by a conditional UPDATE (``WHERE pro_forma_id IS
+    NULL``) when a pro forma takes the échéance and cleared when that pro forma is cancelled.
+    """
+
+    __tablename__ = "echeance"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
+    nature: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))
+    year: Mapped[int] = mapped_column(Integer)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(Money)
+    detail: Mapped[str] = mapped_column(String(400), default="")
+    pro_forma_id: Mapped[int | None] = mapped_column(ForeignKey("pro_forma.id"))
+
+    contract: Mapped[Contract] = relationship()
+
+    __table_args__ = (
+        Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on"),
+        Index("ix_echeance_pro_forma", "pro_forma_id"),
+    )
+
+
+class User(Base):
+    """A person who logs in: a CFA user (tied to one CFA), an instructeur, a manager, an admin."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    cfa_id: Mapped[int | None] = mapped_column(ForeignKey("cfa.id"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+    cfa: Mapped[Cfa | None] = relationship()
+
+
+class ProForma(Base):
+    """A pro forma invoice or credit note generated by the portal for one nature of cost.
+
+    ``version`` is incremented by every state change; decisions carry the version they were
+    made on and are refused when it moved (optimistic locking).
+    """
+
+    __tablename__ = "pro_forma"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(12), unique=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
+    nature: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # invoice | credit_note
+    status: Mapped[str] = mapped_column(String(20))
+    total: Mapped[Decimal] = mapped_column(Money)
+    dossiers: Mapped[int] = mapped_column(Integer)
+    settlement_mode: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    first_deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    own_invoice_number: Mapped[str | None] = mapped_column(String(60))
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    refusal_reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
+    refusal_comment: Mapped[str | None] = mapped_column(Text)
+    needs_second_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    cfa: Mapped[Cfa] = relationship()
+    lines: Mapped[list[ProFormaLine]] = relationship(
+        back_populates="pro_forma", order_by="ProFormaLine.id"
+    )
+
+    __table_args__ = (
+        Index("ix_pro_forma_cfa_status", "cfa_id", "status", "created_at"),
+        Index("ix_pro_forma_queue", "status", "deposited_at"),
+    )
+
+
+class ProFormaLine(Base):
+    """One échéance invoiced by a pro forma. ``released`` is set when the pro forma is cancelled.
+
+    A partial unique index makes it impossible for one échéance to sit in two live pro formas.
+    """
+
+    __tablename__ = "pro_forma_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
+    echeance_id: Mapped[int] = mapped_column(ForeignKey("echeance.id"))
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    released: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    pro_forma: Mapped[ProForma] = relationship(back_populates="lines")
+    echeance: Mapped[Echeance] = relationship()
+
+    __table_args__ = (
+        Index(
+            "uq_pro_forma_line_live_echeance",
+            "echeance_id",
+            unique=True,
+            sqlite_where=text("released = 0"),
+            postgresql_where=text("released = false"),
+        ),
+    )
+
+
+class Document(Base):
+    """One deposited version of the CFA's own invoice; every version is kept, bytes included."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(50))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    own_invoice_number: Mapped[str | None] = mapped_column(String(60))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
+
+
+class CheckRun(Base):
+    """One run of the automatic checks over one document; ``summary`` is the worst outcome."""
+
+    __tablename__ = "check_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
+    ran_at: Mapped[datetime] = mapped_column(DateTime)
+    text_source: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(String(10))
+    found: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    elapsed_ms: Mapped[Decimal] = mapped_column(Numeric(10, 1))
+
+    results: Mapped[list[CheckResultRow]] = relationship(order_by="CheckResultRow.id")
+
+
+class CheckResultRow(Base):
+    """One verdict of a check run, with its evidence (page, box, text) as JSON."""
+
+    __tablename__ = "check_result"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id"), index=True)
+    name: Mapped[str] = mapped_column(String(30))
+    outcome: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+
+
+class RefusalReason(Base):
+    """A refusal reason of the catalogue, with the letter the CFA reads."""
+
+    __tablename__ = "refusal_reason"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(30), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    letter: Mapped[str] = mapped_column(Text)
+    requires_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Decision(Base):
+    """An instructeur's decision on a pro forma, with what was seen when it was made."""
+
+    __tablename__ = "decision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    at: Mapped[datetime] = mapped_column(DateTime)
+    outcome: Mapped[str] = mapped_column(String(20))  # validated | refused | approved
+    version: Mapped[int] = mapped_column(Integer)
+    reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    checks_seen: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    against_checks: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Notice(Base):
+    """A letter sent to a CFA (a refusal letter), read in the portal and downloadable as PDF."""
+
+    __tablename__ = "notice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"), index=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
+    reason_label: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PaymentBatch(Base):
+    """A payment run and the SEPA credit-transfer file (pain.001) it produced."""
+
+    __tablename__ = "payment_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(35), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    total: Mapped[Decimal] = mapped_column(Money)
+    sepa_xml: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class Payment(Base):
+    """The payment of one validated invoice pro forma: gross, credit deducted and net paid."""
+
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), unique=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"), index=True)
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("payment_batch.id"))
+    gross: Mapped[Decimal] = mapped_column(Money)
+    deducted: Mapped[Decimal] = mapped_column(Money)
+    net: Mapped[Decimal] = mapped_column(Money)
+    paid_on: Mapped[date] = mapped_column(Date)
+    reference: Mapped[str] = mapped_column(String(35))
+    paid_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CreditApplication(Base):
+    """Money settled on a credit note: deducted from a payment, or reimbursed by the CFA."""
+
+    __tablename__ = "credit_application"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    credit_note_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # deduction | reimbursement
+    amount: Mapped[Decimal] = mapped_column(Money)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    reference: Mapped[str] = mapped_column(String(35), default="")
+
+
+class Event(Base):
+    """The append-only event log (UPDATE and DELETE are refused by database triggers)."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    pro_forma_id: Mapped[int | None] = mapped_column(ForeignKey("pro_forma.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    comment: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int | None] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Setting(Base):
+    """A manager setting (service-level target, four-eyes threshold…), stored as text."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class SavedFilter(Base):
+    """A CFA user's saved search of eligible contracts ("Ajouter à mes filtres")."""
+
+    __tablename__ = "saved_filter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Counter(Base):
+    """Named sequences that work the same on SQLite and PostgreSQL (pro forma numbers)."""
+
+    __tablename__ = "counter"
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

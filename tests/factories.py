@@ -1,0 +1,128 @@
+"""A small fixed world for tests: two CFAs, their users and contracts, OPCO staff.
+
+Contracts are built through the real schedule engine; the clock is pinned to TODAY.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.demo import echeance_row, make_cfa, make_siret, make_user
+from db.models import Apprentice, Contract, Echeance, Employer
+from workflow.access import Actor, actor_of
+from workflow.auth import hash_password
+from workflow.clock import freeze
+from workflow.schedule import ContractTerms, schedule
+
+TODAY = datetime(2026, 11, 27, 10, 0)
+PASSWORD = "correct horse battery"
+
+
+@cache
+def password_hash() -> str:
+    """One argon2 hash per process (hashing is deliberately slow)."""
+    return hash_password(PASSWORD)
+
+
+CONTRACTS_1 = [
+    # old regime, 2 years, due installments over two years
+    ContractTerms(date(2024, 9, 2), date(2026, 8, 31), date(2024, 8, 1), Decimal("8000"), 5),
+    # worked example: rupture → regularisation of -295.89
+    ContractTerms(date(2025, 9, 1), date(2027, 8, 31), date(2025, 8, 15), Decimal("8000"), 4,
+                  rupture_on=date(2026, 4, 30)),
+    ContractTerms(date(2025, 10, 1), date(2027, 9, 30), date(2025, 9, 10), Decimal("6000"), 4,
+                  equipment_amount=Decimal("500"), meals_per_year=100),
+    ContractTerms(date(2026, 1, 5), date(2028, 1, 4), date(2025, 12, 1), Decimal("9000"), 6),
+]
+CONTRACTS_2 = [
+    ContractTerms(date(2025, 9, 15), date(2027, 9, 14), date(2025, 9, 1), Decimal("7000"), 3),
+    ContractTerms(date(2026, 2, 2), date(2027, 2, 1), date(2026, 1, 10), Decimal("5500"), 4),
+]
+
+
+@dataclass
+class World:
+    """Ids and actors of the fixed test world."""
+
+    cfa1: Actor
+    cfa2: Actor
+    instructeur: Actor
+    instructeur2: Actor
+    manager: Actor
+    admin: Actor
+    cfa1_id: int
+    cfa2_id: int
+    contracts1: list[int] = field(default_factory=list)
+    contracts2: list[int] = field(default_factory=list)
+    factory: sessionmaker[Session] | None = None
+
+    def eligible(self, cfa_id: int, nature: str = "pedagogie") -> list[int]:
+        """Ids of the échéances of a CFA eligible today for ``nature``."""
+        assert self.factory is not None
+        with self.factory() as s:
+            return list(s.scalars(select(Echeance.id).where(
+                Echeance.cfa_id == cfa_id, Echeance.nature == nature,
+                Echeance.pro_forma_id.is_(None), Echeance.due_on <= TODAY.date(),
+            ).order_by(Echeance.id)))
+
+    def amounts(self, ids: list[int]) -> list[Decimal]:
+        """Amounts of échéances, in id order."""
+        assert self.factory is not None
+        with self.factory() as s:
+            return list(s.scalars(select(Echeance.amount).where(Echeance.id.in_(ids))
+                                  .order_by(Echeance.id)))
+
+
+def _contracts(s: Session, rng: random.Random, cfa_id: int, terms: list[ContractTerms],
+               tag: str) -> list[int]:
+    employer = Employer(name=f"EMPLOYEUR {tag}", siret=make_siret(rng))
+    s.add(employer)
+    s.flush()
+    ids = []
+    for n, t in enumerate(terms):
+        appr = Apprentice(last_name=f"NOM{tag}{n}", first_name=f"Prénom{n}")
+        s.add(appr)
+        s.flush()
+        c = Contract(number=f"{tag}{n:06d}", cfa_id=cfa_id, employer_id=employer.id,
+                     apprentice_id=appr.id, title=f"TITRE {tag} {n}", level=t.level,
+                     start=t.start, end=t.end, signed_on=t.signed_on, npec=t.npec,
+                     status="rupture" if t.rupture_on else "engage", rupture_on=t.rupture_on,
+                     meals_per_year=t.meals_per_year, nights_per_year=t.nights_per_year,
+                     equipment_amount=t.equipment_amount, mobility_amount=t.mobility_amount)
+        s.add(c)
+        s.flush()
+        s.execute(insert(Echeance), [echeance_row(c.id, cfa_id, i) for i in schedule(t)])
+        ids.append(c.id)
+    return ids
+
+
+def build_world(factory: sessionmaker[Session]) -> World:
+    """Create the world in one transaction and pin the clock to TODAY."""
+    freeze(TODAY)
+    rng = random.Random(1)
+    pw = password_hash()
+    with factory.begin() as s:
+        cfa1, cfa2 = make_cfa(rng, "CFA UN", 0), make_cfa(rng, "CFA DEUX", 1)
+        s.add_all([cfa1, cfa2])
+        s.flush()
+        users = [
+            make_user("cfa1@test.fr", "Util CFA1", "cfa", pw, cfa1.id),
+            make_user("cfa2@test.fr", "Util CFA2", "cfa", pw, cfa2.id),
+            make_user("instr@test.fr", "Instructeur Un", "instructeur", pw),
+            make_user("instr2@test.fr", "Instructeur Deux", "instructeur", pw),
+            make_user("manager@test.fr", "Manager", "manager", pw),
+            make_user("admin@test.fr", "Admin", "admin", pw),
+        ]
+        s.add_all(users)
+        s.flush()
+        world = World(*(actor_of(u) for u in users), cfa1.id, cfa2.id, factory=factory)
+        world.contracts1 = _contracts(s, rng, cfa1.id, CONTRACTS_1, "A")
+        world.contracts2 = _contracts(s, rng, cfa2.id, CONTRACTS_2, "B")
+    return world

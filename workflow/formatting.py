@@ -1,0 +1,38 @@
+"""French display of dates, periods and amounts, as the CFA portal shows them.
+
+Babel's fr_FR output is kept as is: thousands are separated by a narrow no-break space
+(U+202F) and the euro sign follows a no-break space (U+00A0).
+"""
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_percent
+
+LOCALE = "fr_FR"
+
+
+def format_day(d: date) -> str:
+    """Return `d` as "08/12/2023"."""
+    return format_date(d, "short", locale=LOCALE)
+
+
+def format_period(start: date, end: date) -> str:
+    """Return the period as "Du 9 sept. 2023 au 8 déc. 2023" (both days included)."""
+    return f"Du {_medium(start)} au {_medium(end)}"
+
+
+def _medium(d: date) -> str:
+    """Return `d` as "9 sept. 2023"."""
+    return format_date(d, "medium", locale=LOCALE)
+
+
+def format_eur(amount: Decimal) -> str:
+    """Return `amount` as "1 575,00 €" or "-4 135,00 €" (Babel's separators)."""
+    return format_currency(amount, "EUR", locale=LOCALE)
+
+
+def format_pct(share: Decimal) -> str:
+    """Return a share such as Decimal("0.4") as "40 %"."""
+    return format_percent(share, locale=LOCALE)

@@ -1,0 +1,37 @@
+"""A page of rows computed in SQL (LIMIT/OFFSET with a separate COUNT)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+R = TypeVar("R")
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page(Generic[R]):
+    """Rows of one page and the total count of the query."""
+
+    rows: list[R]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def paginate(session: Session, stmt: Select[Any], page: int, page_size: int) -> Page[Any]:
+    """Run ``stmt`` for one page (0-based) and count all its rows, both in SQL."""
+    size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    total = session.execute(
+        select(func.count()).select_from(stmt.order_by(None).subquery())
+    ).scalar_one()
+    index = max(0, min(int(page), max(0, (total - 1) // size)))
+    rows = list(session.execute(stmt.limit(size).offset(index * size)).all())
+    return Page(rows, total, index, size)

@@ -1,0 +1,197 @@
+"""Pro forma generation, status transitions and cancellation.
+
+Generation is atomic: the échéances are claimed by a conditional UPDATE (``WHERE pro_forma_id
+IS NULL``) and a partial unique index on live lines backs it up, so a double click or a second
+tab can never invoice an échéance twice; the loser gets AlreadyClaimed and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from db.models import Cfa, Counter, Echeance, ProForma, ProFormaLine
+from workflow import events
+from workflow.access import Actor, get_owned, require_cfa
+from workflow.clock import now, today
+from workflow.errors import AlreadyClaimed, InvalidInput, StaleVersion, TransitionRefused
+from workflow.statuses import Status, allowed_next, label
+
+SETTLEMENT_MODES = ("deduction", "remboursement")
+ACTION_WORDS = {
+    Status.UNDER_REVIEW: "déposer une facture",
+    Status.CANCELLED: "l'annuler",
+    Status.VALIDATED: "la valider",
+    Status.REFUSED: "la refuser",
+    Status.PAID: "la payer",
+}
+
+
+@dataclass(frozen=True)
+class GenerationPreview:
+    """What "Générer" would produce: the figures of the manual's confirmation dialog."""
+
+    included: int
+    excluded: int
+    invoice_amount: Decimal
+    credit_amount: Decimal
+    invoice_lines: int
+    credit_lines: int
+
+    @property
+    def total(self) -> Decimal:
+        return self.invoice_amount + self.credit_amount
+
+    @property
+    def needs_settlement_mode(self) -> bool:
+        return self.credit_lines > 0
+
+
+def next_numbers(session: Session, count: int) -> list[str]:
+    """Reserve ``count`` pro forma numbers (``PRO-`` + 8 digits) from the counter row."""
+    stmt = (
+        update(Counter).where(Counter.name == "pro_forma")
+        .values(value=Counter.value + count).returning(Counter.value)
+    )
+    last = session.execute(stmt).scalar_one()
+    return [f"PRO-{n:08d}" for n in range(last - count + 1, last + 1)]
+
+
+def _selected(session: Session, cfa_id: int, nature: str,
+              ids: Sequence[int]) -> list[tuple[int, int, Decimal]]:
+    """(id, contract_id, amount) of the selected échéances that are still eligible."""
+    stmt = select(Echeance.id, Echeance.contract_id, Echeance.amount).where(
+        Echeance.id.in_(list(ids)), Echeance.cfa_id == cfa_id, Echeance.nature == nature,
+        Echeance.pro_forma_id.is_(None), Echeance.due_on <= today(),
+    )
+    return [(r[0], r[1], r[2]) for r in session.execute(stmt)]
+
+
+def preview(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
+            eligible_count: int) -> GenerationPreview:
+    """Figures of the confirmation dialog for the selection (nothing is written)."""
+    cfa_id = require_cfa(actor)
+    rows = _selected(session, cfa_id, nature, selected_ids)
+    pos = [r[2] for r in rows if r[2] > 0]
+    neg = [r[2] for r in rows if r[2] < 0]
+    included = len({r[1] for r in rows})
+    return GenerationPreview(
+        included=included, excluded=max(eligible_count - included, 0),
+        invoice_amount=sum(pos, Decimal("0")), credit_amount=sum(neg, Decimal("0")),
+        invoice_lines=len(pos), credit_lines=len(neg),
+    )
+
+
+def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
+             settlement_mode: str | None = None) -> list[ProForma]:
+    """Generate the pro forma(s) of a selection: one invoice, and one credit note if negatives.
+
+    Raises InvalidInput for an empty selection or a bad settlement mode, AlreadyClaimed when
+    any selected échéance is no longer eligible (taken meanwhile, or not the CFA's).
+    """
+    cfa_id = require_cfa(actor)
+    ids = sorted({int(i) for i in selected_ids})
+    if not ids:
+        raise InvalidInput("selection", "Sélectionnez au moins un contrat à facturer.")
+    rows = _selected(session, cfa_id, nature, ids)
+    if len(rows) != len(ids):
+        raise AlreadyClaimed(len(ids) - len(rows))
+    cfa = session.get_one(Cfa, cfa_id)
+    mode = settlement_mode or cfa.default_settlement
+    if mode not in SETTLEMENT_MODES:
+        raise InvalidInput("settlement_mode", "Mode de règlement inconnu.")
+    groups = [("invoice", [r for r in rows if r[2] > 0]),
+              ("credit_note", [r for r in rows if r[2] < 0])]
+    groups = [(k, g) for k, g in groups if g]
+    if not groups:
+        raise InvalidInput("selection", "La sélection ne comporte aucun montant à facturer.")
+    numbers = next_numbers(session, len(groups))
+    return [
+        _create(session, actor, cfa_id, nature, kind, lines, number,
+                mode if kind == "credit_note" else None)
+        for (kind, lines), number in zip(groups, numbers, strict=True)
+    ]
+
+
+def _create(session: Session, actor: Actor, cfa_id: int, nature: str, kind: str,
+            lines: list[tuple[int, int, Decimal]], number: str,
+            mode: str | None) -> ProForma:
+    pf = ProForma(
+        number=number, cfa_id=cfa_id, nature=nature, kind=kind, status=Status.AWAITING.value,
+        total=sum((r[2] for r in lines), Decimal("0")), dossiers=len({r[1] for r in lines}),
+        settlement_mode=mode, version=1, created_at=now(), created_by_id=actor.user_id,
+    )
+    session.add(pf)
+    session.flush()
+    ids = [r[0] for r in lines]
+    claimed = session.execute(
+        update(Echeance).where(Echeance.id.in_(ids), Echeance.pro_forma_id.is_(None))
+        .values(pro_forma_id=pf.id).execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != len(ids):
+        raise AlreadyClaimed(len(ids) - claimed)
+    session.execute(insert(ProFormaLine), [
+        {"pro_forma_id": pf.id, "echeance_id": e, "contract_id": c, "amount": a,
+         "released": False}
+        for e, c, a in lines
+    ])
+    events.record(session, actor, "generated", pro_forma_id=pf.id, to_status=pf.status,
+                  version=pf.version, data={"lines": len(lines), "total": str(pf.total)})
+    return pf
+
+
+def transition(session: Session, actor: Actor, pf: ProForma, to: Status, action: str, *,
+               expected_version: int | None = None, reason: str | None = None,
+               comment: str | None = None) -> None:
+    """Move ``pf`` to ``to`` if the status table allows it; bump its version; log the event.
+
+    Raises StaleVersion when ``expected_version`` is given and differs from the current one,
+    TransitionRefused when the table forbids the move.
+    """
+    if expected_version is not None and pf.version != expected_version:
+        raise StaleVersion(pf.number, expected_version, pf.version)
+    if to not in allowed_next(pf.status):
+        raise TransitionRefused(pf.number, label(pf.status, pf.kind), ACTION_WORDS[to])
+    before = pf.status
+    pf.status = to.value
+    pf.version += 1
+    events.record(session, actor, action, pro_forma_id=pf.id, from_status=before,
+                  to_status=to.value, reason=reason, comment=comment, version=pf.version)
+
+
+def load_for_update(session: Session, actor: Actor, pro_forma_id: object) -> ProForma:
+    """The pro forma, row-locked (PostgreSQL), if the actor may reach it."""
+    return get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma",
+                     for_update=True)
+
+
+def cancel(session: Session, actor: Actor, pro_forma_id: object,
+           expected_version: int | None = None) -> ProForma:
+    """Cancel a pro forma (CFA only): its échéances become eligible again."""
+    require_cfa(actor)
+    pf = load_for_update(session, actor, pro_forma_id)
+    transition(session, actor, pf, Status.CANCELLED, "cancelled",
+               expected_version=expected_version)
+    pf.cancelled_at = now()
+    pf.assigned_to_id = None
+    session.execute(
+        update(Echeance).where(Echeance.pro_forma_id == pf.id).values(pro_forma_id=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(ProFormaLine).where(ProFormaLine.pro_forma_id == pf.id).values(released=True)
+        .execution_options(synchronize_session=False)
+    )
+    return pf
+
+
+def line_total(session: Session, pro_forma_id: int) -> Decimal:
+    """Sum of a pro forma's lines (an invariant: equals its total)."""
+    stmt = select(func.coalesce(func.sum(ProFormaLine.amount), 0)).where(
+        ProFormaLine.pro_forma_id == pro_forma_id
+    )
+    return Decimal(session.execute(stmt).scalar_one())
