@@ -85,7 +85,8 @@ SMALL_CFAS = [
 def make_cfa(rng: random.Random, name: str, index: int) -> Cfa:
     """A CFA with valid identifiers and bank details."""
     return Cfa(
-        name=name, siret=make_siret(rng), uai=f"{rng.randrange(10**6, 10**7)}{chr(65 + index % 26)}",
+        name=name, siret=make_siret(rng),
+        uai=f"{rng.randrange(10**6, 10**7)}{chr(65 + index % 26)}",
         nda=f"{rng.randrange(10**10, 10**11)}",
         address=f"{rng.randrange(1, 120)} rue de la République, {rng.choice(TOWNS)}",
         iban=make_iban(rng), bic="BNPAFRPPXXX", default_settlement="deduction",

@@ -20,7 +20,6 @@ from workflow import decisions, deposits, payments, proformas
 from workflow.access import Actor
 from workflow.clock import freeze
 
-
 # (cfa, pro forma, own invoice number, total shown or None, IBAN shown or None) -> PDF bytes
 InvoiceMaker = Callable[[Cfa, ProForma, str, Decimal | None, str | None], bytes]
 

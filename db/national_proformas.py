@@ -1,0 +1,206 @@
+"""Pro formas of the national data set, with their lines, documents, checks, decisions,
+payments and events, all consistent with the status table.
+
+Each CFA's due échéances are grouped, oldest first, into pro formas of a few contracts; the
+oldest groups are paid, the newest await their invoice, as in a portal that has run for a year.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, text
+
+from db.demo_invoices import invoice_pdf
+from db.models import Base, Cfa, ProForma
+from db.reference import PRO_FORMA_FIRST
+
+STATUS_MIX = [("paid", 0.62), ("validated", 0.05), ("refused", 0.04), ("cancelled", 0.05),
+              ("under_review", 0.09), ("awaiting_invoice", 0.15)]
+INSTRUCTEURS = list(range(3, 37))  # user ids of the OPCO staff rows made by _users
+CHECKS = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "duplicate")
+
+
+def _status_at(position: float) -> str:
+    acc = 0.0
+    for status, share in STATUS_MIX:
+        acc += share
+        if position < acc:
+            return status
+    return STATUS_MIX[-1][0]
+
+
+@dataclass
+class ProFormaBuilder:
+    """Accumulates the rows of every table touched by the national pro formas."""
+
+    rng: random.Random
+    ids: Any
+    today: date
+    cfas: list[dict[str, Any]]
+    last_number: int = PRO_FORMA_FIRST
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def _add(self, table: str, row: dict[str, Any]) -> None:
+        self.rows.setdefault(table, []).append(row)
+
+    def invoice(self, cfa_id: int, echeances: list[dict[str, Any]]) -> None:
+        """Group the CFA's échéances due 20+ days ago into pro formas (claiming them)."""
+        cutoff = self.today - timedelta(days=20)
+        due = sorted((e for e in echeances if e["due_on"] <= cutoff),
+                     key=lambda e: (e["due_on"], e["id"]))
+        groups: list[list[dict[str, Any]]] = []
+        for sign in (1, -1):
+            for nature in ("pedagogie", "frais_annexes", "equipement", "mobilite"):
+                pool = [e for e in due if e["nature"] == nature and e["amount"] * sign > 0]
+                while pool:
+                    size = self.rng.randrange(3, 10)
+                    groups.append(pool[:size])
+                    pool = pool[size:]
+        groups.sort(key=lambda g: max(e["due_on"] for e in g))
+        for n, group in enumerate(groups):
+            self._pro_forma(cfa_id, group, _status_at(n / max(1, len(groups))))
+
+    def _pro_forma(self, cfa_id: int, lines: list[dict[str, Any]], status: str) -> None:
+        pf_id = self.ids.take("pro_forma")
+        self.last_number += 1
+        kind = "credit_note" if lines[0]["amount"] < 0 else "invoice"
+        if kind == "credit_note" and status == "paid":
+            status = "validated"
+        created = datetime.combine(max(e["due_on"] for e in lines), datetime.min.time())
+        created += timedelta(days=self.rng.randrange(1, 15), hours=9)
+        times = self._timeline(created, status)
+        total = sum((e["amount"] for e in lines), Decimal("0"))
+        decider = self.rng.choice(INSTRUCTEURS)
+        row = {
+            "id": pf_id, "number": f"PRO-{self.last_number:08d}", "cfa_id": cfa_id,
+            "nature": lines[0]["nature"], "kind": kind, "status": status, "total": total,
+            "dossiers": len({e["contract_id"] for e in lines}),
+            "settlement_mode": "deduction" if kind == "credit_note" else None,
+            "version": 1 + len(times) - 1, "created_at": times["generated"],
+            "created_by_id": None, "deposited_at": times.get("deposited"),
+            "first_deposited_at": times.get("deposited"),
+            "own_invoice_number": f"F{pf_id:07d}" if "deposited" in times else None,
+            "assigned_to_id": None,
+            "decided_at": times.get("decided"),
+            "decided_by_id": decider if "decided" in times else None,
+            "refusal_reason_id": 1 if status == "refused" else None, "refusal_comment": None,
+            "needs_second_approval": False, "approved_by_id": None,
+            "paid_at": times.get("paid"), "cancelled_at": times.get("cancelled"),
+        }
+        self._add("pro_forma", row)
+        live = status != "cancelled"
+        for e in lines:
+            self._add("pro_forma_line", {
+                "id": self.ids.take("pro_forma_line"), "pro_forma_id": pf_id,
+                "echeance_id": e["id"], "contract_id": e["contract_id"], "amount": e["amount"],
+                "released": not live})
+        self._history(row, times, decider)
+
+    def _timeline(self, created: datetime, status: str) -> dict[str, datetime]:
+        now = datetime.combine(self.today, datetime.min.time()) + timedelta(hours=8)
+        t = {"generated": min(created, now - timedelta(days=1))}
+        if status == "awaiting_invoice":
+            return t
+        if status == "cancelled":
+            t["cancelled"] = min(now, t["generated"] + timedelta(days=self.rng.randrange(1, 9)))
+            return t
+        if status == "under_review":
+            t["deposited"] = now - timedelta(days=self.rng.randrange(0, 45), hours=3)
+            t["generated"] = min(t["generated"], t["deposited"] - timedelta(days=1))
+            return t
+        t["deposited"] = t["generated"] + timedelta(days=self.rng.randrange(1, 8))
+        t["decided"] = t["deposited"] + timedelta(days=self.rng.randrange(1, 30))
+        if status == "paid":
+            t["paid"] = t["decided"] + timedelta(days=self.rng.randrange(2, 20))
+        for key in t:
+            t[key] = min(t[key], now)
+        return t
+
+    def _history(self, pf: dict[str, Any], times: dict[str, datetime], decider: int) -> None:
+        steps = [("generated", None, "awaiting_invoice", times["generated"], None)]
+        if "cancelled" in times:
+            steps.append(("cancelled", "awaiting_invoice", "cancelled", times["cancelled"], None))
+        if "deposited" in times:
+            steps.append(("deposited", "awaiting_invoice", "under_review", times["deposited"],
+                          None))
+            self._document(pf, times["deposited"])
+        if "decided" in times:
+            outcome = "refused" if pf["status"] == "refused" else "validated"
+            steps.append((outcome, "under_review", outcome, times["decided"], decider))
+            self._add("decision", {
+                "id": self.ids.take("decision"), "pro_forma_id": pf["id"], "document_id": None,
+                "decided_by_id": decider, "at": times["decided"], "outcome": outcome,
+                "version": 3, "reason_id": 1 if outcome == "refused" else None,
+                "comment": None, "checks_seen": {}, "against_checks": False})
+        if "paid" in times:
+            steps.append(("paid", "validated", "paid", times["paid"], decider))
+            self._add("payment", {
+                "id": self.ids.take("payment"), "pro_forma_id": pf["id"], "cfa_id": pf["cfa_id"],
+                "batch_id": None, "gross": pf["total"], "deducted": Decimal("0.00"),
+                "net": pf["total"], "paid_on": times["paid"].date(),
+                "reference": f"VIR-{pf['number']}", "paid_by_id": decider})
+        for version, (action, before, after, at, actor) in enumerate(steps, start=1):
+            self._add("event", {
+                "id": self.ids.take("event"), "at": at, "actor_id": actor, "entity": "pro_forma",
+                "entity_id": pf["id"], "pro_forma_id": pf["id"], "action": action,
+                "from_status": before, "to_status": after, "reason": None, "comment": None,
+                "version": version, "data": {}})
+
+    def _document(self, pf: dict[str, Any], at: datetime) -> None:
+        doc_id = self.ids.take("document")
+        content = b""
+        if pf["status"] == "under_review":
+            cfa = self.cfas[pf["cfa_id"] - 1]
+            content = invoice_pdf(
+                Cfa(**{k: cfa[k] for k in ("name", "siret", "uai", "nda", "address", "iban",
+                                           "bic")}),
+                ProForma(number=pf["number"], kind=pf["kind"], total=pf["total"],
+                         nature=pf["nature"], created_at=pf["created_at"], lines=[]),
+                pf["own_invoice_number"])
+        self._add("document", {
+            "id": doc_id, "pro_forma_id": pf["id"], "version": 1,
+            "filename": f"Facture_{pf['own_invoice_number']}.pdf",
+            "media_type": "application/pdf", "size": len(content),
+            "sha256": hashlib.sha256(content or pf["number"].encode()).hexdigest(),
+            "content": content, "own_invoice_number": pf["own_invoice_number"],
+            "uploaded_at": at, "uploaded_by_id": None})
+        run_id = self.ids.take("check_run")
+        summary = self.rng.choices(["pass", "fail", "unknown"], [0.7, 0.15, 0.15])[0]
+        self._add("check_run", {"id": run_id, "document_id": doc_id, "ran_at": at,
+                                "text_source": "text", "summary": summary, "found": {},
+                                "elapsed_ms": Decimal("80.0")})
+        for name in CHECKS:
+            outcome = summary if name == "total" else "pass"
+            self._add("check_result", {"id": self.ids.take("check_result"), "run_id": run_id,
+                                       "name": name, "outcome": outcome, "message": "",
+                                       "evidence": []})
+
+    def flush(self, engine: Engine, say: Callable[[str], None]) -> None:
+        """Insert every accumulated row, parents first."""
+        from db.national import bulk
+
+        tables = Base.metadata.tables
+        for name in ("pro_forma", "pro_forma_line", "document", "check_run", "check_result",
+                     "decision", "payment", "event"):
+            rows = self.rows.get(name, [])
+            for start in range(0, len(rows), 20_000):
+                bulk(engine, tables[name], rows[start:start + 20_000])
+            say(f"{len(rows)} lignes dans {name}")
+        claim = (
+            "UPDATE echeance SET pro_forma_id = l.pro_forma_id FROM pro_forma_line l "
+            "WHERE l.echeance_id = echeance.id AND NOT l.released"
+            if engine.dialect.name == "postgresql" else
+            "UPDATE echeance SET pro_forma_id = (SELECT l.pro_forma_id FROM pro_forma_line l "
+            "WHERE l.echeance_id = echeance.id AND l.released = 0) WHERE id IN "
+            "(SELECT echeance_id FROM pro_forma_line WHERE released = 0)"
+        )
+        with engine.begin() as conn:
+            conn.execute(text(claim))
+        say("échéances rattachées à leurs pro formas")
