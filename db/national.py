@@ -8,10 +8,11 @@ the échéancier of each distinct set of terms is computed once by the real sche
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +21,8 @@ from sqlalchemy import Engine, Table, insert, text
 
 from db.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, TITLES, make_cfa, make_siret
 from db.models import Base
-from workflow.schedule import ContractTerms, Installment, schedule
+from workflow.schedule import ContractTerms, Installment, Nature, pedagogy_schedule, schedule
+from workflow.schedule import add_months as _add_months
 
 CFAS = 900
 CONTRACTS = 300_000
@@ -46,6 +48,9 @@ def bulk(engine: Engine, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
     cols = list(rows[0])
+    if engine.dialect.name == "sqlite":
+        _sqlite_bulk(engine, table, cols, rows)
+        return
     if engine.dialect.name == "postgresql":
         raw = engine.raw_connection()
         try:
@@ -61,13 +66,54 @@ def bulk(engine: Engine, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         conn.execute(insert(table), list(rows))
 
 
+def _sqlite_converter(value: Any) -> Callable[[Any], Any] | None:
+    """How SQLAlchemy would bind a value of this type on SQLite (None: as it is)."""
+    if isinstance(value, Decimal):
+        return float
+    if isinstance(value, datetime):
+        return lambda v: v if v is None else v.isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return lambda v: v if v is None else v.isoformat()
+    if isinstance(value, dict | list):
+        return json.dumps
+    return None
+
+
+def _sqlite_bulk(engine: Engine, table: Table, cols: list[str],
+                 rows: Sequence[dict[str, Any]]) -> None:
+    """executemany through the raw driver: SQLAlchemy's per-row binding costs more than the
+    insert itself at this volume. Converters are chosen per column from the table's types."""
+    sample = {c: next((r[c] for r in rows if r[c] is not None), None) for c in cols}
+    convert = [(c, _sqlite_converter(sample[c])) for c in cols]
+    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
+           f"VALUES ({', '.join('?' for _ in cols)})")
+    data = [tuple(r[c] if f is None or r[c] is None else f(r[c]) for c, f in convert)
+            for r in rows]
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("BEGIN")
+        cur.executemany(sql, data)
+        cur.execute("COMMIT")
+    finally:
+        raw.close()
+
+
 def _cached_schedule() -> Callable[[ContractTerms], list[Installment]]:
-    cache: dict[ContractTerms, list[Installment]] = {}
+    """``schedule`` memoised in two halves: the pedagogy part depends on the NPEC and level,
+    the other natures on the dates and forecasts only, so each half recurs far more often."""
+    pedagogy: dict[ContractTerms, list[Installment]] = {}
+    extras: dict[ContractTerms, list[Installment]] = {}
 
     def get(terms: ContractTerms) -> list[Installment]:
-        if terms not in cache:
-            cache[terms] = schedule(terms)
-        return cache[terms]
+        p_key = replace(terms, meals_per_year=0, nights_per_year=0,
+                        equipment_amount=Decimal("0"), mobility_amount=Decimal("0"))
+        if p_key not in pedagogy:
+            pedagogy[p_key] = pedagogy_schedule(p_key)
+        e_key = replace(terms, npec=Decimal("1000"), level=3)
+        if e_key not in extras:
+            extras[e_key] = [i for i in schedule(e_key) if i.nature is not Nature.PEDAGOGIE]
+        return pedagogy[p_key] + extras[e_key]
 
     return get
 
@@ -80,11 +126,11 @@ def _terms(rng: random.Random, today: date) -> ContractTerms:
     months = rng.choice([12, 18, 24, 24, 24, 36])
     end_y, end_m = divmod(start.month - 1 + months, 12)
     end = date(start.year + end_y, end_m + 1, start.day) - timedelta(days=1)
-    signed = start - timedelta(days=rng.choice([10, 20, 30]))
+    signed = start - timedelta(days=20)
     level = rng.choice(TITLES)[1]
     rupture = None
     if rng.random() < 0.2:
-        rupture = min(end, start + timedelta(days=30 * rng.randrange(2, max(3, months))))
+        rupture = min(end, _add_months(start, rng.choice([2, 4, 7, 10, 14])))
     return ContractTerms(start, end, signed, rng.choice(NPECS), level, rupture,
                          meals_per_year=rng.choice([0, 0, 100]),
                          equipment_amount=Decimal(rng.choice([0, 0, 500])))

@@ -23,7 +23,7 @@ from db.reference import PRO_FORMA_FIRST
 
 STATUS_MIX = [("paid", 0.62), ("validated", 0.05), ("refused", 0.04), ("cancelled", 0.05),
               ("under_review", 0.09), ("awaiting_invoice", 0.15)]
-INSTRUCTEURS = list(range(3, 37))  # user ids of the OPCO staff rows made by _users
+INSTRUCTEURS = [3, 4, *range(7, 35)]  # user ids of the instructeur rows made by _users
 CHECKS = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "duplicate")
 
 
