@@ -11,7 +11,6 @@ import zlib
 from decimal import Decimal
 
 from checks.specimens import InvoiceSpec, make_invoice
-
 from db.models import Cfa, ProForma
 
 INVOICE_LAYOUTS = ("simple", "table", "two_column", "vat_block", "stacked")
