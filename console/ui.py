@@ -114,3 +114,59 @@ def pager(key: str, total: int, page_size: int) -> int:
     st.session_state[key] = page
     mid.caption(f"Page {page + 1} sur {pages} — {total} résultat(s)")
     return page
+
+
+def deferred(fn: Callable[..., Any], *args: Any) -> Callable[[], bytes]:
+    """Data for ``st.download_button``: the bytes of the file a workflow function returns
+    (anything with ``.data``), made only when the user clicks, in its own transaction."""
+    act = require_actor()
+    make = factory()
+
+    def run() -> bytes:
+        with make.begin() as s:
+            return bytes(fn(s, act, *args).data)
+
+    return run
+
+
+def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str | None]:
+    """Like ``call``, but return ``(result, None)`` or ``(None, French error message)`` so that
+    the page can keep the message (e.g. why an uploaded file is refused)."""
+    act = require_actor()
+    try:
+        with factory().begin() as s:
+            return fn(s, act, *args, **kwargs), None
+    except WorkflowError as exc:
+        return None, str(exc)
+
+
+def rerun_dialog() -> None:
+    """Rerun only the open dialog when Streamlit allows it (a fragment rerun), else the whole
+    page; pages keep their dialogs' step in session_state, so either way it reopens alike."""
+    from streamlit.errors import StreamlitAPIException
+
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()
+
+
+def parse_amount(text: str) -> Any:
+    """An amount typed in French ("1 234,56"), as a Decimal; None when left empty.
+
+    Shows a French error and stops the page for anything else.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = (text or "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    cleaned = cleaned.replace("€", "").replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        st.error(f"Montant invalide : « {text} ». Exemple : 1 234,56")
+        st.stop()
+    return value

@@ -41,9 +41,10 @@ DEMO_CFA_STORY = (
     Scenario(140, ("deposit_ok", "validate", "pay"), contracts=3, nature="equipement"),
     Scenario(130, ("deposit_ok", "validate"), contracts=4, with_credit=True),
     Scenario(120, ("deposit_bad_total", "refuse_total"), contracts=3),
-    Scenario(110, ("deposit_bad_total", "refuse_total", "deposit_ok"), contracts=3),
+    Scenario(115, ("deposit_bad_total", "refuse_total", "deposit_ok", "validate"), contracts=2),
+    Scenario(110, ("deposit_bad_total", "refuse_total"), contracts=3),
     Scenario(100, ("deposit_ok", "validate"), contracts=5),
-    Scenario(60, ("deposit_ok",), contracts=3),
+    Scenario(60, ("deposit_bad_total",), contracts=3),  # the oldest in the review queue
     Scenario(45, ("deposit_bad_iban",), contracts=2),
     Scenario(20, ("deposit_bad_total",), contracts=2),
     Scenario(12, ("deposit_ok",), contracts=2, nature="frais_annexes"),

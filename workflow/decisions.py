@@ -9,6 +9,7 @@ approve before payment, and nobody approves their own decision.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -16,13 +17,53 @@ from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalReason, Setting
 from workflow import events
-from workflow.access import Actor, Role, require_role
+from workflow.access import Actor, Role, require_opco, require_role
 from workflow.clock import now
 from workflow.errors import InvalidInput, StaleVersion, WorkflowError
 from workflow.proformas import load_for_update, transition
 from workflow.statuses import Status
 
 DECIDERS = (Role.INSTRUCTEUR, Role.MANAGER)
+CHECK_LABELS = {
+    "file": "Fichier", "pro_forma_number": "Numéro de pro forma", "total": "Montant total",
+    "invoice_number": "Numéro de facture", "siret": "SIRET", "iban": "IBAN",
+    "duplicate": "Doublon",
+}
+
+
+@dataclass(frozen=True)
+class ReasonView:
+    """A refusal reason of the catalogue, as the decision area offers it."""
+
+    code: str
+    label: str
+    letter: str
+    requires_comment: bool
+
+
+def refusal_reasons(session: Session, actor: Actor) -> list[ReasonView]:
+    """The active refusal reasons, in the catalogue's order (OPCO staff only)."""
+    require_opco(actor)
+    rows = session.scalars(select(RefusalReason).where(RefusalReason.active.is_(True))
+                           .order_by(RefusalReason.position, RefusalReason.id))
+    return [ReasonView(r.code, r.label, r.letter, r.requires_comment) for r in rows]
+
+
+def _active_reason(session: Session, reason_code: str) -> RefusalReason:
+    reason = session.scalars(
+        select(RefusalReason).where(RefusalReason.code == reason_code,
+                                    RefusalReason.active.is_(True))
+    ).first()
+    if reason is None:
+        raise InvalidInput("reason", "Choisissez un motif de refus du catalogue.")
+    return reason
+
+
+def letter_preview(session: Session, actor: Actor, reason_code: str,
+                   comment: str | None = None) -> str:
+    """The letter the CFA would read if the pro forma were refused for this reason."""
+    require_role(actor, *DECIDERS)
+    return letter_text(_active_reason(session, reason_code), (comment or "").strip() or None)
 
 
 def latest_run(session: Session, pro_forma_id: int) -> CheckRun | None:
@@ -55,13 +96,17 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
              justification: str | None = None) -> Decision:
     """Validate the deposited invoice of a pro forma under review.
 
-    Raises InvalidInput when a check failed and no justification is given.
+    Raises InvalidInput when a check failed and no justification is given, StaleVersion
+    when the pro forma changed since ``version`` (another decision, a new file, a
+    cancellation), TransitionRefused when its status does not allow it, AccessDenied.
+    Above the four-eyes threshold, or against a failed ``iban`` check, the validation waits
+    for a second instructeur's approval before payment.
     """
     require_role(actor, *DECIDERS)
     pf = load_for_update(session, actor, pro_forma_id)
     run = latest_run(session, pf.id)
     seen = checks_seen(run)
-    failed = sorted(n for n, o in seen.items() if o == "fail")
+    failed = sorted(CHECK_LABELS.get(n, n) for n, o in seen.items() if o == "fail")
     note = (justification or "").strip()
     if failed and not note and pf.version == version:
         raise InvalidInput(
@@ -82,14 +127,13 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
 
 def refuse(session: Session, actor: Actor, pro_forma_id: object, version: int,
            reason_code: str, comment: str | None = None) -> Decision:
-    """Refuse with a catalogue reason; the CFA receives the reason's letter as a notice."""
+    """Refuse with a catalogue reason; the CFA receives the reason's letter as a notice.
+
+    Raises InvalidInput (unknown reason, missing comment for a reason that requires one),
+    StaleVersion, TransitionRefused, AccessDenied.
+    """
     require_role(actor, *DECIDERS)
-    reason = session.scalars(
-        select(RefusalReason).where(RefusalReason.code == reason_code,
-                                    RefusalReason.active.is_(True))
-    ).first()
-    if reason is None:
-        raise InvalidInput("reason", "Choisissez un motif de refus du catalogue.")
+    reason = _active_reason(session, reason_code)
     note = (comment or "").strip()
     if reason.requires_comment and not note:
         raise InvalidInput("comment", f"Le motif « {reason.label} » exige un commentaire.")
@@ -123,7 +167,11 @@ def letter_text(reason: RefusalReason, comment: str | None) -> str:
 
 
 def approve(session: Session, actor: Actor, pro_forma_id: object, version: int) -> Decision:
-    """Second instructeur's approval of a validation that needs four eyes."""
+    """Second instructeur's approval of a validation that needs four eyes.
+
+    Raises WorkflowError when nothing awaits approval or when the actor made the validation
+    (nobody approves their own decision), StaleVersion, AccessDenied.
+    """
     require_role(actor, *DECIDERS)
     pf = load_for_update(session, actor, pro_forma_id)
     if pf.version != version:
@@ -136,7 +184,8 @@ def approve(session: Session, actor: Actor, pro_forma_id: object, version: int) 
     pf.version += 1
     events.record(session, actor, "approved", pro_forma_id=pf.id, from_status=pf.status,
                   to_status=pf.status, version=pf.version)
-    return _decision(session, actor, pf, "approved", version, {}, None)
+    run = latest_run(session, pf.id)
+    return _decision(session, actor, pf, "approved", version, checks_seen(run), run)
 
 
 def _decision(session: Session, actor: Actor, pf: ProForma, outcome: str, version: int,

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 import checks
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
-from workflow import events
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.clock import now
 from workflow.errors import InvalidInput, TransitionRefused

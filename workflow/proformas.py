@@ -195,3 +195,24 @@ def line_total(session: Session, pro_forma_id: int) -> Decimal:
         ProFormaLine.pro_forma_id == pro_forma_id
     )
     return Decimal(session.execute(stmt).scalar_one())
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A pro forma just generated, as plain values for the page (never an ORM row)."""
+
+    id: int
+    number: str
+    kind: str
+    total: Decimal
+    dossiers: int
+    settlement_mode: str | None
+
+
+def generate_summary(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
+                     settlement_mode: str | None = None) -> list[Generated]:
+    """``generate`` for the pages: the same rules and errors, plain values returned."""
+    made = generate(session, actor, nature, selected_ids, settlement_mode)
+    session.flush()
+    return [Generated(p.id, p.number, p.kind, p.total, p.dossiers, p.settlement_mode)
+            for p in made]

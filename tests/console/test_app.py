@@ -42,7 +42,7 @@ def test_wrong_password_is_refused_in_french(app_env):
 
 
 @pytest.mark.parametrize("email,title", [
-    ("cfa1@test.fr", "Mes contrats"),
+    ("cfa1@test.fr", "Accueil"),
     ("instr@test.fr", "Accueil instruction"),
     ("manager@test.fr", "Accueil pilotage"),
 ])

@@ -1,0 +1,128 @@
+"""Instruire une facture: the deposited file beside its pro forma, the verdicts, the decision."""
+
+import pandas as pd
+import streamlit as st
+
+from console import ui
+from workflow import decisions, review
+from workflow.errors import WorkflowError
+from workflow.schedule import NATURE_LABELS
+from workflow.statuses import KIND_LABELS
+
+
+@st.cache_data(max_entries=32, show_spinner="Affichage du document…")
+def pages(doc_id: int, _content: bytes, media_type: str, marks: tuple) -> list[bytes]:
+    return review.render_pages(_content, media_type, {p: list(b) for p, b in marks})
+
+
+def marks_of(verdict: review.Verdict | None) -> tuple:
+    hl = verdict.highlights() if verdict else {}
+    return tuple(sorted((p, tuple(tuple(b) for b in boxes)) for p, boxes in hl.items()))
+
+
+st.title("Instruire une facture")
+pf_id = st.query_params.get("pf") or st.session_state.get("review_pf")
+if not pf_id:
+    st.info("Choisissez une pro forma dans la file d'instruction.")
+    if st.button("Aller à la file d'instruction", icon=":material/inbox:"):
+        st.switch_page("pages/instr_queue.py")
+    st.stop()
+data = ui.call(review.review_data, pf_id)
+if data is None:
+    st.stop()
+st.session_state["review_pf"], st.query_params["pf"] = data.pro_forma_id, str(data.pro_forma_id)
+seen_key = f"seen_version_{data.pro_forma_id}"
+seen = st.session_state.get(seen_key, data.version)  # the version the user was looking at
+st.session_state[seen_key] = data.version
+st.subheader(f"{KIND_LABELS[data.kind]} pro forma {data.number} — {data.status_label}")
+st.caption(f"Version {data.version} · attribuée à {data.assigned_to or 'personne'}")
+if flash := st.session_state.pop("review_flash", None):
+    st.success(flash)
+
+run = data.latest_run
+verdicts = run.verdicts if run else []
+left, right = st.columns([3, 2], gap="large")
+with right:
+    cfa = data.cfa
+    st.markdown(f"**{cfa['name']}**  \nSIRET enregistré : `{cfa['siret']}`  \n"
+                f"IBAN enregistré : `{cfa['iban']}` (BIC {cfa['bic']})")
+    a, b, c = st.columns(3)
+    a.metric("Montant total", ui.money(data.total))
+    b.metric("Dossiers", data.dossiers)
+    c.metric("Nature", NATURE_LABELS.get(data.nature, data.nature))
+    st.caption(f"N° de facture du CFA : {data.own_invoice_number or '—'}")
+    st.markdown("**Contrôles automatiques** (cliquez pour voir où la valeur a été lue)")
+    pick = st.radio("Contrôle", range(len(verdicts)), key=f"verdict_{run.id if run else 0}",
+                    label_visibility="collapsed", index=None,
+                    format_func=lambda i: f"{review.OUTCOME_ICONS[verdicts[i].outcome]} "
+                    f"{verdicts[i].label} — {verdicts[i].message}")
+with left:
+    if not data.documents:
+        st.info("Aucun document déposé.")
+    else:
+        doc = data.documents[0]
+        chosen = verdicts[pick] if pick is not None else None
+        st.caption(f"{doc.filename} — version {doc.version} du "
+                   f"{doc.uploaded_at:%d/%m/%Y %H:%M}")
+        try:
+            images = pages(doc.id, doc.content, doc.media_type, marks_of(chosen))
+            for n, img in enumerate(images, start=1):
+                st.image(img, caption=f"Page {n}", width="stretch")
+        except WorkflowError as exc:
+            st.warning(str(exc))
+        st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
+                           mime=doc.media_type)
+
+if data.decidable:
+    st.divider()
+    acts = st.columns(3)
+    if acts[0].button("Relancer les contrôles", icon=":material/refresh:", shortcut="Alt+K",
+                      help="Raccourci : Alt+K") and ui.call(review.rerun_checks, pf_id):
+        st.rerun()
+    if acts[1].button("M'attribuer") and ui.call(review.assign, pf_id):
+        st.rerun()
+    if acts[2].button("Remettre dans la file") and ui.call(review.unassign, pf_id):
+        st.rerun()
+    failed = [v.label for v in verdicts if v.outcome == "fail"]
+    val, ref = st.columns(2, gap="large")
+    with val:
+        st.markdown("#### Valider")
+        if failed:
+            st.warning("Contrôles non conformes : " + ", ".join(failed)
+                       + ". Une justification est obligatoire.")
+        note = st.text_area("Justification", key="justification")
+        if st.button("Valider", type="primary", shortcut="Alt+V", help="Raccourci : Alt+V") \
+                and ui.call(decisions.validate, pf_id, seen, note):
+            st.session_state["review_flash"] = f"Pro forma {data.number} validée."
+            st.rerun()
+    with ref:
+        st.markdown("#### Refuser")
+        reasons = ui.call(decisions.refusal_reasons) or []
+        reason = st.selectbox("Motif de refus", reasons, format_func=lambda r: r.label)
+        comment = st.text_area("Commentaire" + (" (obligatoire)" if reason and
+                                                reason.requires_comment else ""))
+        if reason is not None:
+            letter = ui.call(decisions.letter_preview, reason.code, comment)
+            with st.expander("Aperçu du courrier envoyé au CFA", expanded=True):
+                st.text(letter or "")
+        if st.button("Refuser et envoyer le courrier", shortcut="Alt+X",
+                     help="Raccourci : Alt+X") and reason is not None \
+                and ui.call(decisions.refuse, pf_id, seen, reason.code, comment):
+            st.session_state["review_flash"] = f"Pro forma {data.number} refusée."
+            st.rerun()
+
+tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles précédents",
+                "Historique", "Décisions"])
+tabs[0].dataframe(pd.DataFrame(data.lines).assign(
+    Montant=lambda t: t["Montant"].map(ui.money)) if data.lines else None, hide_index=True)
+for doc in data.documents[1:]:
+    tabs[1].download_button(f"Version {doc.version} — {doc.filename} "
+                            f"({doc.uploaded_at:%d/%m/%Y %H:%M})", doc.content,
+                            doc.filename, mime=doc.media_type, key=f"doc_{doc.id}")
+for old in data.runs[1:]:
+    with tabs[2].expander(f"Contrôles du {old.ran_at:%d/%m/%Y %H:%M} "
+                          f"(fichier version {old.document_version})"):
+        st.dataframe(pd.DataFrame([{"Contrôle": v.label, "Verdict": review.OUTCOME_LABELS[
+            v.outcome], "Message": v.message} for v in old.verdicts]), hide_index=True)
+tabs[3].dataframe(pd.DataFrame(data.events), hide_index=True, width="stretch")
+tabs[4].dataframe(pd.DataFrame(data.decisions), hide_index=True, width="stretch")

@@ -1,0 +1,89 @@
+"""Setting up review scenarios through the real workflow: generate, deposit a real PDF.
+
+The deposited invoices are drawn by ``checks.specimens`` (reportlab) with the CFA's SIRET and
+IBAN on file, the pro forma number and its total; a total or an IBAN can be overridden to make
+the ``total`` or ``iban`` check fail.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from checks.specimens import InvoiceSpec, make_invoice
+from db.models import Cfa, Echeance, ProForma, Setting
+from tests.factories import TODAY, World
+from workflow import deposits, proformas
+from workflow.access import Actor
+from workflow.clock import freeze
+
+OTHER_IBAN = "FR7630001007941234567890185"
+
+
+def invoice_bytes(s: Session, pf: ProForma, *, total: Decimal | None = None,
+                  iban: str | None = None, own: str | None = None) -> bytes:
+    """A real PDF answering ``pf`` (conforming unless total/iban are overridden)."""
+    cfa = s.get_one(Cfa, pf.cfa_id)
+    credit = pf.kind == "credit_note"
+    return make_invoice(InvoiceSpec(
+        layout="credit_note" if credit else "simple", credit_note=credit, cfa_name=cfa.name,
+        siret=cfa.siret, iban=iban or cfa.iban, bic=cfa.bic,
+        invoice_number=own or f"FA-{pf.number[-5:]}", pro_forma_text=pf.number,
+        lines=(("Pédagogie", pf.total),), total=total,
+    ))
+
+
+def generate(world: World, factory: sessionmaker[Session], contracts: list[int],
+             actor: Actor | None = None, mode: str | None = None,
+             nature: str = "pedagogie") -> list[int]:
+    """Generate the pro forma(s) of the eligible échéances of ``contracts``; their ids."""
+    actor = actor or world.cfa1
+    assert actor.cfa_id is not None
+    eligible = world.eligible(actor.cfa_id, nature)
+    with factory.begin() as s:
+        ids = list(s.scalars(select(Echeance.id).where(
+            Echeance.id.in_(eligible), Echeance.contract_id.in_(contracts))))
+        return [p.id for p in proformas.generate(s, actor, nature, ids, mode)]
+
+
+def deposit(world: World, factory: sessionmaker[Session], pf_id: int, *,
+            days_ago: int = 0, total: Decimal | None = None, iban: str | None = None,
+            own: str | None = None, actor: Actor | None = None) -> None:
+    """Deposit a real invoice for ``pf_id``, ``days_ago`` days before TODAY."""
+    freeze(TODAY - timedelta(days=days_ago))
+    try:
+        with factory.begin() as s:
+            pf = s.get_one(ProForma, pf_id)
+            data = invoice_bytes(s, pf, total=total, iban=iban, own=own)
+            deposits.deposit(s, actor or world.cfa1, pf_id, data, f"facture-{pf.number}.pdf")
+    finally:
+        freeze(TODAY)
+
+
+def queue_of(world: World, factory: sessionmaker[Session], n: int) -> list[int]:
+    """``n`` (≤ 4) one-contract invoices of cfa1 deposited n-1 … 0 days ago, oldest first."""
+    ids = []
+    for k, contract in enumerate(world.contracts1[:n]):
+        pf_id = generate(world, factory, [contract])[0]
+        deposit(world, factory, pf_id, days_ago=10 * (n - k))
+        ids.append(pf_id)
+    return ids
+
+
+def version(factory: sessionmaker[Session], pf_id: int) -> int:
+    """The current version of a pro forma."""
+    with factory() as s:
+        return s.get_one(ProForma, pf_id).version
+
+
+def set_setting(factory: sessionmaker[Session], key: str, value: str) -> None:
+    """Change a manager setting."""
+    with factory.begin() as s:
+        row = s.get(Setting, key)
+        if row is None:
+            s.add(Setting(key=key, value=value))
+        else:
+            row.value = value

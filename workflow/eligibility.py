@@ -1,0 +1,301 @@
+"""Eligible échéances for a pro forma ("Mes contrats éligibles pour facturation", seed §1.1).
+
+An échéance is eligible when it belongs to the acting CFA, has the chosen nature, is claimed by
+no live pro forma and is due. Listing, counting and the recap are single SQL statements driven
+by the ``ix_echeance_eligible`` index (cfa_id, nature, pro_forma_id, due_on); the selection the
+CFA unticked ("excluded" échéance ids) is subtracted inside SQL, never by loading rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import asdict, dataclass, fields
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from db.models import Apprentice, Cfa, Contract, Echeance, Employer
+from workflow.access import Actor, require_cfa
+from workflow.clock import today
+from workflow.contracts import CONTRACT_STATUS_LABELS
+from workflow.errors import InvalidInput
+from workflow.formatting import format_day
+from workflow.paging import Page, paginate
+from workflow.schedule import Nature
+
+RUPTURE_LABELS = {
+    "none": "Sans rupture",
+    "past": "Rupture effective",
+    "planned": "Rupture à venir",
+}
+SORT_LABELS = {
+    "number": "N° de contrat",
+    "apprentice": "Apprenti",
+    "period": "Période acompte (plus ancienne d'abord)",
+    "amount_desc": "Montant décroissant",
+    "amount_asc": "Montant croissant",
+}
+_SORTS: dict[str, tuple[Any, ...]] = {
+    "number": (Contract.number, Echeance.due_on),
+    "apprentice": (Apprentice.last_name, Apprentice.first_name, Contract.number),
+    "period": (Echeance.period_start, Contract.number),
+    "amount_desc": (Echeance.amount.desc(), Contract.number),
+    "amount_asc": (Echeance.amount, Contract.number),
+}
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class EligibleFilters:
+    """The search of the manual: contract number and the advanced search fields.
+
+    Empty strings and ``None`` mean "no filter". Built from and saved as a plain dict.
+    """
+
+    contract_number: str = ""
+    start_from: date | None = None
+    start_to: date | None = None
+    contract_status: str = ""  # "" | engage | rupture
+    last_name: str = ""
+    first_name: str = ""
+    employer_siret: str = ""
+    cfa_siret: str = ""
+    rupture: str = ""  # "" | none | past | planned
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> EligibleFilters:
+        """Build filters from a dict (session state, saved filter); unknown keys are ignored.
+
+        Raises InvalidInput for an unknown status or rupture choice, or a bad date.
+        """
+        data = data or {}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = data.get(f.name)
+            if f.name in ("start_from", "start_to"):
+                values[f.name] = _as_date(raw)
+            else:
+                values[f.name] = str(raw or "").strip()
+        if values["contract_status"] not in ("", *CONTRACT_STATUS_LABELS):
+            raise InvalidInput("contract_status", "Statut de contrat inconnu.")
+        if values["rupture"] not in ("", *RUPTURE_LABELS):
+            raise InvalidInput("rupture", "Statut de la rupture inconnu.")
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly dict (dates as ISO strings), the form saved filters store."""
+        return {k: (v.isoformat() if isinstance(v, date) else v)
+                for k, v in asdict(self).items() if v not in ("", None)}
+
+    def applied(self) -> list[str]:
+        """The filters in force, in French ("STATUT : Rupture"), for "Filtres appliqués"."""
+        out = []
+        if self.contract_number:
+            out.append(f"N° DE CONTRAT : {self.contract_number}")
+        if self.start_from or self.start_to:
+            low = format_day(self.start_from) if self.start_from else "…"
+            high = format_day(self.start_to) if self.start_to else "…"
+            out.append(f"LE CONTRAT DÉBUTE ENTRE : {low} et {high}")
+        if self.contract_status:
+            out.append(f"STATUT : {CONTRACT_STATUS_LABELS[self.contract_status]}")
+        if self.last_name:
+            out.append(f"NOM DU STAGIAIRE : {self.last_name}")
+        if self.first_name:
+            out.append(f"PRÉNOM DU STAGIAIRE : {self.first_name}")
+        if self.employer_siret:
+            out.append(f"SIRET ADHÉRENT : {self.employer_siret}")
+        if self.cfa_siret:
+            out.append(f"SIRET CFA PÉDAGOGIQUE : {self.cfa_siret}")
+        if self.rupture:
+            out.append(f"STATUT DE LA RUPTURE : {RUPTURE_LABELS[self.rupture]}")
+        return out
+
+
+def _as_date(raw: object) -> date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw))
+    except ValueError:
+        raise InvalidInput("date", f"Date invalide : {raw} (jj/mm/aaaa attendu).") from None
+
+
+@dataclass(frozen=True)
+class EligibleRow:
+    """One line of the eligible list: an échéance and its contract."""
+
+    echeance_id: int
+    contract_id: int
+    number: str
+    title: str
+    apprentice: str
+    employer: str
+    employer_siret: str
+    contract_start: date
+    contract_end: date
+    period_start: date
+    period_end: date
+    amount: Decimal
+    detail: str
+    status: str
+    rupture_on: date | None
+
+    @property
+    def status_label(self) -> str:
+        return CONTRACT_STATUS_LABELS.get(self.status, self.status)
+
+
+@dataclass(frozen=True)
+class Recap:
+    """The recap of the selection ("Inclus / Exclus / Montant") under the current filters.
+
+    ``included``/``excluded`` count contracts (a contract is included when at least one of its
+    eligible lines is selected); the amounts are the selected lines' sums.
+    """
+
+    eligible_contracts: int
+    eligible_lines: int
+    included: int
+    included_lines: int
+    invoice_amount: Decimal
+    credit_amount: Decimal
+
+    @property
+    def excluded(self) -> int:
+        return self.eligible_contracts - self.included
+
+    @property
+    def excluded_lines(self) -> int:
+        return self.eligible_lines - self.included_lines
+
+    @property
+    def amount(self) -> Decimal:
+        return self.invoice_amount + self.credit_amount
+
+
+def check_nature(nature: str) -> str:
+    """The nature code, or InvalidInput for an unknown one."""
+    if nature not in {n.value for n in Nature}:
+        raise InvalidInput("nature", "Nature de coûts inconnue.")
+    return nature
+
+
+def _eligible(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
+    """WHERE clauses: the index prefix first, then the search criteria."""
+    clauses: list[ColumnElement[bool]] = [
+        Echeance.cfa_id == cfa_id, Echeance.nature == nature,
+        Echeance.pro_forma_id.is_(None), Echeance.due_on <= today(),
+    ]
+    f = filters
+    if f.contract_number:
+        clauses.append(Contract.number.ilike(f"%{f.contract_number}%"))
+    if f.start_from:
+        clauses.append(Contract.start >= f.start_from)
+    if f.start_to:
+        clauses.append(Contract.start <= f.start_to)
+    if f.contract_status:
+        clauses.append(Contract.status == f.contract_status)
+    if f.last_name:
+        clauses.append(Apprentice.last_name.ilike(f"%{f.last_name}%"))
+    if f.first_name:
+        clauses.append(Apprentice.first_name.ilike(f"%{f.first_name}%"))
+    if f.employer_siret:
+        clauses.append(Employer.siret == "".join(f.employer_siret.split()))
+    if f.cfa_siret:
+        clauses.append(Cfa.siret == "".join(f.cfa_siret.split()))
+    if f.rupture == "none":
+        clauses.append(Contract.rupture_on.is_(None))
+    elif f.rupture == "past":
+        clauses.append(Contract.rupture_on <= today())
+    elif f.rupture == "planned":
+        clauses.append(Contract.rupture_on > today())
+    return clauses
+
+
+def _joined(stmt: Select[Any]) -> Select[Any]:
+    return (
+        stmt.select_from(Echeance)
+        .join(Contract, Contract.id == Echeance.contract_id)
+        .join(Apprentice, Apprentice.id == Contract.apprentice_id)
+        .join(Employer, Employer.id == Contract.employer_id)
+        .join(Cfa, Cfa.id == Echeance.cfa_id)
+    )
+
+
+def list_eligible(session: Session, actor: Actor, nature: str,
+                  filters: EligibleFilters | None = None, *, sort: str = "number",
+                  page: int = 0, page_size: int = 20) -> Page[EligibleRow]:
+    """One page of the acting CFA's eligible lines for ``nature``, sorted and paged in SQL.
+
+    Raises AccessDenied for a non-CFA actor, InvalidInput for an unknown nature or sort.
+    """
+    cfa_id = require_cfa(actor)
+    check_nature(nature)
+    if sort not in _SORTS:
+        raise InvalidInput("sort", "Tri inconnu.")
+    stmt = _joined(select(
+        Echeance.id, Contract.id, Contract.number, Contract.title,
+        Apprentice.first_name + literal(" ") + Apprentice.last_name, Employer.name,
+        Employer.siret, Contract.start, Contract.end, Echeance.period_start,
+        Echeance.period_end, Echeance.amount, Echeance.detail, Contract.status,
+        Contract.rupture_on,
+    )).where(*_eligible(cfa_id, nature, filters or EligibleFilters()))
+    stmt = stmt.order_by(*_SORTS[sort], Echeance.id)
+    result = paginate(session, stmt, page, page_size)
+    return Page([EligibleRow(*r) for r in result.rows], result.total, result.page,
+                result.page_size)
+
+
+def recap(session: Session, actor: Actor, nature: str, filters: EligibleFilters | None = None,
+          excluded_ids: Collection[int] = ()) -> Recap:
+    """Counts and amounts of the selection, in one aggregate query.
+
+    The selection is every eligible line matching ``filters`` except ``excluded_ids``.
+    """
+    cfa_id = require_cfa(actor)
+    check_nature(nature)
+    ex = sorted({int(i) for i in excluded_ids})
+    chosen = Echeance.id.not_in(ex) if ex else literal(True)
+    amount_if = _sum_if(chosen)
+    stmt = _joined(select(
+        func.count(func.distinct(Echeance.contract_id)),
+        func.count(Echeance.id),
+        func.count(func.distinct(case((chosen, Echeance.contract_id)))),
+        func.count(case((chosen, Echeance.id))),
+        amount_if(Echeance.amount > 0),
+        amount_if(Echeance.amount < 0),
+    )).where(*_eligible(cfa_id, nature, filters or EligibleFilters()))
+    row = session.execute(stmt).one()
+    return Recap(int(row[0]), int(row[1]), int(row[2]), int(row[3]),
+                 Decimal(row[4] or 0).quantize(ZERO), Decimal(row[5] or 0).quantize(ZERO))
+
+
+def _sum_if(chosen: ColumnElement[bool]) -> Any:
+    def total(sign: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((and_(chosen, sign), Echeance.amount))), 0)
+    return total
+
+
+def eligible_ids(session: Session, actor: Actor, nature: str,
+                 filters: EligibleFilters | None = None,
+                 excluded_ids: Collection[int] = ()) -> list[int]:
+    """Ids of the eligible lines matching ``filters``, minus ``excluded_ids``, by id.
+
+    With no exclusion: the lines "tout (dé)sélectionner" acts on. With the CFA's exclusions:
+    the selection "Générer" invoices, which the page keeps so that a second click on
+    "Générer" claims nothing twice (it gets AlreadyClaimed).
+    """
+    cfa_id = require_cfa(actor)
+    check_nature(nature)
+    ex = sorted({int(i) for i in excluded_ids})
+    stmt = _joined(select(Echeance.id)).where(
+        *_eligible(cfa_id, nature, filters or EligibleFilters()))
+    if ex:
+        stmt = stmt.where(Echeance.id.not_in(ex))
+    return list(session.scalars(stmt.order_by(Echeance.id)))

@@ -1,0 +1,278 @@
+"""The instructeurs' review queue: listing, "Prendre le suivant", assignment, re-checks.
+
+The queue lists pro formas En cours de validation, oldest deposit first, paged in SQL.
+"Prendre le suivant" hands out the oldest unassigned one under a row lock: ``SELECT … FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, the database write lock taken by ``BEGIN IMMEDIATE`` on
+SQLite, and a conditional UPDATE behind both, so two instructeurs never get the same one.
+The review screen's data (``review_data``, ``render_pages``) lives in ``review_screen`` and
+is re-exported here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+
+from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma, User
+from db.session import is_postgres
+from workflow import events
+from workflow.access import Actor, Role, get_owned, require_opco, require_role
+from workflow.clock import now
+from workflow.deposits import run_checks, store_check_run
+from workflow.errors import InvalidInput, TransitionRefused, WorkflowError
+from workflow.paging import Page, paginate
+from workflow.review_screen import (  # noqa: F401  (the screen's API, re-exported)
+    OUTCOME_ICONS,
+    OUTCOME_LABELS,
+    ReviewData,
+    RunView,
+    Verdict,
+    render_pages,
+    review_data,
+    run_view,
+)
+from workflow.statuses import Status, label
+
+REVIEWERS = (Role.INSTRUCTEUR, Role.MANAGER)
+CHECK_FILTERS = {"pass": "Tous conformes", "fail": "Au moins un non conforme",
+                 "unknown": "Au moins un à vérifier (aucun non conforme)"}
+ASSIGNED_FILTERS = {"me": "Attribuées à moi", "unassigned": "Non attribuées"}
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """The queue's filters; every field left at its default filters nothing."""
+
+    cfa: str = ""  # part of the CFA's name, or its SIRET
+    nature: str | None = None
+    kind: str | None = None  # invoice | credit_note
+    min_total: Decimal | None = None
+    max_total: Decimal | None = None
+    min_age_days: int | None = None
+    max_age_days: int | None = None
+    checks: str | None = None  # pass | fail | unknown (the latest run's summary)
+    assigned: str | None = None  # me | unassigned
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One pro forma of the queue."""
+
+    pro_forma_id: int
+    number: str
+    cfa: str
+    siret: str
+    nature: str
+    kind: str
+    total: Decimal
+    dossiers: int
+    deposited_at: datetime
+    age_days: int
+    assigned_to: str | None
+    summary: str | None
+    checks: str  # compact: "✅ 5 ❌ 1 ❔ 1"
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The pro forma handed to an instructeur."""
+
+    pro_forma_id: int
+    number: str
+
+
+def _latest_runs() -> Any:
+    """Subquery: the latest check run id of each pro forma (runs only grow)."""
+    return (
+        select(Document.pro_forma_id.label("pf_id"), func.max(CheckRun.id).label("run_id"))
+        .join(CheckRun, CheckRun.document_id == Document.id)
+        .group_by(Document.pro_forma_id).subquery()
+    )
+
+
+def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
+          page: int = 0, page_size: int = 25) -> Page[QueueRow]:
+    """One page of the queue (En cours de validation), oldest deposit first.
+
+    Raises AccessDenied for anyone but OPCO staff, InvalidInput for an unknown filter value.
+    """
+    require_opco(actor)
+    f = filters or QueueFilters()
+    latest = _latest_runs()
+    assignee = aliased(User)
+    stmt = (
+        select(ProForma.id, ProForma.number, Cfa.name, Cfa.siret, ProForma.nature,
+               ProForma.kind, ProForma.total, ProForma.dossiers, ProForma.deposited_at,
+               assignee.name, CheckRun.summary, CheckRun.id)
+        .join(Cfa, Cfa.id == ProForma.cfa_id)
+        .outerjoin(assignee, assignee.id == ProForma.assigned_to_id)
+        .outerjoin(latest, latest.c.pf_id == ProForma.id)
+        .outerjoin(CheckRun, CheckRun.id == latest.c.run_id)
+        .where(ProForma.status == Status.UNDER_REVIEW)
+        .order_by(ProForma.deposited_at, ProForma.id)
+    )
+    for cond in _conditions(actor, f):
+        stmt = stmt.where(cond)
+    result = paginate(session, stmt, page, page_size)
+    counts = _outcome_counts(session, [r[11] for r in result.rows if r[11] is not None])
+    moment = now()
+    rows = [
+        QueueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
+                 (moment - r[8]).days if r[8] else 0, r[9], r[10],
+                 compact(counts.get(r[11], {})))
+        for r in result.rows
+    ]
+    return Page(rows, result.total, result.page, result.page_size)
+
+
+def _conditions(actor: Actor, f: QueueFilters) -> list[Any]:
+    conds: list[Any] = []
+    if text := f.cfa.strip():
+        digits = text.replace(" ", "")
+        conds.append(or_(func.lower(Cfa.name).contains(text.lower()),
+                         Cfa.siret.startswith(digits)))
+    if f.nature:
+        conds.append(ProForma.nature == f.nature)
+    if f.kind:
+        if f.kind not in ("invoice", "credit_note"):
+            raise InvalidInput("kind", "Type de pièce inconnu.")
+        conds.append(ProForma.kind == f.kind)
+    if f.min_total is not None:
+        conds.append(ProForma.total >= f.min_total)
+    if f.max_total is not None:
+        conds.append(ProForma.total <= f.max_total)
+    if f.min_age_days is not None:
+        conds.append(ProForma.deposited_at <= now() - timedelta(days=f.min_age_days))
+    if f.max_age_days is not None:
+        conds.append(ProForma.deposited_at > now() - timedelta(days=f.max_age_days + 1))
+    if f.checks:
+        if f.checks not in CHECK_FILTERS:
+            raise InvalidInput("checks", "Filtre de contrôles inconnu.")
+        conds.append(CheckRun.summary == f.checks)
+    if f.assigned == "me":
+        conds.append(ProForma.assigned_to_id == actor.user_id)
+    elif f.assigned == "unassigned":
+        conds.append(ProForma.assigned_to_id.is_(None))
+    elif f.assigned:
+        raise InvalidInput("assigned", "Filtre d'attribution inconnu.")
+    return conds
+
+
+def _outcome_counts(session: Session, run_ids: list[int]) -> dict[int, dict[str, int]]:
+    """{run id: {outcome: count}} for the runs of one page."""
+    out: dict[int, dict[str, int]] = {}
+    if not run_ids:
+        return out
+    stmt = (select(CheckResultRow.run_id, CheckResultRow.outcome, func.count())
+            .where(CheckResultRow.run_id.in_(run_ids))
+            .group_by(CheckResultRow.run_id, CheckResultRow.outcome))
+    for run_id, outcome, count in session.execute(stmt):
+        out.setdefault(run_id, {})[outcome] = count
+    return out
+
+
+def compact(counts: dict[str, int]) -> str:
+    """A compact check summary such as "✅ 5 ❌ 1 ❔ 1" (empty parts left out)."""
+    parts = [f"{OUTCOME_ICONS[o]} {counts[o]}" for o in ("pass", "fail", "unknown")
+             if counts.get(o)]
+    return " ".join(parts) or "—"
+
+
+def take_next(session: Session, actor: Actor) -> Assignment | None:
+    """Assign the oldest unassigned pro forma of the queue to the actor; None when none is left.
+
+    The candidate row is locked (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent
+    callers skip each other's rows; on SQLite the transaction already holds the write lock)
+    and the assignment is a conditional UPDATE, so one pro forma goes to one instructeur.
+    """
+    require_role(actor, *REVIEWERS)
+    stmt = (
+        select(ProForma.id, ProForma.number)
+        .where(ProForma.status == Status.UNDER_REVIEW, ProForma.assigned_to_id.is_(None))
+        .order_by(ProForma.deposited_at, ProForma.id).limit(1)
+    )
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        stmt = stmt.with_for_update(skip_locked=True)
+    row = session.execute(stmt).first()
+    if row is None:
+        return None
+    if not _claim(session, row[0], actor.user_id):
+        return None
+    events.record(session, actor, "assigned", pro_forma_id=row[0],
+                  data={"assigned_to": actor.user_id, "how": "take_next"})
+    return Assignment(row[0], row[1])
+
+
+def _claim(session: Session, pf_id: int, user_id: int) -> bool:
+    """Conditional UPDATE: assign only if still under review and unassigned."""
+    stmt = (update(ProForma)
+            .where(ProForma.id == pf_id, ProForma.status == Status.UNDER_REVIEW,
+                   ProForma.assigned_to_id.is_(None))
+            .values(assigned_to_id=user_id).execution_options(synchronize_session="fetch"))
+    return bool(session.execute(stmt).rowcount)
+
+
+def assign(session: Session, actor: Actor, pro_forma_id: object) -> Assignment:
+    """Assign a pro forma under review to the actor.
+
+    An instructeur may only take an unassigned one (or keep their own); a manager may take
+    one from someone else. Raises AccessDenied, TransitionRefused, WorkflowError.
+    """
+    require_role(actor, *REVIEWERS)
+    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma", for_update=True)
+    _under_review(pf, "l'attribuer")
+    if pf.assigned_to_id == actor.user_id:
+        return Assignment(pf.id, pf.number)
+    if pf.assigned_to_id is not None and actor.role is not Role.MANAGER:
+        holder = session.get_one(User, pf.assigned_to_id).name
+        raise WorkflowError(f"La pro forma {pf.number} est déjà attribuée à {holder}.")
+    previous = pf.assigned_to_id
+    pf.assigned_to_id = actor.user_id
+    events.record(session, actor, "assigned", pro_forma_id=pf.id,
+                  data={"assigned_to": actor.user_id, "previous": previous})
+    return Assignment(pf.id, pf.number)
+
+
+def unassign(session: Session, actor: Actor, pro_forma_id: object) -> bool:
+    """Put a pro forma back in the pool (its assignee, or a manager); True when done."""
+    require_role(actor, *REVIEWERS)
+    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma", for_update=True)
+    if pf.assigned_to_id is None:
+        return True
+    if pf.assigned_to_id != actor.user_id and actor.role is not Role.MANAGER:
+        raise WorkflowError(f"La pro forma {pf.number} est attribuée à un autre instructeur.")
+    previous = pf.assigned_to_id
+    pf.assigned_to_id = None
+    events.record(session, actor, "unassigned", pro_forma_id=pf.id,
+                  data={"previous": previous})
+    return True
+
+
+def _under_review(pf: ProForma, what: str) -> None:
+    if pf.status != Status.UNDER_REVIEW:
+        raise TransitionRefused(pf.number, label(pf.status, pf.kind), what)
+
+
+def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> RunView:
+    """Run the automatic checks again on the latest document and store a new run."""
+    require_role(actor, *REVIEWERS)
+    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma", for_update=True)
+    _under_review(pf, "relancer les contrôles")
+    doc = session.scalars(select(Document).where(Document.pro_forma_id == pf.id)
+                          .order_by(Document.version.desc()).limit(1)).first()
+    if doc is None:
+        raise WorkflowError(f"Aucun document déposé pour la pro forma {pf.number}.")
+    run = store_check_run(session, doc, run_checks(session, pf, doc.content, doc.filename))
+    session.flush()
+    events.record(session, actor, "checks_rerun", pro_forma_id=pf.id, version=pf.version,
+                  data={"run_id": run.id, "document_version": doc.version,
+                        "summary": run.summary})
+    session.refresh(run)
+    return run_view(run, doc.version)
+
+
