@@ -8,8 +8,18 @@ Public API::
 """
 
 from checks.core import check_document, run_checks
-from checks.model import (CHECK_NAMES, MAX_BYTES, MAX_NAME, MAX_PAGES, MAX_PIXELS, CheckResult,
-                          Evidence, Expected, FileRejected, Report)
+from checks.model import (
+                          CHECK_NAMES,
+                          MAX_BYTES,
+                          MAX_NAME,
+                          MAX_PAGES,
+                          MAX_PIXELS,
+                          CheckResult,
+                          Evidence,
+                          Expected,
+                          FileRejected,
+                          Report,
+)
 from checks.validate import validate_file
 
 __all__ = [

@@ -1,0 +1,101 @@
+"""Command line: ``python -m checks FILE [--pro-forma …] [--total …] [--credit-note]
+[--siret …] [--iban …] [--json]``.
+
+Exit 0 when the file was read (whatever the verdicts), 2 with one French line on stderr when it
+cannot be (refused file, bad option); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import NoReturn
+
+from checks.amounts import parse_amount
+from checks.core import check_document
+from checks.model import Expected, FileRejected, Report
+
+_LABELS = {"pass": "conforme", "fail": "NON CONFORME", "unknown": "à vérifier"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, French, exit 2
+        _die(f"Option invalide ({message}) : voir python -m checks --help.")
+
+
+def _die(message: str) -> NoReturn:
+    print(f"Erreur : {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m checks",
+                     description="Contrôle automatique d'une facture déposée.")
+    parser.add_argument("file", help="fichier à contrôler (PDF, JPEG, PNG, GIF)")
+    parser.add_argument("--pro-forma", help="numéro de pro forma attendu, ex. PRO-00603901")
+    parser.add_argument("--total", help="total attendu, ex. 96540.00")
+    parser.add_argument("--credit-note", action="store_true", help="le document est un avoir")
+    parser.add_argument("--siret", help="SIRET du CFA enregistré")
+    parser.add_argument("--iban", help="IBAN du CFA enregistré")
+    parser.add_argument("--json", action="store_true", help="sortie JSON")
+    parser.add_argument("--deadline", type=float, default=20.0, help=argparse.SUPPRESS)
+    return parser
+
+
+def _total(text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        return Decimal(text.strip()).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        value = parse_amount(text if "," in text or "." in text else text + " €")
+        if value is None:
+            _die(f"total attendu illisible : « {text} » (exemple : 96540.00).")
+        return value
+
+
+def _human(report: Report) -> str:
+    lines = [f"Fichier : {report.file} ({report.media_type}, {report.page_count} page(s))",
+             f"Source du texte : {report.text_source}"]
+    for check in report.checks:
+        where = ""
+        if check.evidence and check.evidence[0].bbox != (0.0, 0.0, 0.0, 0.0):
+            where = f" [page {check.evidence[0].page}]"
+        lines.append(f"{check.name:<17} {check.outcome:<8} {_LABELS[check.outcome]} : "
+                     f"{check.message}{where}")
+    found = report.found
+    lines.append("Trouvé : pro forma " + (", ".join(found["pro_forma_numbers"]) or "—")
+                 + f" ; total {found['total'] or '—'} ; facture {found['invoice_number'] or '—'}"
+                 + f" ; SIRET {found['siret'] or '—'} ; IBAN {found['iban'] or '—'}")
+    lines.append(f"Durée : {report.elapsed_ms:.0f} ms")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code (0 read, 2 unreadable)."""
+    args = _parser().parse_args(argv)
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        _die(f"fichier introuvable ou illisible : {args.file}.")
+    expected = Expected(args.pro_forma, _total(args.total), args.credit_note, args.siret,
+                        args.iban)
+    try:
+        report = check_document(data, path.name, expected, deadline_s=args.deadline)
+    except FileRejected as exc:
+        _die(exc.message)
+    except Exception as exc:  # a bug must still not print a traceback to the user
+        _die(f"lecture impossible ({type(exc).__name__}) : vérification manuelle nécessaire.")
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(_human(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""``check_document``: validate, extract once, run every check on the extracted data."""
+
+from __future__ import annotations
+
+import time
+
+from checks.extract import Deadline, Extraction, extract
+from checks.model import CheckResult, Expected, Report
+from checks.rules import (
+    NO_TEXT,
+    OCR_MISSING,
+    Context,
+    check_iban,
+    check_invoice_number,
+    check_pro_forma,
+    check_siret,
+    check_total,
+)
+from checks.text import all_rows
+from checks.validate import base_name, inspect_file
+
+_RULES = (("pro_forma_number", check_pro_forma), ("total", check_total),
+          ("invoice_number", check_invoice_number), ("siret", check_siret),
+          ("iban", check_iban))
+_FOUND_KEYS = {"pro_forma_number": "pro_forma_numbers", "total": "total",
+               "invoice_number": "invoice_number", "siret": "siret", "iban": "iban"}
+
+
+def check_document(data: bytes, filename: str, expected: Expected, *,
+                   deadline_s: float = 20.0) -> Report:
+    """Return the verdicts of every check on one deposited file.
+
+    Raises ``FileRejected`` (French message, ``code``) when the file is unusable: refused type,
+    too large, badly named, encrypted, corrupt, too many pages or pixels, or unreadable within
+    ``deadline_s`` seconds. A readable file always gives a ``Report``, whatever the verdicts.
+    """
+    started = time.perf_counter()
+    inspection = inspect_file(data, filename)
+    extraction = extract(data, inspection, Deadline(deadline_s))
+    file_check = CheckResult("file", "pass", "Fichier accepté.")
+    results, found = run_checks(extraction, expected)
+    return Report(
+        file=base_name(filename),
+        media_type=inspection.media_type,
+        text_source=extraction.source,
+        found=found,
+        checks=(file_check, *results),
+        elapsed_ms=(time.perf_counter() - started) * 1000,
+        page_count=inspection.page_count,
+        notes=tuple(extraction.notes),
+    )
+
+
+def run_checks(extraction: Extraction, expected: Expected) -> tuple[list[CheckResult], dict]:
+    """Return the results of the content checks and the values found, from extracted data."""
+    rows = all_rows(extraction.pages)
+    found: dict = {"pro_forma_numbers": [], "total": None, "invoice_number": None,
+                   "siret": None, "iban": None}
+    if not rows and extraction.xml is None:
+        message = OCR_MISSING if extraction.ocr_missing else NO_TEXT
+        return [CheckResult(name, "unknown", message) for name, _ in _RULES], found
+    ctx = Context(rows, extraction.xml, expected, complete=extraction.complete,
+                  ocr=extraction.source == "ocr" or extraction.ocr_missing)
+    results = []
+    for name, rule in _RULES:
+        result, value = rule(ctx)
+        results.append(result)
+        found[_FOUND_KEYS[name]] = value
+    return results, found

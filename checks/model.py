@@ -1,0 +1,111 @@
+"""Plain data shared by every part of the checks: what is expected, what was found, verdicts.
+
+Kept free of any PDF or OCR library so that the console and the workflow can import it cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+MAX_BYTES = 5 * 1024 * 1024  # seed manual: at most 5 MB per deposited file
+MAX_NAME = 50  # seed manual: file name at most 50 characters, extension included
+MAX_PAGES = 50  # beyond this a deposit is not an invoice; refused before heavy parsing
+MAX_PIXELS = 40_000_000  # decompression-bomb guard for images (40 megapixels)
+
+OUTCOMES = ("pass", "fail", "unknown")
+CHECK_NAMES = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban")
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What the pro forma (and the CFA's record) says the document must carry."""
+
+    pro_forma_number: str | None = None
+    total: Decimal | None = None
+    credit_note: bool = False
+    siret: str | None = None
+    iban: str | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a value was read: 1-based page, box (x0, top, x1, bottom) in PDF points or pixels."""
+
+    page: int
+    bbox: BBox
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form used by the command line and the review screen."""
+        return {"page": self.page, "bbox": [round(v, 2) for v in self.bbox], "text": self.text}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of one check: outcome is "pass", "fail" or "unknown"; message is French."""
+
+    name: str
+    outcome: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise ValueError(f"outcome {self.outcome!r} not in {OUTCOMES}")
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form: evidence is the first (main) evidence, or null."""
+        first = self.evidence[0].to_json() if self.evidence else None
+        return {"name": self.name, "outcome": self.outcome, "message": self.message,
+                "evidence": first}
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the checks learnt from one file."""
+
+    file: str
+    media_type: str
+    text_source: str
+    found: dict[str, Any]
+    checks: tuple[CheckResult, ...]
+    elapsed_ms: float
+    page_count: int
+    notes: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """Return exactly the ``--json`` schema of design.md."""
+        return {
+            "file": self.file,
+            "text_source": self.text_source,
+            "found": dict(self.found),
+            "checks": [c.to_json() for c in self.checks],
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+    def outcome(self, name: str) -> str | None:
+        """Return the outcome of the check called ``name``, or None if it did not run."""
+        for check in self.checks:
+            if check.name == name:
+                return check.outcome
+        return None
+
+    def result(self, name: str) -> CheckResult | None:
+        """Return the full result of the check called ``name``, or None."""
+        return next((c for c in self.checks if c.name == name), None)
+
+
+class FileRejected(Exception):
+    """An unusable file: ``message`` is one French line saying what is wrong and what to do."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,246 @@
+"""Verdicts: compare what the document says with what the pro forma expects.
+
+Every function returns a ``CheckResult`` and the value found (for ``Report.found``). The rule
+throughout: ``pass`` only on positive, unambiguous evidence; a contradiction between two
+sources (embedded XML and visible text, two different totals) is never a pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from checks.amounts import format_eur
+from checks.facturx_xml import XmlFacts
+from checks.identifiers import (
+    Found,
+    compact_iban,
+    find_ibans,
+    find_invoice_numbers,
+    find_pro_forma,
+    find_sirets,
+    normalize_pro_forma,
+)
+from checks.model import CheckResult, Evidence, Expected
+from checks.text import Row
+from checks.total import Candidate, collect, find_total
+
+OCR_MISSING = ("Lecture optique (OCR) indisponible sur ce serveur : le document n'a pas de "
+               "texte lisible, vérification manuelle nécessaire.")
+NO_TEXT = "Aucun texte lisible dans le document : vérification manuelle nécessaire."
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every rule needs: rows of text, the XML facts, reliability flags, expectations."""
+
+    rows: list[Row]
+    xml: XmlFacts | None
+    expected: Expected
+    complete: bool = True  # every page was read
+    ocr: bool = False  # text comes from OCR: absent or invalid may be a misreading
+
+    @property
+    def absent_outcome(self) -> str:
+        """Return the outcome for "not found": fail on a fully read text, else unknown."""
+        return "fail" if self.complete and not self.ocr else "unknown"
+
+
+def xml_evidence(field: str, value: str) -> Evidence:
+    """Return evidence pointing at the embedded XML (no position on the page)."""
+    return Evidence(1, (0.0, 0.0, 0.0, 0.0), f"XML Factur-X {field} : {value}")
+
+
+def check_pro_forma(ctx: Context) -> tuple[CheckResult, list[str]]:
+    """Return the ``pro_forma_number`` verdict and the numbers found."""
+    found = find_pro_forma(ctx.rows) + _xml_pro_formas(ctx.xml)
+    numbers = list(dict.fromkeys(f.value for f in found))
+    raw_expected = ctx.expected.pro_forma_number
+    if raw_expected is None:
+        return _result("pro_forma_number", "unknown", _found_list("Numéro de pro forma", numbers)
+                       + " ; aucun numéro attendu fourni.", found[:1]), numbers
+    expected = normalize_pro_forma(raw_expected) or raw_expected.strip().upper()
+    if not numbers:  # the pattern tolerates OCR confusions, so absence counts even on a scan
+        return _result("pro_forma_number", "fail" if ctx.complete else "unknown",
+                       f"Numéro de pro forma absent (attendu : {expected})."), numbers
+    if numbers == [expected]:
+        return _result("pro_forma_number", "pass", f"Numéro de pro forma trouvé : {expected}.",
+                       [f for f in found if f.value == expected]), numbers
+    others = [n for n in numbers if n != expected]
+    evidence = [f for f in found if f.value != expected]
+    if expected in numbers:
+        return _result("pro_forma_number", "unknown", f"Plusieurs numéros de pro forma : "
+                       f"{', '.join(numbers)} : vérification manuelle nécessaire.",
+                       evidence), numbers
+    return _result("pro_forma_number", "fail", f"Numéro de pro forma trouvé : "
+                   f"{', '.join(others)} ; attendu : {expected}.", evidence), numbers
+
+
+def _xml_pro_formas(xml: XmlFacts | None) -> list[Found]:
+    if xml is None:
+        return []
+    out = []
+    for ref in xml.references:
+        value = normalize_pro_forma(ref)
+        if value is not None:
+            out.append(Found(value, ref, xml_evidence("référence acheteur", ref)))
+    return out
+
+
+def check_total(ctx: Context) -> tuple[CheckResult, str | None]:
+    """Return the ``total`` verdict and the grand total found (decimal string or None)."""
+    credit = ctx.expected.credit_note or bool(ctx.xml and ctx.xml.credit_note)
+    finding = find_total(collect(ctx.rows), credit)
+    expected = ctx.expected.total
+    xml_total = ctx.xml.grand_total if ctx.xml else None
+    evidence = [c.evidence for c in finding.main]
+    rivals = list(finding.rivals)
+    if finding.value is not None and xml_total is not None \
+            and not _same(finding.value, xml_total, credit):
+        rivals = [finding.value, xml_total]
+    if rivals:
+        return _ambiguous_total(rivals, expected, credit, evidence, finding.value, xml_total)
+    value = finding.value if finding.value is not None else xml_total
+    if value is None:
+        return CheckResult("total", "unknown", f"Total de la facture introuvable : "
+                           f"{finding.problem} ; vérification manuelle nécessaire."), None
+    if finding.value is None:
+        evidence = [xml_evidence("GrandTotalAmount", str(value))]
+    shown = finding.main[0].value if finding.main else value
+    return _compare_total(ctx, value, shown, finding.due, credit, evidence), str(shown)
+
+
+def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Candidate, ...],
+                   credit: bool, evidence: list[Evidence]) -> CheckResult:
+    expected = ctx.expected.total
+    if expected is None:
+        return CheckResult("total", "unknown", f"Total trouvé : {format_eur(shown)} ; aucun "
+                           "total attendu fourni.", tuple(evidence))
+    if not _same(value, expected, credit):
+        return CheckResult("total", "fail", f"Total trouvé : {format_eur(shown)} ; attendu : "
+                           f"{format_eur(expected)}.", tuple(evidence))
+    dues = [d for d in due if not _same(d.value, expected, credit)]
+    xml_due = ctx.xml.due_payable if ctx.xml else None
+    if xml_due is not None and not _same(xml_due, expected, credit):
+        dues.append(Candidate("due", xml_due, "DuePayableAmount",
+                              xml_evidence("DuePayableAmount", str(xml_due))))
+    if dues:
+        return CheckResult("total", "fail", f"Total de la facture {format_eur(shown)}, mais net "
+                           f"à payer après acompte : {format_eur(dues[0].value)} ; attendu : "
+                           f"{format_eur(expected)}.", tuple([dues[0].evidence, *evidence]))
+    return CheckResult("total", "pass", f"Total conforme : {format_eur(shown)}.",
+                       tuple(evidence))
+
+
+def _ambiguous_total(rivals: list[Decimal], expected: Decimal | None, credit: bool,
+                     evidence: list[Evidence], text_total: Decimal | None,
+                     xml_total: Decimal | None) -> tuple[CheckResult, str | None]:
+    shown = " ; ".join(format_eur(v) for v in rivals)
+    if text_total is not None and xml_total is not None:
+        reason = (f"le total du XML Factur-X ({format_eur(xml_total)}) diffère du total "
+                  f"affiché ({format_eur(text_total)})")
+        evidence = [*evidence, xml_evidence("GrandTotalAmount", str(xml_total))]
+    else:
+        reason = f"plusieurs totaux différents ({shown})"
+    if expected is not None and not any(_same(v, expected, credit) for v in rivals):
+        return CheckResult("total", "fail", f"Total trouvé : {shown} ; attendu : "
+                           f"{format_eur(expected)} ({reason}).", tuple(evidence)), None
+    return CheckResult("total", "unknown", f"Total incertain : {reason} ; vérification "
+                       "manuelle nécessaire.", tuple(evidence)), None
+
+
+def _same(a: Decimal, b: Decimal, credit: bool) -> bool:
+    return abs(a) == abs(b) if credit else a == b
+
+
+def check_invoice_number(ctx: Context) -> tuple[CheckResult, str | None]:
+    """Return the ``invoice_number`` verdict and the CFA's own number found."""
+    text_found = find_invoice_numbers(ctx.rows)
+    xml_found = []
+    if ctx.xml and ctx.xml.invoice_number:
+        number = ctx.xml.invoice_number
+        xml_found = [Found(number, number, xml_evidence("numéro de facture", number))]
+    own = [f for f in text_found + xml_found if normalize_pro_forma(f.value) is None]
+    text_own = [f for f in own if f in text_found]
+    if xml_found and text_own and xml_found[0] in own \
+            and _key(text_own[0].value) != _key(xml_found[0].value):
+        return _result("invoice_number", "unknown", f"Le numéro de facture du XML Factur-X "
+                       f"({xml_found[0].value}) diffère du numéro affiché ({text_own[0].value}).",
+                       [text_own[0], xml_found[0]]), None
+    if own:
+        return _result("invoice_number", "pass", f"Numéro de facture trouvé : {own[0].value}.",
+                       own[:1]), own[0].value
+    if text_found or xml_found:
+        pro = (text_found + xml_found)[0]
+        return _result("invoice_number", "fail", f"Le numéro de facture indiqué ({pro.value}) "
+                       "est un numéro de pro forma : la facture doit porter son propre numéro.",
+                       [pro]), None
+    return _result("invoice_number", ctx.absent_outcome, "Numéro de facture absent."), None
+
+
+def _key(value: str) -> str:
+    return "".join(ch for ch in value.upper() if ch.isalnum())
+
+
+def check_siret(ctx: Context) -> tuple[CheckResult, str | None]:
+    """Return the ``siret`` verdict and the SIRET found (the matching or first labelled one)."""
+    found = find_sirets(ctx.rows)
+    if ctx.xml:
+        found += [Found(s, s, xml_evidence("SIRET vendeur", s), True, True) for s in ctx.xml.sirets]
+    expected = "".join((ctx.expected.siret or "").split()) or None
+    valid = [f for f in found if f.valid]
+    match = next((f for f in valid if f.value == expected), None)
+    if match is not None:
+        return _result("siret", "pass", f"SIRET trouvé : {match.value}.", [match]), match.value
+    labelled = [f for f in found if f.labelled]
+    first = (labelled or valid or [None])[0]
+    if expected is None:
+        text = f"SIRET trouvé : {first.value}" if first else "SIRET absent"
+        return _result("siret", "unknown", f"{text} ; aucun SIRET enregistré pour comparer.",
+                       [first] if first else []), first.value if first else None
+    if first is None or (not first.valid and ctx.ocr):
+        outcome = ctx.absent_outcome if first is None else "unknown"
+        return _result("siret", outcome, "SIRET absent ou illisible.", [first] if first else []), \
+            None
+    if not first.valid:
+        return _result("siret", "fail", f"SIRET invalide : {first.value}.", [first]), first.value
+    return _result("siret", "fail", f"SIRET trouvé : {first.value} ; attendu : {expected}.",
+                   [first]), first.value
+
+
+def check_iban(ctx: Context) -> tuple[CheckResult, str | None]:
+    """Return the ``iban`` verdict and the IBAN found; another valid IBAN is always a fail."""
+    found = find_ibans(ctx.rows)
+    if ctx.xml:
+        found += [Found(compact_iban(i), i, xml_evidence("IBAN", i), True, True)
+                  for i in ctx.xml.ibans]
+    expected = compact_iban(ctx.expected.iban or "") or None
+    valid = [f for f in found if f.valid]
+    other = next((f for f in valid if f.value != expected), None)
+    if expected is None:
+        first = (valid or found or [None])[0]
+        text = f"IBAN trouvé : {first.value}" if first else "IBAN absent"
+        return _result("iban", "unknown", f"{text} ; aucun IBAN enregistré pour comparer.",
+                       [first] if first else []), first.value if first else None
+    if other is not None:
+        return _result("iban", "fail", "Coordonnées bancaires différentes de celles "
+                       f"enregistrées : IBAN trouvé {other.value}.", [other]), other.value
+    if valid:
+        return _result("iban", "pass", f"IBAN conforme : {valid[0].value}.", valid[:1]), \
+            valid[0].value
+    if found and not ctx.ocr:
+        return _result("iban", "fail", f"IBAN invalide : {found[0].value}.", found[:1]), \
+            found[0].value
+    outcome = ctx.absent_outcome if not found else "unknown"
+    return _result("iban", outcome, "IBAN absent ou illisible.", found[:1]), None
+
+
+def _result(name: str, outcome: str, message: str,
+            found: Sequence[Found | Evidence] = ()) -> CheckResult:
+    evidence = tuple(f.evidence if isinstance(f, Found) else f for f in found)
+    return CheckResult(name, outcome, message, evidence)
+
+
+def _found_list(what: str, values: list[str]) -> str:
+    return f"{what} trouvé : {', '.join(values)}" if values else f"{what} absent"

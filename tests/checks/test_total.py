@@ -1,0 +1,139 @@
+"""The grand total, found from labels and layout, on hand-made rows (no PDF needed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from checks.model import Expected
+from checks.rules import Context, check_total
+from checks.total import DEDUCTION, DUE, GRAND, PLAIN, SUB, VAT, classify
+from tests.checks.helpers import rows_of
+
+D = Decimal
+
+
+def verdict(*lines, total="96540.00", credit=False):
+    ctx = Context(rows_of(*lines), None, Expected(total=D(total), credit_note=credit))
+    return check_total(ctx)
+
+
+@pytest.mark.parametrize(("label", "kind"), [
+    ("Total TTC", GRAND), ("Montant total", GRAND), ("Total facture", GRAND),
+    ("Grand total", GRAND), ("Gesamtbetrag", GRAND), ("Total de l'avoir", GRAND),
+    ("Net à payer", DUE), ("Total à payer", DUE), ("Amount due", DUE), ("Total due", DUE),
+    ("Total HT", SUB), ("Sous-total page 1", SUB), ("Subtotal", SUB), ("Report", SUB),
+    ("Zwischensumme", SUB), ("TVA 20 %", VAT), ("VAT 0%", VAT), ("MwSt. 19 %", VAT),
+    ("Acompte versé le 12/01/2024", DEDUCTION), ("Déjà réglé", DEDUCTION),
+    ("TOTAL", PLAIN), ("Contrat 2024-123456 – Martin Léa – Pédagogie 40 %", None),
+])
+def test_classify_labels(label: str, kind: str | None) -> None:
+    assert classify(label) == kind
+
+
+def test_grand_total_passes() -> None:
+    result, found = verdict(("Pédagogie Martin Léa", "50 000,00 €"),
+                            ("Pédagogie Dubois Chloé", "46 540,00 €"),
+                            ("Total TTC", "96 540,00 €"))
+    assert (result.outcome, found) == ("pass", "96540.00")
+    assert result.evidence[0].text == "96 540,00 €"
+
+
+def test_total_off_by_a_cent_fails_with_french_message() -> None:
+    result, _ = verdict(("Total TTC", "96 540,01 €"))
+    assert result.outcome == "fail"
+    assert result.message == ("Total trouvé : 96\u202f540,01\u00a0€ ; attendu : "
+                              "96\u202f540,00\u00a0€.")
+
+
+def test_line_item_equal_to_expected_does_not_pass() -> None:
+    result, _ = verdict(("Pédagogie Martin Léa", "96 540,00 €"),
+                        ("Frais annexes", "450,00 €"), ("Montant total", "96 990,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_only_line_items_is_unknown_not_pass() -> None:
+    result, _ = verdict(("Pédagogie Martin Léa", "96 540,00 €"))
+    assert result.outcome == "unknown"
+
+
+def test_total_ht_followed_by_vat_does_not_pass() -> None:
+    result, _ = verdict(("Total HT", "96 540,00 €"), ("TVA 20 %", "19 308,00 €"))
+    assert result.outcome == "unknown"
+    result, _ = verdict(("Total HT", "96 540,00 €"), ("TVA 20 %", "19 308,00 €"),
+                        ("Total TTC", "115 848,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_total_ht_alone_with_exemption_mention_is_the_total() -> None:
+    result, _ = verdict(("Total HT", "96 540,00 €"), "TVA non applicable, article 261-4-4° du CGI")
+    assert result.outcome == "pass"
+
+
+def test_subtotal_equal_to_expected_does_not_pass() -> None:
+    result, _ = verdict(("Sous-total page 1", "96 540,00 €"), ("Total général", "120 000,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_prepayment_equal_to_expected_does_not_pass() -> None:
+    result, _ = verdict(("Total TTC", "100 000,00 €"), ("Acompte versé", "-96 540,00 €"),
+                        ("Net à payer", "3 460,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_prepayment_amount_due_differs_fails() -> None:
+    result, _ = verdict(("Total TTC", "96 540,00 €"), ("Déjà réglé", "-10 000,00 €"),
+                        ("Net à payer", "86 540,00 €"))
+    assert result.outcome == "fail"
+    assert "acompte" in result.message
+
+
+def test_competing_grand_totals_are_unknown() -> None:
+    result, found = verdict(("Total TTC", "96 540,00 €"), ("Net à payer", "96 450,00 €"))
+    assert (result.outcome, found) == ("unknown", None)
+
+
+def test_competing_totals_neither_expected_fail() -> None:
+    result, _ = verdict(("Total TTC", "96 541,00 €"), ("Net à payer", "96 450,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_agreeing_total_and_amount_due_pass() -> None:
+    result, _ = verdict(("Total TTC", "96 540,00 €"), ("Net à payer", "96 540,00 €"))
+    assert result.outcome == "pass"
+
+
+def test_label_and_amount_in_one_phrase() -> None:
+    result, _ = verdict("Montant total : 96 540,00 €")
+    assert result.outcome == "pass"
+
+
+def test_label_above_amount_in_stacked_boxes() -> None:
+    result, _ = verdict(("TOTAL HT", "MONTANT TOTAL"), ("80 000,00 €", "96 540,00 €"))
+    assert result.outcome == "unknown" or result.outcome == "pass"
+    result, _ = verdict(("TVA", "MONTANT TOTAL"), ("0,00 €", "96 540,00 €"))
+    assert result.outcome == "pass"
+
+
+@pytest.mark.parametrize("amount", ["-4 135,00 €", "4 135,00 €"])
+def test_credit_note_negative_or_positive(amount: str) -> None:
+    result, _ = verdict(("Total de l'avoir", amount), total="-4135.00", credit=True)
+    assert result.outcome == "pass"
+
+
+def test_invoice_with_negative_total_fails() -> None:
+    result, _ = verdict(("Total TTC", "-96 540,00 €"))
+    assert result.outcome == "fail"
+
+
+def test_english_and_german_labels() -> None:
+    assert verdict(("Grand total", "€96,540.00"))[0].outcome == "pass"
+    assert verdict(("Amount due", "€96,540.00"))[0].outcome == "pass"
+    assert verdict(("Gesamtbetrag", "96.540,00 EUR"))[0].outcome == "pass"
+
+
+def test_no_expected_total_reports_found_total() -> None:
+    ctx = Context(rows_of(("Total TTC", "96 540,00 €")), None, Expected())
+    result, found = check_total(ctx)
+    assert (result.outcome, found) == ("unknown", "96540.00")
