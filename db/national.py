@@ -24,10 +24,24 @@ from db.models import Base
 from workflow.schedule import ContractTerms, Installment, Nature, pedagogy_schedule, schedule
 from workflow.schedule import add_months as _add_months
 
-CFAS = 900
-CONTRACTS = 300_000
-EMPLOYERS = 40_000
 CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Size of a generated data set."""
+
+    name: str
+    cfas: int
+    contracts: int
+    employers: int
+
+
+SCALES = {
+    "small": Scale("small", 9, 3_000, 400),          # national / 100
+    "medium": Scale("medium", 90, 30_000, 4_000),    # national / 10
+    "national": Scale("national", 900, 300_000, 40_000),
+}
 NPECS = [Decimal(v) for v in (5250, 6000, 6500, 7000, 7800, 8000, 8500, 9000, 10500)]
 
 
@@ -55,9 +69,11 @@ def bulk(engine: Engine, table: Table, rows: Sequence[dict[str, Any]]) -> None:
         raw = engine.raw_connection()
         try:
             with raw.cursor() as cur:  # type: ignore[attr-defined]
-                with cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+                names = ", ".join(f'"{c}"' for c in cols)
+                with cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
                     for r in rows:
-                        copy.write_row([r[c] for c in cols])
+                        copy.write_row([json.dumps(r[c]) if isinstance(r[c], dict | list)
+                                        else r[c] for c in cols])
             raw.commit()
         finally:
             raw.close()
@@ -85,7 +101,8 @@ def _sqlite_bulk(engine: Engine, table: Table, cols: list[str],
     insert itself at this volume. Converters are chosen per column from the table's types."""
     sample = {c: next((r[c] for r in rows if r[c] is not None), None) for c in cols}
     convert = [(c, _sqlite_converter(sample[c])) for c in cols]
-    sql = (f"INSERT INTO {table.name} ({', '.join(cols)}) "
+    names = ", ".join(f'"{c}"' for c in cols)
+    sql = (f"INSERT INTO {table.name} ({names}) "
            f"VALUES ({', '.join('?' for _ in cols)})")
     data = [tuple(r[c] if f is None or r[c] is None else f(r[c]) for c, f in convert)
             for r in rows]
@@ -136,19 +153,19 @@ def _terms(rng: random.Random, today: date) -> ContractTerms:
                          equipment_amount=Decimal(rng.choice([0, 0, 500])))
 
 
-def _cfa_sizes(rng: random.Random) -> list[int]:
-    """Contracts per CFA: a long tail, the largest few holding thousands."""
-    weights = [1 / (rank + 8) ** 0.9 for rank in range(CFAS)]
-    scale = CONTRACTS / sum(weights)
-    sizes = [max(20, int(w * scale)) for w in weights]
-    sizes[-1] += CONTRACTS - sum(sizes)
+def _cfa_sizes(rng: random.Random, scale: Scale) -> list[int]:
+    """Contracts per CFA: a long tail, the largest (CFA 1) holding thousands."""
+    weights = [1 / (rank + 8) ** 0.9 for rank in range(scale.cfas)]
+    factor = scale.contracts / sum(weights)
+    sizes = [max(20, int(w * factor)) for w in weights]
+    sizes[-1] += scale.contracts - sum(sizes)
     rng.shuffle(sizes[10:])
     return sizes
 
 
-def build_national(engine: Engine, today: date, seed: int = 42,
-                   progress: Callable[[str], None] = print) -> None:
-    """Load the national data set into an empty, migrated database."""
+def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"],
+                   seed: int = 42, progress: Callable[[str], None] = print) -> None:
+    """Load a data set of ``scale`` (national by default) into an empty, migrated database."""
     from workflow.auth import hash_password
 
     started = time.perf_counter()
@@ -160,7 +177,7 @@ def build_national(engine: Engine, today: date, seed: int = 42,
     def say(msg: str) -> None:
         progress(f"[{time.perf_counter() - started:6.1f} s] {msg}")
 
-    cfas = [make_cfa(rng, f"CFA NATIONAL {i + 1:03d}", i) for i in range(CFAS)]
+    cfas = [make_cfa(rng, f"CFA NATIONAL {i + 1:03d}", i) for i in range(scale.cfas)]
     cfa_rows = []
     for i, c in enumerate(cfas):
         cfa_rows.append({"id": i + 1, "name": c.name, "siret": c.siret, "uai": c.uai,
@@ -169,10 +186,10 @@ def build_national(engine: Engine, today: date, seed: int = 42,
     bulk(engine, tables["cfa"], cfa_rows)
     bulk(engine, tables["employer"], [
         {"id": i + 1, "name": f"ENTREPRISE {rng.choice(LAST_NAMES)} {i + 1}",
-         "siret": make_siret(rng)} for i in range(EMPLOYERS)])
+         "siret": make_siret(rng)} for i in range(scale.employers)])
     bulk(engine, tables["app_user"], _users(pw, today))
-    say(f"{CFAS} CFA, {EMPLOYERS} employeurs, comptes créés")
-    sizes = _cfa_sizes(rng)
+    say(f"{scale.cfas} CFA, {scale.employers} employeurs, comptes créés")
+    sizes = _cfa_sizes(rng, scale)
     get_schedule = _cached_schedule()
     pf_builder = ProFormaBuilder(rng, ids, today, cfa_rows)
     contract_id = 0
@@ -186,13 +203,15 @@ def build_national(engine: Engine, today: date, seed: int = 42,
             batch["apprentice"].append({"id": contract_id, "last_name": rng.choice(LAST_NAMES),
                                         "first_name": rng.choice(FIRST_NAMES)})
             title, level, rncp = rng.choice(TITLES)
-            batch["contract"].append(_contract_row(contract_id, cfa_id, rng, terms, title, rncp))
+            batch["contract"].append(
+                _contract_row(contract_id, cfa_id, rng, terms, title, rncp, scale.employers))
             for inst in get_schedule(terms):
                 row = _echeance_row(ids.take("echeance"), contract_id, cfa_id, inst)
                 cfa_echeances.append(row)
         pf_builder.invoice(cfa_id, cfa_echeances)
         batch["echeance"].extend(cfa_echeances)
         if len(batch["echeance"]) >= CHUNK * 5 or cfa_index == len(sizes) - 1:
+            pf_builder.flush_pro_formas(engine)
             for name in ("apprentice", "contract", "echeance"):
                 bulk(engine, tables[name], batch[name])
                 batch[name] = []
@@ -220,9 +239,9 @@ def _users(pw: str, today: date) -> list[dict[str, Any]]:
 
 
 def _contract_row(cid: int, cfa_id: int, rng: random.Random, t: ContractTerms, title: str,
-                  rncp: str) -> dict[str, Any]:
+                  rncp: str, employers: int) -> dict[str, Any]:
     return {"id": cid, "number": f"{t.start.year}{cid:08d}", "cfa_id": cfa_id,
-            "employer_id": rng.randrange(1, EMPLOYERS + 1), "apprentice_id": cid,
+            "employer_id": rng.randrange(1, employers + 1), "apprentice_id": cid,
             "title": title, "rncp": rncp, "level": t.level, "start": t.start, "end": t.end,
             "signed_on": t.signed_on, "npec": t.npec,
             "status": "rupture" if t.rupture_on else "engage", "rupture_on": t.rupture_on,

@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from db.demo_invoices import invoice_pdf
 from db.models import Base, Cfa, ProForma
@@ -46,13 +46,18 @@ class ProFormaBuilder:
     cfas: list[dict[str, Any]]
     last_number: int = PRO_FORMA_FIRST
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    pro_formas: int = 0
 
     def _add(self, table: str, row: dict[str, Any]) -> None:
         self.rows.setdefault(table, []).append(row)
 
     def invoice(self, cfa_id: int, echeances: list[dict[str, Any]]) -> None:
-        """Group the CFA's échéances due 20+ days ago into pro formas (claiming them)."""
-        cutoff = self.today - timedelta(days=20)
+        """Group the CFA's échéances due 20+ days ago into pro formas (claiming them).
+
+        CFA 1, the largest, is behind with its invoicing (nothing for 8 months), so that it
+        has thousands of eligible lines: the worst case of the eligible-contracts page.
+        """
+        cutoff = self.today - timedelta(days=240 if cfa_id == 1 else 20)
         due = sorted((e for e in echeances if e["due_on"] <= cutoff),
                      key=lambda e: (e["due_on"], e["id"]))
         groups: list[list[dict[str, Any]]] = []
@@ -97,6 +102,8 @@ class ProFormaBuilder:
         self._add("pro_forma", row)
         live = status != "cancelled"
         for e in lines:
+            if live:
+                e["pro_forma_id"] = pf_id  # the claim, inserted with the échéance
             self._add("pro_forma_line", {
                 "id": self.ids.take("pro_forma_line"), "pro_forma_id": pf_id,
                 "echeance_id": e["id"], "contract_id": e["contract_id"], "amount": e["amount"],
@@ -182,25 +189,25 @@ class ProFormaBuilder:
                                        "name": name, "outcome": outcome, "message": "",
                                        "evidence": []})
 
-    def flush(self, engine: Engine, say: Callable[[str], None]) -> None:
-        """Insert every accumulated row, parents first."""
+    def flush_pro_formas(self, engine: Engine) -> None:
+        """Insert the pro formas made so far (before the échéances that point to them)."""
         from db.national import bulk
 
+        rows = self.rows.pop("pro_forma", [])
+        for start in range(0, len(rows), 20_000):
+            bulk(engine, Base.metadata.tables["pro_forma"], rows[start:start + 20_000])
+        self.pro_formas += len(rows)
+
+    def flush(self, engine: Engine, say: Callable[[str], None]) -> None:
+        """Insert every other accumulated row, parents first."""
+        from db.national import bulk
+
+        self.flush_pro_formas(engine)
+        say(f"{self.pro_formas} pro formas")
         tables = Base.metadata.tables
-        for name in ("pro_forma", "pro_forma_line", "document", "check_run", "check_result",
+        for name in ("pro_forma_line", "document", "check_run", "check_result",
                      "decision", "payment", "event"):
-            rows = self.rows.get(name, [])
+            rows = self.rows.pop(name, [])
             for start in range(0, len(rows), 20_000):
                 bulk(engine, tables[name], rows[start:start + 20_000])
             say(f"{len(rows)} lignes dans {name}")
-        claim = (
-            "UPDATE echeance SET pro_forma_id = l.pro_forma_id FROM pro_forma_line l "
-            "WHERE l.echeance_id = echeance.id AND NOT l.released"
-            if engine.dialect.name == "postgresql" else
-            "UPDATE echeance SET pro_forma_id = (SELECT l.pro_forma_id FROM pro_forma_line l "
-            "WHERE l.echeance_id = echeance.id AND l.released = 0) WHERE id IN "
-            "(SELECT echeance_id FROM pro_forma_line WHERE released = 0)"
-        )
-        with engine.begin() as conn:
-            conn.execute(text(claim))
-        say("échéances rattachées à leurs pro formas")
