@@ -7,12 +7,14 @@ transaction: either all of them land or none does. Every version is kept.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import checks
+from checks.validate import base_name
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.clock import now
@@ -21,6 +23,9 @@ from workflow.proformas import load_for_update, transition
 from workflow.statuses import LIVE, CfaAction, Status, cfa_actions, label
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
+# Control characters (NUL, newlines, escapes) and bidirectional overrides have no place in a
+# file name: PostgreSQL refuses NUL in text, and the others forge what the reviewer reads.
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,17 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
         pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == "credit_note",
         siret=cfa.siret, iban=cfa.iban,
     )
+
+
+def clean_filename(filename: str) -> str:
+    """The name stored for an upload: its last path component (no ``../``, no folders).
+
+    Raises InvalidInput when the name holds control or invisible direction characters.
+    """
+    if _UNSAFE_NAME.search(filename or ""):
+        raise InvalidInput("file", "Nom de fichier refusé : il contient des caractères de "
+                           "contrôle ou invisibles. Renommez le fichier avant de le déposer.")
+    return base_name(filename or "")
 
 
 def run_checks(session: Session, pf: ProForma, data: bytes, filename: str) -> Precheck:
@@ -96,7 +112,7 @@ def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
     require_cfa(actor)
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
     _deposit_allowed(pf)
-    return run_checks(session, pf, data, filename)
+    return run_checks(session, pf, data, clean_filename(filename))
 
 
 def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, filename: str,
@@ -108,6 +124,7 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     require_cfa(actor)
     pf = load_for_update(session, actor, pro_forma_id)
     _deposit_allowed(pf)
+    filename = clean_filename(filename)
     pre = run_checks(session, pf, data, filename)
     version = (session.scalar(
         select(func.max(Document.version)).where(Document.pro_forma_id == pf.id)) or 0) + 1

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Contract, ProForma
-from workflow.access import Actor, require_opco
+from workflow.access import Actor, require_manager, require_opco
 from workflow.clock import now
 from workflow.statuses import Status
 
@@ -60,3 +60,9 @@ def overview(session: Session, actor: Actor) -> Overview:
     cfas = session.execute(select(func.count()).select_from(Cfa)).scalar_one()
     contracts = session.execute(select(func.count()).select_from(Contract)).scalar_one()
     return Overview(by_status, queue, unassigned, mine, oldest, cfas, contracts)
+
+
+def portfolio(session: Session, actor: Actor) -> Overview:
+    """The same overview for the managers' home page; AccessDenied for anyone but a manager."""
+    require_manager(actor)
+    return overview(session, actor)

@@ -9,6 +9,7 @@ from workflow.formatting import format_period
 from workflow.schedule import NATURE_LABELS, Nature
 
 st.title("Mes contrats")
+ui.require_actor()  # a logged-out session sees nothing but the warning
 search = st.text_input("Recherche par numéro de contrat ou nom de l'apprenti", key="c_search")
 size = st.selectbox("Lignes par page", [10, 20, 50], index=1, key="c_size")
 page = ui.call(list_contracts, search=search, page=st.session_state.get("c_page", 0),

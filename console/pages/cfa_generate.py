@@ -127,6 +127,7 @@ def dialog_body() -> None:
 
 
 st.title("Générer une pro forma")
+ui.require_actor()  # a logged-out session sees nothing but the warning
 nature = st.radio("Nature de coûts", list(Nature), format_func=lambda n: NATURE_LABELS[n],
                   horizontal=True, key="g_nature")
 word = NATURE_LABELS[nature].lower()

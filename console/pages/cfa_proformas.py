@@ -156,6 +156,7 @@ def menu(row: portal.ProFormaRow) -> None:
 
 
 st.title("Mes factures/factures d'avoir pro formas - contrat d'apprentissage")
+ui.require_actor()  # a logged-out session sees nothing but the warning
 crit = st.session_state.setdefault("p_search", {})
 with st.form("p_search_form"):
     st.markdown("**Recherche par numéro de pro forma et/ou statut**")

@@ -20,6 +20,7 @@ def open_review(pf_id: int) -> None:
 
 
 st.title("File d'instruction")
+ui.require_actor()  # a logged-out session sees nothing but the warning
 st.caption("Pro formas « En cours de validation », du dépôt le plus ancien au plus récent.")
 if st.button("Prendre le suivant", type="primary", icon=":material/skip_next:",
              shortcut="Alt+N", help="Raccourci : Alt+N"):

@@ -21,6 +21,7 @@ def marks_of(verdict: review.Verdict | None) -> tuple:
 
 
 st.title("Instruire une facture")
+ui.require_actor()  # a logged-out session sees nothing but the warning
 pf_id = st.query_params.get("pf") or st.session_state.get("review_pf")
 if not pf_id:
     st.info("Choisissez une pro forma dans la file d'instruction.")

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from console import ui
-from workflow.stats import overview
+from workflow.stats import portfolio
 from workflow.statuses import Status
 
 st.title("Accueil pilotage")
-ov = ui.call(overview)
+ov = ui.call(portfolio)
 if ov is None:
     st.stop()
 a, b, c = st.columns(3)

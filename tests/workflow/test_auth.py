@@ -46,3 +46,59 @@ def test_inactive_account_cannot_log_in(world, factory):
     with factory.begin() as s:
         result = authenticate(s, "cfa1@test.fr", PASSWORD)
     assert result.actor is None and "désactivé" in result.message
+
+
+def test_no_password_reaches_the_logs_or_the_event_log(world, factory, caplog):
+    import logging
+
+    from db.models import Event
+    from workflow import admin
+
+    caplog.set_level(logging.DEBUG)  # every logger, SQL statements and parameters included
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
+    try:
+        with factory.begin() as s:
+            authenticate(s, "cfa1@test.fr", PASSWORD)
+            authenticate(s, "cfa1@test.fr", "mauvais-secret-42")
+            authenticate(s, "nobody@test.fr", "autre-secret-43")
+            new_id = admin.create_user(s, world.manager, "neuf@test.fr", "Neuf", "instructeur",
+                                       "Tr0ub4dour&3-long")
+            temporary = admin.reset_password(s, world.manager, new_id)
+        with factory() as s:
+            logged_events = " ".join(f"{e.comment} {e.reason} {e.data}"
+                                     for e in s.scalars(select(Event)))
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.WARNING)
+    assert caplog.records  # the capture did see the SQL traffic
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for secret in (PASSWORD, "mauvais-secret-42", "autre-secret-43", "Tr0ub4dour&3-long",
+                   temporary):
+        assert secret not in logged and secret not in logged_events, secret
+
+
+def test_no_plain_secret_in_the_repository():
+    """Scan the tracked source: no password, secret or key literal but the documented demo
+    password and the test-only password of tests/factories.py."""
+    import re
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+                           cwd=root, capture_output=True, text=True, check=True).stdout.split()
+    assignment = re.compile(
+        r"""(?i)(password|passwd|pwd|secret|api_key|token|private_key)\w*["']?\s*[:=]\s*["']"""
+        r"""([^"'\n]{4,})["']""")
+    allowed = {"demo", PASSWORD}  # db/demo.py's DEMO_PASSWORD, tests/factories.py
+    found = []
+    for name in files:
+        path = root / name
+        if path.suffix not in {".py", ".toml", ".cfg", ".ini", ".env", ".yml", ".yaml", ".md",
+                               ".json", ".sh", ".txt"} or not path.is_file():
+            continue
+        text = path.read_text(errors="ignore")
+        if re.search(r"-----BEGIN [A-Z ]*PRIVATE KEY-----", text):
+            found.append(f"{name}: private key")
+        found += [f"{name}: {m.group(1)}" for m in assignment.finditer(text)
+                  if m.group(2) not in allowed and not m.group(2).startswith("$argon2")]
+    assert found == []

@@ -1,0 +1,124 @@
+"""Widgets of the manager dashboard: filters, tables with their CSV, charts, drill-down.
+
+Money stays ``Decimal`` in tables and CSV files (written as "1234.56" strings); it becomes a
+float only to draw a chart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from console import ui
+from workflow import admin, dashboard_drill
+from workflow.dashboard_sql import Drill, Filters
+from workflow.schedule import NATURE_LABELS
+
+REVIEW_PAGE = "pages/instr_review.py"
+DRILL_PAGE_SIZE = 20
+
+
+def filters_sidebar() -> Filters:
+    """The dashboard filters, drawn in the sidebar."""
+    cfas = ui.call(admin.cfa_choices) or []
+    staff = ui.call(admin.instructeur_choices) or []
+    with st.sidebar:
+        st.subheader("Filtres")
+        start = st.date_input("Période du", value=None, format="DD/MM/YYYY", key="f_from")
+        end = st.date_input("au", value=None, format="DD/MM/YYYY", key="f_to")
+        nature = st.selectbox("Nature", [None, *NATURE_LABELS], key="f_nature",
+                              format_func=lambda n: "Toutes" if n is None else NATURE_LABELS[n])
+        names = dict(cfas)
+        cfa = st.selectbox("CFA", [None, *names], key="f_cfa",
+                           format_func=lambda c: "Tous" if c is None else names[c])
+        people = dict(staff)
+        instr = st.selectbox("Instructeur", [None, *people], key="f_instr",
+                             format_func=lambda u: "Tous" if u is None else people[u])
+    return Filters(_day(start), _day(end), nature, cfa, instr)
+
+
+def _day(value: Any) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def csv_cell(value: Any) -> Any:
+    """A value as written to CSV: amounts as "1234.56", never a float."""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
+    return value
+
+
+def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
+    """Show rows (amounts formatted in French) and offer them as a CSV file."""
+    if not rows:
+        st.info("Aucune donnée pour ces filtres.")
+        return
+    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal) else v
+                           for k, v in r.items()} for r in rows])
+    st.dataframe(shown, hide_index=True, width="stretch")
+    data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])
+    st.download_button("Télécharger (CSV)", data.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",
+                       icon=":material/download:")
+
+
+def chart(frame: pd.DataFrame, mark: str, x: str, y: str, color: str | None = None,
+          **encode: Any) -> None:
+    """An Altair chart of a small aggregated frame (floats only for drawing)."""
+    if frame.empty:
+        return
+    base = getattr(alt.Chart(frame), f"mark_{mark}")()
+    enc: dict[str, Any] = {"x": x, "y": y, "tooltip": list(frame.columns), **encode}
+    if color:
+        enc["color"] = color
+    st.altair_chart(base.encode(**enc), width="stretch")
+
+
+def pareto(frame: pd.DataFrame) -> None:
+    """Bars of refusals by reason with the cumulative share as a line (Pareto chart)."""
+    if frame.empty:
+        return
+    base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None))
+    bars = base.mark_bar().encode(y=alt.Y("Refus:Q"), tooltip=list(frame.columns))
+    line = base.mark_line(point=True, color="#d62728").encode(
+        y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100])))
+    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
+
+
+def drill(key: str, f: Filters, choices: list[tuple[str, Drill | None]]) -> None:
+    """"Voir les pro formas" of one figure row: a paged table, and a way into instruction."""
+    options = {label: d for label, d in choices if d is not None}
+    picked = st.selectbox("Voir les pro formas derrière ce chiffre", [None, *options],
+                          key=f"drill_{key}", format_func=lambda o: "—" if o is None else o)
+    if picked is None:
+        return
+    page_no = st.session_state.get(f"drill_{key}_page", 0)
+    page = ui.call(dashboard_drill.pro_formas, f, options[picked], page_no, DRILL_PAGE_SIZE)
+    if page is None:
+        return
+    if not page.rows:
+        st.info("Aucune pro forma.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "Pro forma": r.number, "CFA": r.cfa, "Nature": r.nature, "Statut": r.status_label,
+        "Montant": ui.money(r.total), "Instructeur": r.assigned_to or "—",
+    } for r in page.rows]), hide_index=True, width="stretch")
+    ui.pager(f"drill_{key}_page", page.total, DRILL_PAGE_SIZE)
+    if (Path(__file__).parent / REVIEW_PAGE).exists():
+        numbers = {r.number: r.pro_forma_id for r in page.rows}
+        left, right = st.columns([3, 1])
+        number = left.selectbox("Pro forma", list(numbers), key=f"drill_{key}_pf")
+        if right.button("Ouvrir", key=f"drill_{key}_open", icon=":material/open_in_new:"):
+            st.session_state["review_pf"] = numbers[number]
+            st.switch_page(REVIEW_PAGE, query_params={"pf": numbers[number]})
+
+
+def pct(share: float) -> str:
+    """A ratio as "66,7 %"."""
+    return f"{share * 100:.1f} %".replace(".", ",")

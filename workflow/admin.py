@@ -1,0 +1,341 @@
+"""Managers' settings: refusal reasons, service-level target, four-eyes threshold, accounts.
+
+Every change is written to the event log (entity "refusal_reason", "setting" or "user") in
+the caller's transaction. A refusal reason that has served is never deleted, only retired,
+so that old letters and decisions keep their meaning. Managers manage instructeur and CFA
+accounts; admins manage every account. Nobody deactivates their own account.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
+from workflow import events
+from workflow.access import ROLE_LABELS, Actor, Role, require_manager
+from workflow.auth import check_password_strength, hash_password
+from workflow.clock import now
+from workflow.decisions import setting
+from workflow.errors import InvalidInput, NotFound, WorkflowError
+from workflow.paging import Page, paginate
+
+CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+COMMON_PASSWORDS = frozenset({"motdepasse", "password", "azertyuiop", "12345678", "123456789",
+                              "azerty123", "qwertyuiop", "password1", "motdepasse1"})
+TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CAN_CREATE = {Role.MANAGER: (Role.INSTRUCTEUR, Role.CFA),
+              Role.ADMIN: (Role.INSTRUCTEUR, Role.CFA, Role.MANAGER, Role.ADMIN)}
+
+
+# --- refusal reasons -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReasonRow:
+    """A reason of the catalogue and how many decisions used it."""
+
+    reason_id: int
+    code: str
+    label: str
+    letter: str
+    requires_comment: bool
+    active: bool
+    uses: int
+
+
+def list_reasons(session: Session, actor: Actor) -> list[ReasonRow]:
+    """The whole catalogue (retired reasons included), in catalogue order."""
+    require_manager(actor)
+    used = (select(Decision.reason_id, func.count().label("n"))
+            .where(Decision.reason_id.is_not(None)).group_by(Decision.reason_id).subquery())
+    rows = session.execute(
+        select(RefusalReason, func.coalesce(used.c.n, 0))
+        .outerjoin(used, used.c.reason_id == RefusalReason.id)
+        .order_by(RefusalReason.position, RefusalReason.id)
+    ).all()
+    return [ReasonRow(r.id, r.code, r.label, r.letter, r.requires_comment, r.active, int(n))
+            for r, n in rows]
+
+
+def _texts(label: str, letter: str) -> tuple[str, str]:
+    label, letter = (label or "").strip(), (letter or "").strip()
+    if not label or len(label) > 200:
+        raise InvalidInput("label", "Le libellé du motif est obligatoire (200 caractères au "
+                                    "plus).")
+    if len(letter) < 20:
+        raise InvalidInput("letter", "Le texte du courrier est obligatoire (20 caractères au "
+                                     "moins) : c'est ce que lit le CFA.")
+    return label, letter
+
+
+def _reason(session: Session, reason_id: object) -> RefusalReason:
+    try:
+        row = session.get(RefusalReason, int(reason_id))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        row = None
+    if row is None:
+        raise NotFound("ce motif de refus")
+    return row
+
+
+def add_reason(session: Session, actor: Actor, code: str, label: str, letter: str,
+               requires_comment: bool = False) -> int:
+    """Add a reason to the catalogue; returns its id. Raises InvalidInput for a bad value."""
+    require_manager(actor)
+    code = (code or "").strip().upper()
+    if not CODE.match(code):
+        raise InvalidInput("code", "Le code du motif s'écrit en majuscules, chiffres et « _ » "
+                                   "(2 à 30 caractères), par exemple CERTIF_ABSENT.")
+    if session.scalars(select(RefusalReason.id).where(RefusalReason.code == code)).first():
+        raise InvalidInput("code", f"Le code {code} existe déjà dans le catalogue.")
+    label, letter = _texts(label, letter)
+    position = (session.scalar(select(func.max(RefusalReason.position))) or 0) + 1
+    row = RefusalReason(code=code, label=label, letter=letter,
+                        requires_comment=bool(requires_comment), active=True,
+                        position=position)
+    session.add(row)
+    session.flush()
+    events.record(session, actor, "reason_added", entity="refusal_reason", entity_id=row.id,
+                  reason=label, data={"code": code})
+    return row.id
+
+
+def edit_reason(session: Session, actor: Actor, reason_id: object, label: str, letter: str,
+                requires_comment: bool = False) -> None:
+    """Change the label, the letter text and whether a comment is required."""
+    require_manager(actor)
+    row = _reason(session, reason_id)
+    label, letter = _texts(label, letter)
+    before = {"label": row.label, "letter": row.letter,
+              "requires_comment": row.requires_comment}
+    row.label, row.letter, row.requires_comment = label, letter, bool(requires_comment)
+    events.record(session, actor, "reason_edited", entity="refusal_reason", entity_id=row.id,
+                  reason=label, data={"code": row.code, "before": before})
+
+
+def set_reason_active(session: Session, actor: Actor, reason_id: object,
+                      active: bool) -> None:
+    """Retire a reason (no longer offered to instructeurs) or bring it back."""
+    require_manager(actor)
+    row = _reason(session, reason_id)
+    if row.active == active:
+        return
+    row.active = active
+    events.record(session, actor, "reason_restored" if active else "reason_retired",
+                  entity="refusal_reason", entity_id=row.id, reason=row.label,
+                  data={"code": row.code})
+
+
+def delete_reason(session: Session, actor: Actor, reason_id: object) -> None:
+    """Delete a reason that never served; a reason in use raises WorkflowError (retire it)."""
+    require_manager(actor)
+    row = _reason(session, reason_id)
+    used = session.scalar(select(func.count()).select_from(Decision)
+                          .where(Decision.reason_id == row.id))
+    used = used or session.scalar(select(func.count()).select_from(ProForma)
+                                  .where(ProForma.refusal_reason_id == row.id))
+    if used:
+        raise WorkflowError(f"Le motif « {row.label} » a déjà servi : il ne peut pas être "
+                            "supprimé, seulement retiré du catalogue.")
+    events.record(session, actor, "reason_deleted", entity="refusal_reason", entity_id=row.id,
+                  reason=row.label, data={"code": row.code})
+    session.delete(row)
+
+
+# --- settings ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ManagerSettings:
+    """The settings managers change."""
+
+    sla_days: int
+    four_eyes_threshold: Decimal
+
+
+def get_settings(session: Session, actor: Actor) -> ManagerSettings:
+    """The current service-level target (days) and four-eyes threshold (euros)."""
+    require_manager(actor)
+    return ManagerSettings(int(setting(session, "sla_days", "15")),
+                           Decimal(setting(session, "four_eyes_threshold", "50000.00")))
+
+
+def _store(session: Session, actor: Actor, key: str, value: str) -> None:
+    row = session.get(Setting, key)
+    old = row.value if row else None
+    if old == value:
+        return
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    events.record(session, actor, "setting_changed", entity="setting", reason=key,
+                  data={"key": key, "old": old, "new": value})
+
+
+def set_sla_days(session: Session, actor: Actor, days: object) -> int:
+    """Set the service-level target, in whole days from 1 to 365; returns it."""
+    require_manager(actor)
+    try:
+        value = int(str(days).strip())
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 365:
+        raise InvalidInput("sla_days", "Le délai cible est un nombre entier de jours, "
+                                       "de 1 à 365.")
+    _store(session, actor, "sla_days", str(value))
+    return value
+
+
+def set_four_eyes_threshold(session: Session, actor: Actor, amount: object) -> Decimal:
+    """Set the amount above which a validation needs a second instructeur; returns it."""
+    require_manager(actor)
+    text = str(amount).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    text = text.removesuffix("€").replace(",", ".")
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        value = Decimal("-1")
+    if not value.is_finite() or value < 0 or value >= Decimal("1e10") or \
+            value != value.quantize(Decimal("0.01")):
+        raise InvalidInput("four_eyes_threshold", "Le seuil est un montant positif en euros, "
+                                                  "au centime près (par exemple 50000,00).")
+    value = value.quantize(Decimal("0.01"))
+    _store(session, actor, "four_eyes_threshold", str(value))
+    return value
+
+
+def set_thresholds(session: Session, actor: Actor, sla_days: object,
+                   four_eyes_threshold: object) -> ManagerSettings:
+    """Set both settings of the form at once (all or nothing); returns the new values."""
+    return ManagerSettings(set_sla_days(session, actor, sla_days),
+                           set_four_eyes_threshold(session, actor, four_eyes_threshold))
+
+
+# --- user accounts -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class UserRow:
+    """One account as the settings page lists it (never the password hash)."""
+
+    user_id: int
+    email: str
+    name: str
+    role: str
+    role_label: str
+    cfa: str | None
+    active: bool
+    last_login_at: datetime | None
+
+
+def list_users(session: Session, actor: Actor, page: int = 0, page_size: int = 50,
+               query: str = "") -> Page[UserRow]:
+    """One page of accounts, by e-mail, optionally matching ``query`` (e-mail or name)."""
+    require_manager(actor)
+    stmt = (select(User.id, User.email, User.name, User.role, Cfa.name, User.active,
+                   User.last_login_at)
+            .outerjoin(Cfa, Cfa.id == User.cfa_id).order_by(User.email))
+    if q := (query or "").strip().lower():
+        stmt = stmt.where(or_(func.lower(User.email).contains(q),
+                              func.lower(User.name).contains(q)))
+    result = paginate(session, stmt, page, page_size)
+    rows = [UserRow(i, e, n, r, ROLE_LABELS[Role(r)], c, a, seen)
+            for i, e, n, r, c, a, seen in result.rows]
+    return Page(rows, result.total, result.page, result.page_size)
+
+
+def cfa_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of every CFA, by name, for selection lists."""
+    require_manager(actor)
+    return [(i, n) for i, n in session.execute(select(Cfa.id, Cfa.name).order_by(Cfa.name))]
+
+
+def instructeur_choices(session: Session, actor: Actor) -> list[tuple[int, str]]:
+    """(id, name) of the OPCO staff who may decide (instructeurs and managers), by name."""
+    require_manager(actor)
+    return [(i, n) for i, n in session.execute(
+        select(User.id, User.name).where(User.role.in_(("instructeur", "manager")))
+        .order_by(User.name))]
+
+
+def check_new_password(password: str, email: str) -> None:
+    """Raise InvalidInput for a weak password (too short, common, or the e-mail itself)."""
+    check_password_strength(password)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or lowered == email.lower() or \
+            lowered == email.split("@")[0].lower() or len(set(password)) < 4:
+        raise InvalidInput("password", "Ce mot de passe est trop facile à deviner : "
+                                       "choisissez-en un autre.")
+
+
+def _manageable(session: Session, actor: Actor, user_id: object) -> User:
+    require_manager(actor)
+    try:
+        user = session.get(User, int(user_id))  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        user = None
+    if user is None or Role(user.role) not in CAN_CREATE[actor.role]:
+        raise NotFound("ce compte")
+    return user
+
+
+def create_user(session: Session, actor: Actor, email: str, name: str, role: str,
+                password: str, cfa_id: object = None) -> int:
+    """Create an account (argon2 hash); returns its id. Raises InvalidInput for bad values."""
+    require_manager(actor)
+    email, name = (email or "").strip().lower(), (name or "").strip()
+    if not EMAIL.match(email) or len(email) > 200:
+        raise InvalidInput("email", "Adresse e-mail invalide.")
+    if not name or len(name) > 200:
+        raise InvalidInput("name", "Le nom est obligatoire (200 caractères au plus).")
+    if role not in {r.value for r in CAN_CREATE[actor.role]}:
+        raise InvalidInput("role", "Vous ne pouvez pas créer de compte de ce rôle.")
+    cfa = None
+    if role == Role.CFA:
+        try:
+            cfa = session.get(Cfa, int(cfa_id))  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            cfa = None
+        if cfa is None:
+            raise InvalidInput("cfa", "Choisissez le CFA de ce compte.")
+    if session.scalars(select(User.id).where(func.lower(User.email) == email)).first():
+        raise InvalidInput("email", f"Un compte existe déjà pour {email}.")
+    check_new_password(password, email)
+    user = User(email=email, name=name, role=role, cfa_id=cfa.id if cfa else None,
+                password_hash=hash_password(password), active=True, failed_logins=0,
+                created_at=now())
+    session.add(user)
+    session.flush()
+    events.record(session, actor, "user_created", entity="user", entity_id=user.id,
+                  data={"email": email, "role": role, "cfa_id": user.cfa_id})
+    return user.id
+
+
+def set_user_active(session: Session, actor: Actor, user_id: object, active: bool) -> None:
+    """Deactivate an account (it can no longer log in) or reactivate it."""
+    user = _manageable(session, actor, user_id)
+    if user.id == actor.user_id:
+        raise WorkflowError("Vous ne pouvez pas désactiver votre propre compte.")
+    if user.active == active:
+        return
+    user.active = active
+    events.record(session, actor, "user_reactivated" if active else "user_deactivated",
+                  entity="user", entity_id=user.id, data={"email": user.email})
+
+
+def reset_password(session: Session, actor: Actor, user_id: object) -> str:
+    """Give an account a new temporary password, returned once (only its hash is stored)."""
+    user = _manageable(session, actor, user_id)
+    temporary = "-".join("".join(secrets.choice(TEMP_ALPHABET) for _ in range(4))
+                         for _ in range(4))
+    user.password_hash = hash_password(temporary)
+    user.failed_logins, user.locked_until = 0, None
+    events.record(session, actor, "password_reset", entity="user", entity_id=user.id,
+                  data={"email": user.email})
+    return temporary
