@@ -1,0 +1,208 @@
+"""The console's hot paths, timed through the workflow (ORM) and as hand-written SQL.
+
+Each figure is the median of ``RUNS`` runs after one warm-up. Writes (generation, "Prendre le
+suivant") run in a transaction that is rolled back, so every run sees the same data.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.models import ProForma, User
+from db.session import make_engine, make_sessionmaker
+from workflow import documents, proformas, review
+from workflow.access import Actor, actor_of
+from workflow.clock import now, today
+from workflow.eligibility import EligibleFilters, eligible_ids, list_eligible, recap
+from workflow.review import QueueFilters
+from workflow.statuses import Status
+
+RUNS = 5
+GENERATED_LINES = 5000
+
+_ELIGIBLE_FROM = """
+FROM echeance e
+JOIN contract c ON c.id = e.contract_id
+JOIN apprentice a ON a.id = c.apprentice_id
+JOIN employer m ON m.id = c.employer_id
+JOIN cfa f ON f.id = e.cfa_id
+WHERE e.cfa_id = :cfa AND e.nature = 'pedagogie' AND e.pro_forma_id IS NULL
+  AND e.due_on <= :today {extra}"""
+_ELIGIBLE_PAGE = """
+SELECT e.id, c.id, c.number, c.title, a.first_name || ' ' || a.last_name, m.name, m.siret,
+       c.start, c."end", e.period_start, e.period_end, e.amount, e.detail, c.status,
+       c.rupture_on {from_} ORDER BY c.number, e.due_on, e.id LIMIT 20 OFFSET 0"""
+_RECAP = """
+SELECT count(DISTINCT e.contract_id), count(e.id), count(DISTINCT e.contract_id),
+       count(e.id), coalesce(sum(CASE WHEN e.amount > 0 THEN e.amount END), 0),
+       coalesce(sum(CASE WHEN e.amount < 0 THEN e.amount END), 0) {from_}"""
+_QUEUE_FROM = """
+FROM pro_forma p
+JOIN cfa f ON f.id = p.cfa_id
+LEFT JOIN app_user u ON u.id = p.assigned_to_id
+LEFT JOIN (SELECT d.pro_forma_id AS pf_id, max(r.id) AS run_id FROM document d
+           JOIN check_run r ON r.document_id = d.id GROUP BY d.pro_forma_id) l
+       ON l.pf_id = p.id
+LEFT JOIN check_run r ON r.id = l.run_id
+WHERE p.status = 'under_review' {extra}"""
+_QUEUE_PAGE = """
+SELECT p.id, p.number, f.name, f.siret, p.nature, p.kind, p.total, p.dossiers,
+       p.deposited_at, u.name, r.summary, r.id {from_}
+ORDER BY p.deposited_at, p.id LIMIT 25 OFFSET 0"""
+_TAKE_NEXT = """
+SELECT p.id, p.number FROM pro_forma p
+WHERE p.status = 'under_review' AND p.assigned_to_id IS NULL
+ORDER BY p.deposited_at, p.id LIMIT 1"""
+_REVIEW_QUERIES = [
+    "SELECT * FROM pro_forma WHERE id = :pf",
+    "SELECT f.* FROM cfa f JOIN pro_forma p ON p.cfa_id = f.id WHERE p.id = :pf",
+    "SELECT * FROM document WHERE pro_forma_id = :pf ORDER BY version DESC",
+    "SELECT r.* FROM check_run r JOIN document d ON d.id = r.document_id "
+    "WHERE d.pro_forma_id = :pf ORDER BY r.id DESC",
+    "SELECT x.* FROM check_result x JOIN check_run r ON r.id = x.run_id "
+    "JOIN document d ON d.id = r.document_id WHERE d.pro_forma_id = :pf ORDER BY x.id",
+    "SELECT id, name FROM app_user WHERE id IN (SELECT actor_id FROM event WHERE pro_forma_id "
+    "= :pf UNION SELECT decided_by_id FROM decision WHERE pro_forma_id = :pf) "
+    "OR id = (SELECT assigned_to_id FROM pro_forma WHERE id = :pf)",
+    "SELECT * FROM event WHERE pro_forma_id = :pf ORDER BY id",
+    "SELECT d.*, r.label FROM decision d LEFT JOIN refusal_reason r ON r.id = d.reason_id "
+    "WHERE d.pro_forma_id = :pf ORDER BY d.id",
+]
+_REVIEW_LINES = """
+SELECT c.number, a.last_name, a.first_name, c.title, e.period_start, e.period_end, e.detail,
+       l.amount
+FROM pro_forma_line l
+JOIN echeance e ON e.id = l.echeance_id
+JOIN contract c ON c.id = l.contract_id
+JOIN apprentice a ON a.id = c.apprentice_id
+WHERE l.pro_forma_id = :pf ORDER BY l.id"""
+
+
+def median_ms(call: Callable[[], Any], runs: int = RUNS) -> float:
+    """Median wall time of ``call`` in milliseconds, after one warm-up run."""
+    call()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 2)
+
+
+def _actor(s: Session, email: str) -> Actor:
+    return actor_of(s.scalars(select(User).where(User.email == email)).one())
+
+
+def _raw(engine: Engine, *queries: tuple[str, dict[str, Any]]) -> Callable[[], None]:
+    def call() -> None:
+        with engine.connect() as conn:
+            for sql, params in queries:
+                conn.execute(text(sql), params).all()
+    return call
+
+
+def _raw_take_next(engine: Engine, user_id: int) -> Callable[[], None]:
+    """Select the oldest unassigned, claim it, log the event; rolled back like the ORM run."""
+    lock = " FOR UPDATE SKIP LOCKED" if engine.dialect.name == "postgresql" else ""
+
+    def call() -> None:
+        with engine.connect() as conn:
+            row = conn.execute(text(_TAKE_NEXT + lock)).first()
+            if row is not None:
+                conn.execute(text(
+                    "UPDATE pro_forma SET assigned_to_id = :u WHERE id = :p "
+                    "AND status = 'under_review' AND assigned_to_id IS NULL"),
+                    {"u": user_id, "p": row[0]})
+                conn.execute(text(
+                    "INSERT INTO event (at, actor_id, entity, entity_id, pro_forma_id, action, "
+                    "data) VALUES (:at, :u, 'pro_forma', :p, :p, 'assigned', '{}')"),
+                    {"at": now(), "u": user_id, "p": row[0]})
+            conn.rollback()
+    return call
+
+
+def _read(factory: sessionmaker[Session], fn: Callable[..., Any], *args: Any,
+          **kwargs: Any) -> Callable[[], Any]:
+    def call() -> Any:
+        with factory() as s:
+            return fn(s, *args, **kwargs)
+    return call
+
+
+def _rolled_back(factory: sessionmaker[Session], body: Callable[[Session], Any]
+                 ) -> Callable[[], Any]:
+    def call() -> Any:
+        with factory() as s:
+            try:
+                return body(s)
+            finally:
+                s.rollback()
+    return call
+
+
+def measure(url: str) -> dict[str, dict[str, float]]:
+    """Every hot path on the database at ``url``: {name: {orm_ms, raw_ms?, ratio?}}."""
+    engine = make_engine(url)
+    factory = make_sessionmaker(engine)
+    with factory() as s:
+        cfa, instr = _actor(s, "cfa@demo.fr"), _actor(s, "instructeur@demo.fr")
+        oldest = s.scalars(select(ProForma.id).where(ProForma.status == Status.UNDER_REVIEW)
+                           .order_by(ProForma.deposited_at).limit(1)).first()
+    params = {"cfa": cfa.cfa_id, "today": today()}
+    search = EligibleFilters(last_name="MARTIN")
+    eligible_from = _ELIGIBLE_FROM.format(extra="")
+    search_from = _ELIGIBLE_FROM.format(extra="AND upper(a.last_name) LIKE '%MARTIN%'")
+    queue_from = _QUEUE_FROM.format(extra="")
+    fail_from = _QUEUE_FROM.format(extra="AND r.summary = 'fail'")
+    out: dict[str, dict[str, float]] = {}
+
+    def pair(name: str, orm: Callable[[], Any], raw: Callable[[], None] | None) -> None:
+        entry = {"orm_ms": median_ms(orm)}
+        if raw is not None:
+            entry["raw_ms"] = median_ms(raw)
+            entry["ratio"] = round(entry["orm_ms"] / max(entry["raw_ms"], 0.01), 2)
+        out[name] = entry
+
+    pair("eligible_page", _read(factory, list_eligible, cfa, "pedagogie"),
+         _raw(engine, (f"SELECT count(*) {eligible_from}", params),
+              (_ELIGIBLE_PAGE.format(from_=eligible_from), params)))
+    pair("eligible_search", _read(factory, list_eligible, cfa, "pedagogie", search),
+         _raw(engine, (f"SELECT count(*) {search_from}", params),
+              (_ELIGIBLE_PAGE.format(from_=search_from), params)))
+    pair("recap", _read(factory, recap, cfa, "pedagogie"),
+         _raw(engine, (_RECAP.format(from_=eligible_from), params)))
+    pair("queue_page", _read(factory, review.queue, instr),
+         _raw(engine, (f"SELECT count(*) {queue_from}", {}),
+              (_QUEUE_PAGE.format(from_=queue_from), {})))
+    pair("queue_filtered", _read(factory, review.queue, instr, QueueFilters(checks="fail")),
+         _raw(engine, (f"SELECT count(*) {fail_from}", {}),
+              (_QUEUE_PAGE.format(from_=fail_from), {})))
+    pair("take_next", _rolled_back(factory, lambda s: review.take_next(s, instr)),
+         _raw_take_next(engine, instr.user_id))
+    if oldest is not None:
+        pair("review_data", _read(factory, review.review_data, instr, oldest),
+             _raw(engine, *((q, {"pf": oldest}) for q in [*_REVIEW_QUERIES, _REVIEW_LINES])))
+    out["generate_5000"] = _generation(factory, cfa)
+    engine.dispose()
+    return out
+
+
+def _generation(factory: sessionmaker[Session], cfa: Actor) -> dict[str, float]:
+    """Generate one pro forma of up to 5,000 échéances, PDF included (rolled back)."""
+    with factory() as s:
+        ids = eligible_ids(s, cfa, "pedagogie")
+    chosen = [i for i in ids][:GENERATED_LINES]
+
+    def body(s: Session) -> None:
+        made = proformas.generate(s, cfa, "pedagogie", chosen)
+        for pf in made:
+            documents.pro_forma_pdf(s, cfa, pf.id)
+
+    return {"orm_ms": median_ms(_rolled_back(factory, body), runs=3),
+            "lines": float(len(chosen))}
