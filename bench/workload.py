@@ -46,15 +46,14 @@ _QUEUE_FROM = """
 FROM pro_forma p
 JOIN cfa f ON f.id = p.cfa_id
 LEFT JOIN app_user u ON u.id = p.assigned_to_id
-LEFT JOIN (SELECT d.pro_forma_id AS pf_id, max(r.id) AS run_id FROM document d
-           JOIN check_run r ON r.document_id = d.id GROUP BY d.pro_forma_id) l
-       ON l.pf_id = p.id
-LEFT JOIN check_run r ON r.id = l.run_id
 WHERE p.status = 'under_review' {extra}"""
 _QUEUE_PAGE = """
 SELECT p.id, p.number, f.name, f.siret, p.nature, p.kind, p.total, p.dossiers,
-       p.deposited_at, u.name, r.summary, r.id {from_}
+       p.deposited_at, u.name, p.check_summary, p.latest_run_id {from_}
 ORDER BY p.deposited_at, p.id LIMIT 25 OFFSET 0"""
+_QUEUE_COUNTS = """
+SELECT run_id, outcome, count(*) FROM check_result WHERE run_id IN (
+  SELECT p.latest_run_id {from_} ORDER BY p.deposited_at, p.id LIMIT 25) GROUP BY run_id, outcome"""
 _TAKE_NEXT = """
 SELECT p.id, p.number FROM pro_forma p
 WHERE p.status = 'under_review' AND p.assigned_to_id IS NULL
@@ -159,7 +158,7 @@ def measure(url: str) -> dict[str, dict[str, float]]:
     eligible_from = _ELIGIBLE_FROM.format(extra="")
     search_from = _ELIGIBLE_FROM.format(extra="AND upper(a.last_name) LIKE '%MARTIN%'")
     queue_from = _QUEUE_FROM.format(extra="")
-    fail_from = _QUEUE_FROM.format(extra="AND r.summary = 'fail'")
+    fail_from = _QUEUE_FROM.format(extra="AND p.check_summary = 'fail'")
     out: dict[str, dict[str, float]] = {}
 
     def pair(name: str, orm: Callable[[], Any], raw: Callable[[], None] | None) -> None:
@@ -179,10 +178,12 @@ def measure(url: str) -> dict[str, dict[str, float]]:
          _raw(engine, (_RECAP.format(from_=eligible_from), params)))
     pair("queue_page", _read(factory, review.queue, instr),
          _raw(engine, (f"SELECT count(*) {queue_from}", {}),
-              (_QUEUE_PAGE.format(from_=queue_from), {})))
+              (_QUEUE_PAGE.format(from_=queue_from), {}),
+              (_QUEUE_COUNTS.format(from_=queue_from), {})))
     pair("queue_filtered", _read(factory, review.queue, instr, QueueFilters(checks="fail")),
          _raw(engine, (f"SELECT count(*) {fail_from}", {}),
-              (_QUEUE_PAGE.format(from_=fail_from), {})))
+              (_QUEUE_PAGE.format(from_=fail_from), {}),
+              (_QUEUE_COUNTS.format(from_=fail_from), {})))
     pair("take_next", _rolled_back(factory, lambda s: review.take_next(s, instr)),
          _raw_take_next(engine, instr.user_id))
     if oldest is not None:

@@ -194,6 +194,10 @@ class ProForma(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     paid_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The latest check run of the latest document and its worst outcome, kept here by the
+    # workflow so that the review queue filters and pages without aggregating every run.
+    latest_run_id: Mapped[int | None] = mapped_column(Integer)
+    check_summary: Mapped[str | None] = mapped_column(String(10))
 
     cfa: Mapped[Cfa] = relationship()
     lines: Mapped[list[ProFormaLine]] = relationship(

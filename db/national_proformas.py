@@ -98,6 +98,7 @@ class ProFormaBuilder:
             "refusal_reason_id": 1 if status == "refused" else None, "refusal_comment": None,
             "needs_second_approval": False, "approved_by_id": None,
             "paid_at": times.get("paid"), "cancelled_at": times.get("cancelled"),
+            "latest_run_id": None, "check_summary": None,
         }
         self._add("pro_forma", row)
         live = status != "cancelled"
@@ -180,6 +181,7 @@ class ProFormaBuilder:
             "uploaded_at": at, "uploaded_by_id": None})
         run_id = self.ids.take("check_run")
         summary = self.rng.choices(["pass", "fail", "unknown"], [0.7, 0.15, 0.15])[0]
+        pf["latest_run_id"], pf["check_summary"] = run_id, summary
         self._add("check_run", {"id": run_id, "document_id": doc_id, "ran_at": at,
                                 "text_source": "text", "summary": summary, "found": {},
                                 "elapsed_ms": Decimal("80.0")})

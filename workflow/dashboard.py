@@ -13,8 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, case, exists, func, select
+from sqlalchemy import ColumnElement, Exists, Select, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
@@ -38,12 +39,12 @@ from workflow.dashboard_sql import (
     as_money,
     days_between,
     durations,
-    first_run_id,
-    first_runs,
     in_days,
     in_period,
+    is_first_run,
     only,
     scope,
+    scoped,
     share,
     week_label,
     week_of,
@@ -183,13 +184,41 @@ class Flow:
     to_payment: Durations
 
 
-def decision_scope(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Decision (joined to its ProForma) for decision figures."""
-    conds = [Decision.outcome.in_(DECIDED), *in_period(Decision.at, f),
-             *scope(f, instructeur=False)]
+def decided(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on Decision alone: decisions (not approvals) in the period, by whom."""
+    conds = [Decision.outcome.in_(DECIDED), *in_period(Decision.at, f)]
     if f.instructeur_id is not None:
         conds.append(Decision.decided_by_id == f.instructeur_id)
     return conds
+
+
+def decision_scope(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on Decision (joined to its ProForma) for decision figures."""
+    return [*decided(f), *scope(f, instructeur=False)]
+
+
+def decisions(stmt: Select[Any], f: Filters) -> Select[Any]:
+    """``stmt`` (selecting from Decision) narrowed to the decision figures' population."""
+    return scoped(stmt.where(*decided(f)), Decision.pro_forma_id, f, instructeur=False)
+
+
+def deposits(stmt: Select[Any], f: Filters) -> Select[Any]:
+    """``stmt`` (selecting from CheckRun) narrowed to the first runs of the period's deposits.
+
+    Documents and pro formas are joined only for a nature, CFA or instructeur filter.
+    """
+    stmt = stmt.where(is_first_run(), *in_period(CheckRun.ran_at, f))
+    conditions = scope(f)
+    if not conditions:
+        return stmt
+    return (stmt.join(Document, Document.id == CheckRun.document_id)
+            .join(ProForma, ProForma.id == Document.pro_forma_id).where(*conditions))
+
+
+def first_run_of_decision(stmt: Select[Any]) -> Select[Any]:
+    """``stmt`` (selecting from Decision) joined to the first check run of its document."""
+    return stmt.join(CheckRun, CheckRun.document_id == Decision.document_id).where(
+        is_first_run())
 
 
 def flow(session: Session, actor: Actor, f: Filters) -> Flow:
@@ -202,19 +231,14 @@ def flow(session: Session, actor: Actor, f: Filters) -> Flow:
     f.check()
     weeks: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
     dep_week = week_of(session, CheckRun.ran_at)
-    first = first_runs()
     dec_week = week_of(session, Decision.at)
     pay_week = week_of(session, Payment.paid_on)
     queries = (
-        select(dep_week, func.count()).select_from(first)
-        .join(CheckRun, CheckRun.id == first.c.run_id)
-        .join(Document, Document.id == first.c.document_id)
-        .join(ProForma, ProForma.id == Document.pro_forma_id)
-        .where(*scope(f), *in_period(CheckRun.ran_at, f)).group_by(dep_week),
-        select(dec_week, func.count()).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .where(*decision_scope(f)).group_by(dec_week),
-        select(pay_week, func.count()).join(ProForma, ProForma.id == Payment.pro_forma_id)
-        .where(*scope(f), *in_days(Payment.paid_on, f)).group_by(pay_week),
+        deposits(select(dep_week, func.count()).select_from(CheckRun), f).group_by(dep_week),
+        decisions(select(dec_week, func.count()).select_from(Decision), f).group_by(dec_week),
+        scoped(select(pay_week, func.count()).select_from(Payment)
+               .where(*in_days(Payment.paid_on, f)), Payment.pro_forma_id, f)
+        .group_by(pay_week),
     )
     for slot, stmt in enumerate(queries):
         for week, count in session.execute(stmt):
@@ -222,9 +246,7 @@ def flow(session: Session, actor: Actor, f: Filters) -> Flow:
     rows = [WeekRow(w, week_label(w), *weeks[w]) for w in sorted(weeks)]
     to_decision = durations(
         session,
-        select(Decision.id).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .join(CheckRun, CheckRun.id == first_run_id(Decision.document_id))
-        .where(*decision_scope(f)),
+        decisions(first_run_of_decision(select(Decision.id).select_from(Decision)), f),
         days_between(session, CheckRun.ran_at, Decision.at),
     )
     to_payment = durations(
@@ -274,26 +296,31 @@ class Instructeurs:
 
 
 def instructeurs(session: Session, actor: Actor, f: Filters) -> Instructeurs:
-    """Validations and refusals per instructeur (four-eyes approvals are not decisions)."""
+    """Validations and refusals per instructeur (four-eyes approvals are not decisions).
+
+    One pass over the decisions, grouped by instructeur and week; the totals per instructeur
+    are the sums of their weeks (rows come ordered by name, so the totals keep that order).
+    """
     require_manager(actor)
     f.check()
     wk = week_of(session, Decision.at)
-    base = (select(Decision.decided_by_id, User.name)
-            .join(ProForma, ProForma.id == Decision.pro_forma_id)
-            .join(User, User.id == Decision.decided_by_id).where(*decision_scope(f)))
-    weekly = [InstructeurWeek(as_date(w), week_label(as_date(w)), uid, name, n)
-              for uid, name, w, n in session.execute(
-                  base.add_columns(wk, func.count())
-                  .group_by(Decision.decided_by_id, User.name, wk))]
-    weekly.sort(key=lambda r: (r.week, r.name))
-    totals = []
-    for uid, name, n, refused, against in session.execute(
-        base.add_columns(func.count(), func.count().filter(Decision.outcome == "refused"),
-                         func.count().filter(Decision.against_checks.is_(True)))
-        .group_by(Decision.decided_by_id, User.name).order_by(User.name)
+    weekly: list[InstructeurWeek] = []
+    sums: dict[tuple[int, str], list[int]] = {}
+    for uid, name, w, n, refused, against in session.execute(decisions(
+        select(Decision.decided_by_id, User.name, wk, func.count(),
+               func.count().filter(Decision.outcome == "refused"),
+               func.count().filter(Decision.against_checks.is_(True)))
+        .select_from(Decision).join(User, User.id == Decision.decided_by_id), f)
+        .group_by(Decision.decided_by_id, User.name, wk).order_by(User.name)
     ):
-        totals.append(InstructeurRow(uid, name, n, refused, share(refused, n), against,
-                                     share(against, n), Drill("instructeur", str(uid))))
+        weekly.append(InstructeurWeek(as_date(w), week_label(as_date(w)), uid, name, n))
+        total = sums.setdefault((uid, name), [0, 0, 0])
+        for slot, value in enumerate((n, refused, against)):
+            total[slot] += value
+    weekly.sort(key=lambda r: (r.week, r.name))
+    totals = [InstructeurRow(uid, name, n, refused, share(refused, n), against,
+                             share(against, n), Drill("instructeur", str(uid)))
+              for (uid, name), (n, refused, against) in sums.items()]
     return Instructeurs(weekly, totals)
 
 
@@ -353,12 +380,17 @@ def rework_followed() -> Exists:
                           later.action.in_(("deposited", "replaced")))
 
 
-def refusal_events(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Event (joined to its ProForma): refusals in the period and scope."""
-    conds = [Event.action == "refused", *in_period(Event.at, f), *scope(f, instructeur=False)]
+def refusals_only(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on Event alone: refusals in the period, by whom."""
+    conds = [Event.action == "refused", *in_period(Event.at, f)]
     if f.instructeur_id is not None:
         conds.append(Event.actor_id == f.instructeur_id)
     return conds
+
+
+def refusal_events(f: Filters) -> list[ColumnElement[bool]]:
+    """Conditions on Event (joined to its ProForma): refusals in the period and scope."""
+    return [*refusals_only(f), *scope(f, instructeur=False)]
 
 
 def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:
@@ -369,11 +401,10 @@ def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:
     """
     require_manager(actor)
     f.check()
-    refused = [*decision_scope(f), Decision.outcome == "refused"]
-    reasons = session.execute(
+    reasons = session.execute(decisions(
         select(RefusalReason.id, RefusalReason.code, RefusalReason.label, func.count())
-        .select_from(Decision).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .join(RefusalReason, RefusalReason.id == Decision.reason_id).where(*refused)
+        .select_from(Decision).join(RefusalReason, RefusalReason.id == Decision.reason_id)
+        .where(Decision.outcome == "refused"), f)
         .group_by(RefusalReason.id, RefusalReason.code, RefusalReason.label)
         .order_by(func.count().desc(), RefusalReason.label)
     ).all()
@@ -392,15 +423,21 @@ def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:
                   .group_by(Cfa.id, Cfa.name)
                   .order_by(func.count().filter(Decision.outcome == "refused").desc(),
                             Cfa.name))]
-    validated, first = session.execute(
-        select(func.count(), func.count().filter(~earlier_refusal()))
-        .select_from(Decision).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .where(*decision_scope(f), Decision.outcome == "validated")
-    ).one()
-    loops, loop_pfs = session.execute(
-        select(func.count(), func.count(Event.pro_forma_id.distinct()))
-        .select_from(Event).join(ProForma, ProForma.id == Event.pro_forma_id)
-        .where(*refusal_events(f), rework_followed())
+    validations = decisions(select(func.count()).select_from(Decision)
+                            .where(Decision.outcome == "validated"), f)
+    validated = session.execute(validations).scalar_one()
+    # validations after a refusal are few: count them (from the refused pro formas) rather
+    # than testing every validation for an earlier refusal
+    refusal = aliased(Decision)
+    ever_refused = select(refusal.pro_forma_id).where(refusal.outcome == "refused")
+    reworked = session.execute(validations.where(
+        Decision.pro_forma_id.in_(ever_refused), earlier_refusal())
+    ).scalar_one()
+    first = validated - reworked
+    loops, loop_pfs = session.execute(scoped(
+        select(func.count(), func.count(Event.pro_forma_id.distinct())).select_from(Event)
+        .where(*refusals_only(f), rework_followed()), Event.pro_forma_id, f,
+        instructeur=False)
     ).one()
     return Refusals(by_reason, by_cfa, validated, first, share(first, validated),
                     Drill("first_time"), loops, loop_pfs, Drill("rework"))

@@ -17,15 +17,13 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from db.models import CheckRun, Contract, CreditApplication, Decision, Document, Echeance, ProForma
+from db.models import CheckRun, Contract, CreditApplication, Decision, Echeance, ProForma
 from workflow.access import Actor, require_manager
-from workflow.dashboard import decision_scope
+from workflow.dashboard import decisions, deposits, first_run_of_decision
 from workflow.dashboard_sql import (
     Drill,
     Filters,
     as_money,
-    first_run_id,
-    first_runs,
     in_days,
     in_period,
     scope,
@@ -178,29 +176,22 @@ def checks(session: Session, actor: Actor, f: Filters) -> ChecksFigure:
     """Share of all-pass deposits and the instructeurs' agreement with the checks."""
     require_manager(actor)
     f.check()
-    first = first_runs()
-    deposits, passed = session.execute(
+    deposited, passed = session.execute(deposits(
         select(func.count(), func.count().filter(CheckRun.summary == "pass"))
-        .select_from(Document).join(first, first.c.document_id == Document.id)
-        .join(CheckRun, CheckRun.id == first.c.run_id)
-        .join(ProForma, ProForma.id == Document.pro_forma_id)
-        .where(*scope(f), *in_period(CheckRun.ran_at, f))
+        .select_from(CheckRun), f)
     ).one()
-    decided, against = session.execute(
+    decided, against = session.execute(decisions(
         select(func.count(), func.count().filter(Decision.against_checks.is_(True)))
-        .select_from(Decision).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .where(*decision_scope(f))
+        .select_from(Decision), f)
     ).one()
     cells: dict[str, dict[str, int]] = {k: {"validated": 0, "refused": 0}
                                         for k in SUMMARY_LABELS}
-    for summary, outcome, n in session.execute(
-        select(CheckRun.summary, Decision.outcome, func.count())
-        .select_from(Decision).join(ProForma, ProForma.id == Decision.pro_forma_id)
-        .join(CheckRun, CheckRun.id == first_run_id(Decision.document_id))
-        .where(*decision_scope(f)).group_by(CheckRun.summary, Decision.outcome)
+    for summary, outcome, n in session.execute(decisions(first_run_of_decision(
+        select(CheckRun.summary, Decision.outcome, func.count()).select_from(Decision)), f)
+        .group_by(CheckRun.summary, Decision.outcome)
     ):
         cells.setdefault(summary, {"validated": 0, "refused": 0})[outcome] = n
     matrix = [AgreementRow(k, SUMMARY_LABELS.get(k, k), v["validated"], v["refused"])
               for k, v in cells.items()]
-    return ChecksFigure(deposits, passed, share(passed, deposits), decided, against,
+    return ChecksFigure(deposited, passed, share(passed, deposited), decided, against,
                         share(decided - against, decided), matrix, Drill("against"))

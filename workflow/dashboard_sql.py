@@ -225,6 +225,31 @@ def first_runs() -> Subquery:
             .group_by(CheckRun.document_id).subquery())
 
 
+def scoped(stmt: Select[Any], pro_forma_id: Any, f: Filters, *,
+           instructeur: bool = True) -> Select[Any]:
+    """``stmt`` narrowed to the pro formas of the scope, joining ProForma only when needed.
+
+    ``pro_forma_id`` is the column of ``stmt``'s rows naming their pro forma. Without a nature,
+    CFA or instructeur filter the join would only repeat the foreign key, so it is left out
+    (at national scale it is a hash join of every pro forma per figure).
+    """
+    conditions = scope(f, instructeur=instructeur)
+    if not conditions:
+        return stmt.where(pro_forma_id.is_not(None))
+    return stmt.join(ProForma, ProForma.id == pro_forma_id).where(*conditions)
+
+
+def is_first_run(run: Any = CheckRun) -> ColumnElement[bool]:
+    """SQL: ``run`` is the first check run of its document (no run of it has a lower id).
+
+    An anti-join through the index on ``check_run(document_id, id)``: unlike grouping every
+    run by document, it lets a period on ``run.ran_at`` narrow the runs first.
+    """
+    earlier = aliased(CheckRun)
+    return ~select(earlier.id).where(earlier.document_id == run.document_id,
+                                     earlier.id < run.id).exists()
+
+
 def first_run_id(document_id: Any) -> Any:
     """Correlated SQL: the id of the first check run of the document ``document_id``.
 

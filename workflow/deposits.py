@@ -168,4 +168,6 @@ def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:
         )
         for r in results
     )
+    pf = session.get_one(ProForma, doc.pro_forma_id)
+    pf.latest_run_id, pf.check_summary = run.id, worst
     return run

@@ -110,7 +110,7 @@ def pro_forma_pdf(session: Session, actor: Actor, pro_forma_id: object) -> FileD
         _parties(cfa),
         Spacer(1, 4 * mm),
         _p("Détail des contrats et des échéances", HEADING),
-        _table(_lines(session, pf)),
+        *_tables(_lines(session, pf)),
         Spacer(1, 3 * mm),
         _p(f"Nombre de dossiers : {pf.dossiers}"),
         _p(f"MONTANT TOTAL : {format_eur(pf.total)}", HEADING),
@@ -140,6 +140,16 @@ def _parties(cfa: Cfa) -> Flowable:
                               ("BOX", (0, 0), (0, 0), 0.5, colors.grey),
                               ("BOX", (1, 0), (1, 0), 0.5, colors.grey)]))
     return grid
+
+
+# Rows per table chunk: reportlab re-measures a whole table each time it splits it across a
+# page, which is quadratic in its rows; chunks of about a page keep 5,000 lines linear.
+CHUNK_ROWS = 45
+
+
+def _tables(rows: list[tuple[str, str, str, str]]) -> list[Flowable]:
+    """The lines as page-sized tables, each with its header row."""
+    return [_table(rows[i:i + CHUNK_ROWS]) for i in range(0, max(len(rows), 1), CHUNK_ROWS)]
 
 
 def _table(rows: list[tuple[str, str, str, str]]) -> Flowable:

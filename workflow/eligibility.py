@@ -186,13 +186,15 @@ def check_nature(nature: str) -> str:
     return nature
 
 
-def _eligible(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
-    """WHERE clauses: the index prefix first, then the search criteria."""
-    clauses: list[ColumnElement[bool]] = [
-        Echeance.cfa_id == cfa_id, Echeance.nature == nature,
-        Echeance.pro_forma_id.is_(None), Echeance.due_on <= today(),
-    ]
-    f = filters
+def _due(cfa_id: int, nature: str) -> list[ColumnElement[bool]]:
+    """The échéance-only conditions: exactly the ``ix_echeance_eligible`` index prefix."""
+    return [Echeance.cfa_id == cfa_id, Echeance.nature == nature,
+            Echeance.pro_forma_id.is_(None), Echeance.due_on <= today()]
+
+
+def _contract_criteria(f: EligibleFilters) -> list[ColumnElement[bool]]:
+    """The search criteria, all on the contract and the rows joined to it."""
+    clauses: list[ColumnElement[bool]] = []
     if f.contract_number:
         clauses.append(Contract.number.ilike(f"%{f.contract_number}%"))
     if f.start_from:
@@ -216,6 +218,29 @@ def _eligible(cfa_id: int, nature: str, filters: EligibleFilters) -> list[Column
     elif f.rupture == "planned":
         clauses.append(Contract.rupture_on > today())
     return clauses
+
+
+def _eligible(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
+    """WHERE clauses of the joined listing: the index prefix, the CFA's contracts (so that
+    the planner walks only this CFA's contracts), then the search criteria."""
+    return [*_due(cfa_id, nature), Contract.cfa_id == cfa_id, *_contract_criteria(filters)]
+
+
+def _matching(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
+    """WHERE clauses on échéances alone, for counts and sums: the criteria become a
+    ``contract_id IN (…)`` over the CFA's contracts only when there are criteria, so that an
+    unfiltered count or recap reads the eligibility index and nothing else."""
+    criteria = _contract_criteria(filters)
+    if not criteria:
+        return _due(cfa_id, nature)
+    contracts = (
+        select(Contract.id)
+        .join(Apprentice, Apprentice.id == Contract.apprentice_id)
+        .join(Employer, Employer.id == Contract.employer_id)
+        .join(Cfa, Cfa.id == Contract.cfa_id)
+        .where(Contract.cfa_id == cfa_id, *criteria)
+    )
+    return [*_due(cfa_id, nature), Echeance.contract_id.in_(contracts)]
 
 
 def _joined(stmt: Select[Any]) -> Select[Any]:
@@ -247,7 +272,9 @@ def list_eligible(session: Session, actor: Actor, nature: str,
         Contract.rupture_on,
     )).where(*_eligible(cfa_id, nature, filters or EligibleFilters()))
     stmt = stmt.order_by(*_SORTS[sort], Echeance.id)
-    result = paginate(session, stmt, page, page_size)
+    count = select(func.count()).select_from(Echeance).where(
+        *_matching(cfa_id, nature, filters or EligibleFilters()))
+    result = paginate(session, stmt, page, page_size, count=count)
     return Page([EligibleRow(*r) for r in result.rows], result.total, result.page,
                 result.page_size)
 
@@ -263,14 +290,14 @@ def recap(session: Session, actor: Actor, nature: str, filters: EligibleFilters 
     ex = sorted({int(i) for i in excluded_ids})
     chosen = Echeance.id.not_in(ex) if ex else literal(True)
     amount_if = _sum_if(chosen)
-    stmt = _joined(select(
+    stmt = select(
         func.count(func.distinct(Echeance.contract_id)),
         func.count(Echeance.id),
         func.count(func.distinct(case((chosen, Echeance.contract_id)))),
         func.count(case((chosen, Echeance.id))),
         amount_if(Echeance.amount > 0),
         amount_if(Echeance.amount < 0),
-    )).where(*_eligible(cfa_id, nature, filters or EligibleFilters()))
+    ).where(*_matching(cfa_id, nature, filters or EligibleFilters()))
     row = session.execute(stmt).one()
     return Recap(int(row[0]), int(row[1]), int(row[2]), int(row[3]),
                  Decimal(row[4] or 0).quantize(ZERO), Decimal(row[5] or 0).quantize(ZERO))
@@ -294,8 +321,8 @@ def eligible_ids(session: Session, actor: Actor, nature: str,
     cfa_id = require_cfa(actor)
     check_nature(nature)
     ex = sorted({int(i) for i in excluded_ids})
-    stmt = _joined(select(Echeance.id)).where(
-        *_eligible(cfa_id, nature, filters or EligibleFilters()))
+    stmt = select(Echeance.id).where(
+        *_matching(cfa_id, nature, filters or EligibleFilters()))
     if ex:
         stmt = stmt.where(Echeance.id.not_in(ex))
     return list(session.scalars(stmt.order_by(Echeance.id)))

@@ -26,11 +26,17 @@ class Page(Generic[R]):
         return max(1, -(-self.total // self.page_size))
 
 
-def paginate(session: Session, stmt: Select[Any], page: int, page_size: int) -> Page[Any]:
-    """Run ``stmt`` for one page (0-based) and count all its rows, both in SQL."""
+def paginate(session: Session, stmt: Select[Any], page: int, page_size: int,
+             count: Select[Any] | None = None) -> Page[Any]:
+    """Run ``stmt`` for one page (0-based) and count all its rows, both in SQL.
+
+    ``count`` is a cheaper statement counting the same rows, when the caller has one (e.g.
+    without the joins that only serve the displayed columns).
+    """
     size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     total = session.execute(
-        select(func.count()).select_from(stmt.order_by(None).subquery())
+        count if count is not None
+        else select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
     index = max(0, min(int(page), max(0, (total - 1) // size)))
     rows = list(session.execute(stmt.limit(size).offset(index * size)).all())

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
-from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma, User
+from db.models import Cfa, CheckResultRow, Document, ProForma, User
 from db.session import is_postgres
 from workflow import events
 from workflow.access import Actor, Role, get_owned, require_opco, require_role
@@ -86,15 +86,6 @@ class Assignment:
     number: str
 
 
-def _latest_runs() -> Any:
-    """Subquery: the latest check run id of each pro forma (runs only grow)."""
-    return (
-        select(Document.pro_forma_id.label("pf_id"), func.max(CheckRun.id).label("run_id"))
-        .join(CheckRun, CheckRun.document_id == Document.id)
-        .group_by(Document.pro_forma_id).subquery()
-    )
-
-
 def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
           page: int = 0, page_size: int = 25) -> Page[QueueRow]:
     """One page of the queue (En cours de validation), oldest deposit first.
@@ -103,16 +94,13 @@ def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
     """
     require_opco(actor)
     f = filters or QueueFilters()
-    latest = _latest_runs()
     assignee = aliased(User)
     stmt = (
         select(ProForma.id, ProForma.number, Cfa.name, Cfa.siret, ProForma.nature,
                ProForma.kind, ProForma.total, ProForma.dossiers, ProForma.deposited_at,
-               assignee.name, CheckRun.summary, CheckRun.id)
+               assignee.name, ProForma.check_summary, ProForma.latest_run_id)
         .join(Cfa, Cfa.id == ProForma.cfa_id)
         .outerjoin(assignee, assignee.id == ProForma.assigned_to_id)
-        .outerjoin(latest, latest.c.pf_id == ProForma.id)
-        .outerjoin(CheckRun, CheckRun.id == latest.c.run_id)
         .where(ProForma.status == Status.UNDER_REVIEW)
         .order_by(ProForma.deposited_at, ProForma.id)
     )
@@ -153,7 +141,7 @@ def _conditions(actor: Actor, f: QueueFilters) -> list[Any]:
     if f.checks:
         if f.checks not in CHECK_FILTERS:
             raise InvalidInput("checks", "Filtre de contrôles inconnu.")
-        conds.append(CheckRun.summary == f.checks)
+        conds.append(ProForma.check_summary == f.checks)
     if f.assigned == "me":
         conds.append(ProForma.assigned_to_id == actor.user_id)
     elif f.assigned == "unassigned":
