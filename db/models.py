@@ -113,6 +113,8 @@ class Contract(Base):
     employer: Mapped[Employer] = relationship()
     apprentice: Mapped[Apprentice] = relationship()
 
+    __table_args__ = (Index("ix_contract_status", "status", "id"),)
+
 
 class Echeance(Base):
     """One installment of a contract's funding, for one nature of cost.
@@ -140,6 +142,8 @@ class Echeance(Base):
     __table_args__ = (
         Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on"),
         Index("ix_echeance_pro_forma", "pro_forma_id"),
+        Index("ix_echeance_engaged", "contract_id", "nature", "due_on", "amount"),
+        Index("ix_echeance_due", "due_on", "contract_id", "nature", "amount"),
     )
 
 
@@ -207,6 +211,7 @@ class ProForma(Base):
     __table_args__ = (
         Index("ix_pro_forma_cfa_status", "cfa_id", "status", "created_at"),
         Index("ix_pro_forma_queue", "status", "deposited_at"),
+        Index("ix_pro_forma_paid", "status", "kind", "paid_at", "decided_at"),
     )
 
 
@@ -269,6 +274,10 @@ class CheckRun(Base):
     found: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     elapsed_ms: Mapped[Decimal] = mapped_column(Numeric(10, 1))
 
+    __table_args__ = (
+        Index("ix_check_run_document_first", "document_id", "id", "ran_at", "summary"),
+    )
+
     results: Mapped[list[CheckResultRow]] = relationship(order_by="CheckResultRow.id")
 
 
@@ -313,6 +322,11 @@ class Decision(Base):
     checks_seen: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     against_checks: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    __table_args__ = (
+        Index("ix_decision_outcome_at", "outcome", "at"),
+        Index("ix_decision_pro_forma_outcome", "pro_forma_id", "outcome", "id"),
+    )
+
 
 class Notice(Base):
     """A letter sent to a CFA (a refusal letter), read in the portal and downloadable as PDF."""
@@ -355,6 +369,8 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(35))
     paid_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
 
+    __table_args__ = (Index("ix_payment_paid_on", "paid_on"),)
+
 
 class CreditApplication(Base):
     """Money settled on a credit note: deducted from a payment, or reimbursed by the CFA."""
@@ -386,6 +402,11 @@ class Event(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (
+        Index("ix_event_action_at", "action", "at"),
+        Index("ix_event_pro_forma_action", "pro_forma_id", "action", "id"),
+    )
 
 
 class Setting(Base):

@@ -115,12 +115,14 @@ def money(session: Session, actor: Actor, f: Filters) -> Money:
         eng.append(Echeance.nature == f.nature)
     if f.cfa_id is not None:
         eng.append(Echeance.cfa_id == f.cfa_id)
-    for nature, total in session.execute(
-        select(Echeance.nature, func.sum(Echeance.amount))
-        .join(Contract, Contract.id == Echeance.contract_id).where(*eng)
-        .group_by(Echeance.nature)
-    ):
-        amounts.setdefault(nature, dict.fromkeys(STAGES, ZERO))["engaged"] = as_money(total)
+    # one sum per nature (FILTER) rather than GROUP BY: no sort or hash of ~2 M échéances
+    natures = list(amounts)
+    engaged = session.execute(
+        select(*(func.sum(Echeance.amount).filter(Echeance.nature == n) for n in natures))
+        .select_from(Echeance).join(Contract, Contract.id == Echeance.contract_id).where(*eng)
+    ).one()
+    for nature, total in zip(natures, engaged, strict=True):
+        amounts[nature]["engaged"] = as_money(total)
     sums = [func.sum(case((and_(*stage_conditions(st, f)), ProForma.total), else_=0))
             for st in STAGES[1:]]
     for nature, *values in session.execute(
