@@ -20,7 +20,7 @@ from workflow import admin, dashboard_drill
 from workflow.dashboard_sql import Drill, Filters
 from workflow.schedule import NATURE_LABELS
 
-REVIEW_PAGE = "pages/instr_review.py"
+REVIEW_PAGE = "views/instr_review.py"
 DRILL_PAGE_SIZE = 20
 
 

@@ -12,7 +12,7 @@ from db.demo_invoices import invoice_pdf
 from db.models import Cfa, Notice, ProForma
 from workflow import decisions, deposits, proformas
 
-PAGES = Path(__file__).resolve().parents[2] / "console" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
 
 
 @pytest.fixture

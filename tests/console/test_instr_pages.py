@@ -15,7 +15,7 @@ from tests.workflow.reviewkit import deposit, generate, queue_of, version
 from workflow import decisions
 from workflow.statuses import Status
 
-PAGES = Path(__file__).resolve().parents[2] / "console" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import ProForma
 from tests.workflow.dashboard_story import Story
 
-PAGES = Path(__file__).resolve().parents[2] / "console" / "pages"
+PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
 
 
 @pytest.fixture

@@ -41,4 +41,4 @@ st.dataframe(pd.DataFrame([{
 ui.pager("home_page", page.total, PAGE_SIZE)
 if st.button("Joindre une facture dans « Mes factures/factures d'avoir pro formas »",
              icon=":material/upload_file:"):
-    st.switch_page("pages/cfa_proformas.py")
+    st.switch_page("views/cfa_proformas.py")

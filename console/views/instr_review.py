@@ -26,7 +26,7 @@ pf_id = st.query_params.get("pf") or st.session_state.get("review_pf")
 if not pf_id:
     st.info("Choisissez une pro forma dans la file d'instruction.")
     if st.button("Aller à la file d'instruction", icon=":material/inbox:"):
-        st.switch_page("pages/instr_queue.py")
+        st.switch_page("views/instr_queue.py")
     st.stop()
 data = ui.call(review.review_data, pf_id)
 if data is None:

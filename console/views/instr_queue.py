@@ -10,7 +10,7 @@ from workflow import review
 from workflow.schedule import NATURE_LABELS
 from workflow.statuses import KIND_LABELS
 
-REVIEW_PAGE = "pages/instr_review.py"
+REVIEW_PAGE = "views/instr_review.py"
 PAGE_SIZE = 25
 
 

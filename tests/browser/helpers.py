@@ -1,0 +1,148 @@
+"""What a user does in the console, in Playwright terms: log in, wait for Streamlit, click in
+a data grid, pick an option, download a file, take a screenshot."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from playwright.sync_api import Browser, Download, Locator, Page, expect
+from playwright.sync_api import Error as PlaywrightError
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TIMEOUT_MS = 30_000
+ROW_HEIGHT = 35  # Streamlit's data grid: header and rows are 35 px high
+MARKER_X = 20  # the selection / first column's checkbox, from the grid's left edge
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def login(browser: Browser, url: str, email: str, password: str = "demo") -> Page:
+    """A new browser context (its own cookies and Streamlit session), logged in as ``email``."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
+                                  accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_label("Adresse e-mail").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    settle(page)
+    return page
+
+
+def settle(page: Page) -> None:
+    """Wait until Streamlit's "Running…" status widget is gone (the rerun is over)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(page.get_by_test_id("stSpinner")).to_have_count(0)
+
+
+def go(page: Page, link: str, title: str) -> None:
+    """Open a page from the sidebar navigation and wait for its title."""
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
+    settle(page)
+
+
+def choose(page: Page, label: str, option: str, scope: Page | Locator | None = None) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    box = (scope or page).get_by_role("combobox", name=label)
+    expect(box).to_be_visible()
+    if box.input_value() == option:
+        return
+    box.click()
+    box.fill(option)  # filters a long list down to the option
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)
+    settle(page)
+
+
+def click_until(page: Page, button: Locator, shown: Locator, attempts: int = 3) -> None:
+    """Click ``button`` until ``shown`` appears: a click landing while a rerun (e.g. the one a
+    text area's commit starts) swaps the button is dropped by Streamlit, so it is clicked
+    again, only while the button is still there (an action done once removes it)."""
+    for attempt in range(attempts):
+        settle(page)
+        if attempt and (shown.count() or not button.count()):
+            break
+        button.click()
+        try:
+            expect(shown).to_be_visible(timeout=10_000)
+            return
+        except AssertionError:
+            continue
+    expect(shown).to_be_visible()
+
+
+def grid(page: Page, index: int = 0, scope: Page | Locator | None = None) -> Locator:
+    """The ``index``-th data grid (st.dataframe / st.data_editor) of the page or scope."""
+    return (scope or page).locator("[data-testid=stDataFrame]").nth(index)
+
+
+def cell(table: Locator, col: int, row: int) -> Locator:
+    """One cell of the grid's accessibility table (its text is the cell's value)."""
+    return table.get_by_test_id(f"glide-cell-{col}-{row}")
+
+
+def click_row_marker(page: Page, table: Locator, row: int) -> None:
+    """Click the checkbox at the left of a grid row (an editable boolean or the row selector).
+
+    The grid is drawn on a canvas: the click goes to the row's coordinates.
+    """
+    for attempt in range(5):  # a rerun may swap the grid for a new one under the pointer
+        settle(page)
+        try:
+            table.scroll_into_view_if_needed(timeout=5_000)
+            box = table.bounding_box(timeout=5_000)
+        except PlaywrightError:
+            if attempt == 4:
+                raise
+            continue
+        assert box is not None
+        page.mouse.click(box["x"] + MARKER_X,
+                         box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT / 2)
+        return
+
+
+def find_row(table: Locator, col: int, text: str) -> int:
+    """The index of the (visible) grid row whose column ``col`` reads ``text``."""
+    found = table.locator(f"td[aria-colindex='{col + 1}']", has_text=re.compile(
+        rf"^{re.escape(text)}$"))
+    expect(found).to_have_count(1)
+    cell_id = found.get_attribute("data-testid") or ""
+    return int(cell_id.rsplit("-", 1)[1])
+
+
+def download(page: Page, button: Locator) -> tuple[str, bytes]:
+    """Click a download button; the file's suggested name and bytes."""
+    with page.expect_download() as info:
+        button.click()
+    dl: Download = info.value
+    path = dl.path()
+    assert path is not None, dl.failure()
+    return dl.suggested_filename, Path(path).read_bytes()
+
+
+def shot(page: Page, name: str) -> Path:
+    """A full-page screenshot kept in docs/screenshots/ (Streamlit scrolls inside its main
+    container, so the viewport is stretched to the content for the shot)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(1, 1)  # no hover toolbar or tooltip on the shot
+    settle(page)
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    height = page.evaluate(
+        "() => Math.max(...['[data-testid=stMain]', '[role=dialog]']"
+        ".map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"],
+                            "height": max(size["height"], min(int(height) + 40, 5000))})
+    settle(page)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path
+
+
+def plain(text: str) -> str:
+    """Text with its non-breaking and narrow spaces made ordinary spaces."""
+    return re.sub(r"[\u00a0\u202f]", " ", text)
