@@ -192,9 +192,14 @@ def _due(cfa_id: int, nature: str) -> list[ColumnElement[bool]]:
             Echeance.pro_forma_id.is_(None), Echeance.due_on <= today()]
 
 
-def _contract_criteria(f: EligibleFilters) -> list[ColumnElement[bool]]:
+def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bool]]:
     """The search criteria, all on the contract and the rows joined to it."""
     clauses: list[ColumnElement[bool]] = []
+    if f.last_name or f.first_name:
+        # A name search cannot use an index ("contains"): confine it to this CFA's
+        # apprentices first, or PostgreSQL prefers scanning every apprentice of the country.
+        clauses.append(Apprentice.id.in_(
+            select(Contract.apprentice_id).where(Contract.cfa_id == cfa_id)))
     if f.contract_number:
         clauses.append(Contract.number.ilike(f"%{f.contract_number}%"))
     if f.start_from:
@@ -223,14 +228,15 @@ def _contract_criteria(f: EligibleFilters) -> list[ColumnElement[bool]]:
 def _eligible(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
     """WHERE clauses of the joined listing: the index prefix, the CFA's contracts (so that
     the planner walks only this CFA's contracts), then the search criteria."""
-    return [*_due(cfa_id, nature), Contract.cfa_id == cfa_id, *_contract_criteria(filters)]
+    return [*_due(cfa_id, nature), Contract.cfa_id == cfa_id,
+            *_contract_criteria(cfa_id, filters)]
 
 
 def _matching(cfa_id: int, nature: str, filters: EligibleFilters) -> list[ColumnElement[bool]]:
     """WHERE clauses on échéances alone, for counts and sums: the criteria become a
     ``contract_id IN (…)`` over the CFA's contracts only when there are criteria, so that an
     unfiltered count or recap reads the eligibility index and nothing else."""
-    criteria = _contract_criteria(filters)
+    criteria = _contract_criteria(cfa_id, filters)
     if not criteria:
         return _due(cfa_id, nature)
     contracts = (
