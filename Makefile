@@ -39,8 +39,10 @@ test: $(DEV_STAMP) system-deps
 demo: $(RUN_STAMP)
 	$(PY) -m db demo
 
+SCALE ?= all
+## Benchmarks at every scale (national data sets are built once, ~15 min, then reused).
 bench: $(DEV_STAMP)
-	$(PY) -m bench
+	$(PY) -m bench --scale $(SCALE)
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
