@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.demo_invoices import invoice_pdf
 from db.models import Cfa, Notice, ProForma
+from tests.console.conftest import page_text
 from workflow import decisions, deposits, proformas
-
-PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
-
-
-@pytest.fixture
-def page(db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-
-    def run(name: str, actor, **state) -> AppTest:
-        at = AppTest.from_file(str(PAGES / name), default_timeout=30)
-        at.session_state["user_id"] = actor.user_id
-        at.session_state["last_seen"] = datetime.now()
-        for key, value in state.items():
-            at.session_state[key] = value
-        return at.run()
-
-    return run
-
-
-def _text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption",
-                                  "success", "info", "error", "warning")
-             for e in getattr(at, kind)]
-    parts += [m.label + " " + str(m.value) for m in at.metric]
-    parts += [b.label for b in at.button]
-    return "\n".join(str(p) for p in parts)
-
-
-def _tables(at: AppTest) -> str:
-    frames = [d.value for d in at.dataframe]
-    frames += [e.proto.arrow_data.data for e in at.get("arrow_data_frame")]
-    return "\n".join(str(f) for f in frames)
 
 
 @pytest.fixture
@@ -73,7 +39,7 @@ def _click(at: AppTest, label: str) -> AppTest:
 def test_generate_page_lists_and_recaps_in_french(world, page):
     at = page("cfa_generate.py", world.cfa1)
     _no_error(at)
-    text = _text(at)
+    text = page_text(at)
     for words in ("Générer une pro forma", "Mes contrats éligibles pour facturation",
                   "Acompte pédagogie", "Inclus 4", "Exclus 0", "Montant 37 054,11 €",
                   "Filtres appliqués (17)", "AUCUN FILTRE APPLIQUÉ", "Générer pro forma pédagogie",
@@ -90,17 +56,17 @@ def test_generate_journey_with_a_credit_note(world, page, factory):
     at = page("cfa_generate.py", world.cfa1)
     at = _click(at, "Générer pro forma pédagogie")
     _no_error(at)
-    assert "MONTANT FACTURE D'AVOIR -295,89" in _text(at).replace("\u202f", " ").replace(
+    assert "MONTANT FACTURE D'AVOIR -295,89" in page_text(at).replace("\u202f", " ").replace(
         "\xa0", " ")
     at = _click(at, "suivant")
     radio = next(r for r in at.radio if r.label.startswith("MODE DE RÈGLEMENT"))
     assert radio.value == "deduction"
     radio.set_value("remboursement").run()
     assert "La modification du mode de règlement ne s'applique qu'à cette pro forma." \
-        in _text(at)
+        in page_text(at)
     at = _click(at, "Générer")
     _no_error(at)
-    text = _text(at)
+    text = page_text(at)
     assert "Génération terminée ! Vous pouvez télécharger les pro formas générées." in text
     assert "PRO-00610001" in text and "PRO-00610002" in text
     with factory() as s:
@@ -108,7 +74,7 @@ def test_generate_journey_with_a_credit_note(world, page, factory):
     assert modes == [("invoice", None), ("credit_note", "remboursement")]
     at = _click(at, "Fermer")
     _no_error(at)
-    assert "Aucun contrat éligible" in _text(at)
+    assert "Aucun contrat éligible" in page_text(at)
 
 
 def test_second_generation_shows_a_clear_message(world, page, factory):
@@ -130,10 +96,10 @@ def test_search_by_contract_number_and_saved_filter(world, page):
     at = _click(at, "Rechercher")
     _no_error(at)
     assert set(at.dataframe[0].value["Numéro enregistrement"]) == {"A000001"}
-    assert "N° DE CONTRAT : A000001" in _text(at)
+    assert "N° DE CONTRAT : A000001" in page_text(at)
     next(t for t in at.text_input if t.label == "Nom du filtre").set_value("Rupture A1")
     at = _click(at, "☆ Ajouter à mes filtres")
-    assert "Filtre ajouté à vos filtres." in _text(at)
+    assert "Filtre ajouté à vos filtres." in page_text(at)
     at = _click(at, "Réinitialiser les filtres")
     assert len(at.dataframe[0].value) == 17
     at = _click(at, "Rupture A1")
@@ -145,24 +111,24 @@ def test_generate_page_of_cfa2_shows_nothing_of_cfa1(world, page):
     _no_error(at)
     numbers = set(at.dataframe[0].value["Numéro enregistrement"])
     assert numbers and all(n.startswith("B") for n in numbers)
-    assert "A00000" not in _text(at)
+    assert "A00000" not in page_text(at)
 
 
 def test_proformas_page_lists_filters_and_shows_the_letter(world, page, refused, factory):
     at = page("cfa_proformas.py", world.cfa1)
     _no_error(at)
-    text = _text(at)
+    text = page_text(at)
     assert "Mes factures/factures d'avoir pro formas - contrat d'apprentissage" in text
     table = at.dataframe[0].value
     assert list(table["Statut"]) == ["En attente d'avoir", "Refusé"]
     assert table["Montant total"].str.endswith("(4 dossiers)").any()
     at = page("cfa_proformas.py", world.cfa1, p_search={"status": "refused"})
     assert list(at.dataframe[0].value["Numéro de pro forma"]) == [refused[0].number]
-    assert "STATUT : Refusé" in _text(at)
+    assert "STATUT : Refusé" in page_text(at)
     assert "Voir le motif de refus" in [b.label for b in at.button]
     at = _click(at, "Voir le motif de refus")
     _no_error(at)
-    text = _text(at)
+    text = page_text(at)
     assert "Montant non conforme à la facture pro forma" in text
     assert "n'est pas égal au montant de la facture pro forma générée par le portail" in text
     with factory() as s:
@@ -170,16 +136,16 @@ def test_proformas_page_lists_filters_and_shows_the_letter(world, page, refused,
     at = _click(at, "Modifier ma facture")
     _no_error(at)
     assert at.get("file_uploader")[0].proto.label == "VOTRE FACTURE"
-    assert "Vous devez joindre un fichier." in _text(at)
+    assert "Vous devez joindre un fichier." in page_text(at)
 
 
 def test_cancel_from_the_list(world, page, refused, factory):
     credit = refused[1]
     at = page("cfa_proformas.py", world.cfa1, p_dialog={"mode": "cancel", "id": credit.id})
-    assert "Cette action rendra les contrats de nouveau éligibles" in _text(at)
+    assert "Cette action rendra les contrats de nouveau éligibles" in page_text(at)
     at = _click(at, "Confirmer")
     _no_error(at)
-    assert f"La pro forma {credit.number} est annulée" in _text(at)
+    assert f"La pro forma {credit.number} est annulée" in page_text(at)
     with factory() as s:
         assert s.get_one(ProForma, credit.id).status == "cancelled"
     assert len(world.eligible(world.cfa1_id)) == 1
@@ -188,11 +154,11 @@ def test_cancel_from_the_list(world, page, refused, factory):
 def test_cfa2_gets_nothing_of_cfa1s_pro_formas(world, page, refused, factory):
     at = page("cfa_proformas.py", world.cfa2)
     _no_error(at)
-    assert "Aucune pro forma ne correspond à votre recherche." in _text(at)
+    assert "Aucune pro forma ne correspond à votre recherche." in page_text(at)
     for mode in ("refusal", "cancel", "replace"):
         at = page("cfa_proformas.py", world.cfa2, p_dialog={"mode": mode, "id": refused[0].id})
         assert any("Accès refusé" in e.value for e in at.error)
-        assert "Montant non conforme" not in _text(at)
+        assert "Montant non conforme" not in page_text(at)
     with factory() as s:
         assert s.query(Notice).one().read_at is None
         assert s.get_one(ProForma, refused[1].id).status == "awaiting_invoice"
@@ -201,13 +167,13 @@ def test_cfa2_gets_nothing_of_cfa1s_pro_formas(world, page, refused, factory):
 def test_profile_page(world, page, factory):
     at = page("cfa_profile.py", world.cfa1)
     _no_error(at)
-    text = _text(at)
+    text = page_text(at)
     assert "Mon CFA" in text and "CFA UN" in text and "Coordonnées bancaires" in text
     iban = next(t for t in at.text_input if t.label == "IBAN")
     assert iban.disabled
     at.radio[0].set_value("remboursement")
     at = _click(at, "Enregistrer")
-    assert "Mode de règlement par défaut enregistré : remboursement." in _text(at)
+    assert "Mode de règlement par défaut enregistré : remboursement." in page_text(at)
     at = page("cfa_profile.py", world.cfa2)
-    assert "CFA DEUX" in _text(at) and "CFA UN" not in _text(at)
+    assert "CFA DEUX" in page_text(at) and "CFA UN" not in page_text(at)
     assert at.radio[0].value == "deduction"

@@ -2,48 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Notice, Payment, ProForma
+from tests.console.conftest import page_tables, page_text
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
 from workflow import decisions
 from workflow.statuses import Status
-
-PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
-
-
-@pytest.fixture
-def page(db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-
-    def run(name: str, actor, **state) -> AppTest:
-        at = AppTest.from_file(str(PAGES / name), default_timeout=60)
-        at.session_state["user_id"] = actor.user_id
-        at.session_state["last_seen"] = datetime.now()
-        for key, value in state.items():
-            at.session_state[key] = value
-        return at.run()
-
-    return run
-
-
-def text(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption",
-                                  "success", "info", "error", "warning")
-             for e in getattr(at, kind)]
-    parts += [m.label + " " + str(m.value) for m in at.metric]
-    parts += [b.label for b in at.button]
-    return "\n".join(str(p) for p in parts)
-
-
-def tables(at: AppTest) -> str:
-    return "\n".join(str(d.value) for d in at.dataframe)
 
 
 def button(at: AppTest, label: str):
@@ -54,8 +22,8 @@ def test_queue_page_lists_and_takes_the_next(world, factory, page):
     ids = queue_of(world, factory, 2)
     at = page("instr_queue.py", world.instructeur)
     assert not at.exception
-    assert "File d'instruction" in text(at) and "Prendre le suivant" in text(at)
-    assert "CFA UN" in tables(at) and "PRO-" in tables(at)
+    assert "File d'instruction" in page_text(at) and "Prendre le suivant" in page_text(at)
+    assert "CFA UN" in page_tables(at) and "PRO-" in page_tables(at)
     button(at, "Prendre le suivant").click().run()
     with factory() as s:
         assert s.get_one(ProForma, ids[0]).assigned_to_id == world.instructeur.user_id
@@ -66,7 +34,7 @@ def test_review_page_shows_file_verdicts_and_refuses_with_the_letter(world, fact
     deposit(world, factory, pf_id, total=Decimal("15910.00"))
     at = page("instr_review.py", world.instructeur, review_pf=pf_id)
     assert not at.exception, at.exception
-    body = text(at)
+    body = page_text(at)
     assert "Instruire une facture" in body and "CFA UN" in body
     assert "Montant total" in body and "Une justification est obligatoire" in body
     assert at.get("image")  # the rendered page
@@ -89,21 +57,21 @@ def test_review_page_refuses_a_stale_decision(world, factory, page):
     at = page("instr_review.py", world.instructeur, review_pf=pf_id)
     deposit(world, factory, pf_id, own="FA-2026-0777")  # the CFA replaces the file meanwhile
     button(at, "Valider").click().run()
-    assert "modifiée entre-temps" in text(at)
+    assert "modifiée entre-temps" in page_text(at)
     with factory() as s:
         assert s.get_one(ProForma, pf_id).status == Status.UNDER_REVIEW
 
 
 def test_review_page_without_a_pro_forma_points_to_the_queue(world, page):
     at = page("instr_review.py", world.instructeur)
-    assert not at.exception and "Choisissez une pro forma" in text(at)
+    assert not at.exception and "Choisissez une pro forma" in page_text(at)
 
 
 def test_cfa_user_sees_nothing_of_the_review(world, factory, page):
     (pf_id,) = queue_of(world, factory, 1)
     at = page("instr_review.py", world.cfa1, review_pf=pf_id)
-    assert not at.exception and "Accès refusé" in text(at)
-    assert "CFA UN" not in text(at)
+    assert not at.exception and "Accès refusé" in page_text(at)
+    assert "CFA UN" not in page_text(at)
 
 
 def test_payments_page_runs_a_payment_campaign(world, factory, page):
@@ -112,12 +80,12 @@ def test_payments_page_runs_a_payment_campaign(world, factory, page):
         decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))
     at = page("instr_payments.py", world.instructeur)
     assert not at.exception
-    body = text(at)
+    body = page_text(at)
     assert "Paiements" in body and "Total net de la campagne" in body
-    assert "CFA UN" in tables(at)
+    assert "CFA UN" in page_tables(at)
     button(at, "Exécuter la campagne").click().run()
     assert not at.exception
-    assert "Campagne LOT-" in text(at) or any("pain.001" in b.label for b in at.get(
+    assert "Campagne LOT-" in page_text(at) or any("pain.001" in b.label for b in at.get(
         "download_button"))
     with factory() as s:
         assert s.scalars(select(Payment.pro_forma_id)).one() == pf_id
