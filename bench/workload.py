@@ -38,6 +38,14 @@ _ELIGIBLE_PAGE = """
 SELECT e.id, c.id, c.number, c.title, a.first_name || ' ' || a.last_name, m.name, m.siret,
        c.start, c."end", e.period_start, e.period_end, e.amount, e.detail, c.status,
        c.rupture_on {from_} ORDER BY c.number, e.due_on, e.id LIMIT 20 OFFSET 0"""
+_DUE = """
+FROM echeance e
+WHERE e.cfa_id = :cfa AND e.nature = 'pedagogie' AND e.pro_forma_id IS NULL
+  AND e.due_on <= :today {extra}"""
+_NAMED = """AND e.contract_id IN (
+  SELECT c.id FROM contract c JOIN apprentice a ON a.id = c.apprentice_id
+  WHERE c.cfa_id = :cfa AND a.id IN (SELECT apprentice_id FROM contract WHERE cfa_id = :cfa)
+    AND upper(a.last_name) LIKE '%MARTIN%')"""
 _RECAP = """
 SELECT count(DISTINCT e.contract_id), count(e.id), count(DISTINCT e.contract_id),
        count(e.id), coalesce(sum(CASE WHEN e.amount > 0 THEN e.amount END), 0),
@@ -155,8 +163,11 @@ def measure(url: str) -> dict[str, dict[str, float]]:
                            .order_by(ProForma.deposited_at).limit(1)).first()
     params = {"cfa": cfa.cfa_id, "today": today()}
     search = EligibleFilters(last_name="MARTIN")
-    eligible_from = _ELIGIBLE_FROM.format(extra="")
-    search_from = _ELIGIBLE_FROM.format(extra="AND upper(a.last_name) LIKE '%MARTIN%'")
+    eligible_from = _ELIGIBLE_FROM.format(extra="AND c.cfa_id = :cfa")
+    search_from = _ELIGIBLE_FROM.format(
+        extra="AND c.cfa_id = :cfa AND a.id IN (SELECT apprentice_id FROM contract "
+              "WHERE cfa_id = :cfa) AND upper(a.last_name) LIKE '%MARTIN%'")
+    due_from, named_from = _DUE.format(extra=""), _DUE.format(extra=_NAMED)
     queue_from = _QUEUE_FROM.format(extra="")
     fail_from = _QUEUE_FROM.format(extra="AND p.check_summary = 'fail'")
     out: dict[str, dict[str, float]] = {}
@@ -169,13 +180,13 @@ def measure(url: str) -> dict[str, dict[str, float]]:
         out[name] = entry
 
     pair("eligible_page", _read(factory, list_eligible, cfa, "pedagogie"),
-         _raw(engine, (f"SELECT count(*) {eligible_from}", params),
+         _raw(engine, (f"SELECT count(*) {due_from}", params),
               (_ELIGIBLE_PAGE.format(from_=eligible_from), params)))
     pair("eligible_search", _read(factory, list_eligible, cfa, "pedagogie", search),
-         _raw(engine, (f"SELECT count(*) {search_from}", params),
+         _raw(engine, (f"SELECT count(*) {named_from}", params),
               (_ELIGIBLE_PAGE.format(from_=search_from), params)))
     pair("recap", _read(factory, recap, cfa, "pedagogie"),
-         _raw(engine, (_RECAP.format(from_=eligible_from), params)))
+         _raw(engine, (_RECAP.format(from_=due_from), params)))
     pair("queue_page", _read(factory, review.queue, instr),
          _raw(engine, (f"SELECT count(*) {queue_from}", {}),
               (_QUEUE_PAGE.format(from_=queue_from), {}),
