@@ -26,30 +26,33 @@ from workflow.statuses import Status
 RUNS = 5
 GENERATED_LINES = 5000
 
-_ELIGIBLE_FROM = """
-FROM echeance e
-JOIN contract c ON c.id = e.contract_id
-JOIN apprentice a ON a.id = c.apprentice_id
-JOIN employer m ON m.id = c.employer_id
-JOIN cfa f ON f.id = e.cfa_id
-WHERE e.cfa_id = :cfa AND e.nature = 'pedagogie' AND e.pro_forma_id IS NULL
-  AND e.due_on <= :today {extra}"""
+_ELIGIBLE = "e.nature = 'pedagogie' AND e.pro_forma_id IS NULL AND e.due_on <= :today"
+_FIRST_CONTRACTS = """
+SELECT c.id FROM contract c {join}
+WHERE c.cfa_id = :cfa {extra}
+  AND EXISTS (SELECT 1 FROM echeance e WHERE e.contract_id = c.id AND {eligible})
+ORDER BY c.number LIMIT 20"""
 _ELIGIBLE_PAGE = """
 SELECT e.id, c.id, c.number, c.title, a.first_name || ' ' || a.last_name, m.name, m.siret,
        c.start, c."end", e.period_start, e.period_end, e.amount, e.detail, c.status,
-       c.rupture_on {from_} ORDER BY c.number, e.due_on, e.id LIMIT 20 OFFSET 0"""
+       c.rupture_on
+FROM ({first}) AS pc
+JOIN echeance e ON e.contract_id = pc.id
+JOIN contract c ON c.id = pc.id
+JOIN apprentice a ON a.id = c.apprentice_id
+JOIN employer m ON m.id = c.employer_id
+WHERE c.cfa_id = :cfa AND {eligible}
+ORDER BY c.number, e.due_on, e.id LIMIT 20 OFFSET 0"""
 _DUE = """
 FROM echeance e
-WHERE e.cfa_id = :cfa AND e.nature = 'pedagogie' AND e.pro_forma_id IS NULL
-  AND e.due_on <= :today {extra}"""
-_NAMED = """AND e.contract_id IN (
-  SELECT c.id FROM contract c JOIN apprentice a ON a.id = c.apprentice_id
-  WHERE c.cfa_id = :cfa AND a.id IN (SELECT apprentice_id FROM contract WHERE cfa_id = :cfa)
-    AND upper(a.last_name) LIKE '%MARTIN%')"""
+WHERE e.cfa_id = :cfa AND {eligible} {extra}"""
+_NAME_JOIN = "JOIN apprentice a ON a.id = c.apprentice_id"
+_NAME = "AND a.id IN (SELECT apprentice_id FROM contract WHERE cfa_id = :cfa) AND {cond}"
 _RECAP = """
 SELECT count(DISTINCT e.contract_id), count(e.id), count(DISTINCT e.contract_id),
        count(e.id), coalesce(sum(CASE WHEN e.amount > 0 THEN e.amount END), 0),
        coalesce(sum(CASE WHEN e.amount < 0 THEN e.amount END), 0) {from_}"""
+_QUEUE_COUNT = "SELECT count(*) FROM pro_forma p WHERE p.status = 'under_review' {extra}"
 _QUEUE_FROM = """
 FROM pro_forma p
 JOIN cfa f ON f.id = p.cfa_id
@@ -66,29 +69,27 @@ _TAKE_NEXT = """
 SELECT p.id, p.number FROM pro_forma p
 WHERE p.status = 'under_review' AND p.assigned_to_id IS NULL
 ORDER BY p.deposited_at, p.id LIMIT 1"""
-_REVIEW_QUERIES = [
-    "SELECT * FROM pro_forma WHERE id = :pf",
-    "SELECT f.* FROM cfa f JOIN pro_forma p ON p.cfa_id = f.id WHERE p.id = :pf",
+_REVIEW_QUERIES = [  # the review screen's seven reads
+    "SELECT p.*, f.name, f.siret, f.iban, f.bic, f.address FROM pro_forma p "
+    "JOIN cfa f ON f.id = p.cfa_id WHERE p.id = :pf",
     "SELECT * FROM document WHERE pro_forma_id = :pf ORDER BY version DESC",
-    "SELECT r.* FROM check_run r JOIN document d ON d.id = r.document_id "
-    "WHERE d.pro_forma_id = :pf ORDER BY r.id DESC",
-    "SELECT x.* FROM check_result x JOIN check_run r ON r.id = x.run_id "
-    "JOIN document d ON d.id = r.document_id WHERE d.pro_forma_id = :pf ORDER BY x.id",
+    "SELECT r.*, x.name, x.outcome, x.message, x.evidence FROM check_run r "
+    "JOIN document d ON d.id = r.document_id LEFT JOIN check_result x ON x.run_id = r.id "
+    "WHERE d.pro_forma_id = :pf ORDER BY r.id DESC, x.id",
     "SELECT id, name FROM app_user WHERE id IN (SELECT actor_id FROM event WHERE pro_forma_id "
     "= :pf UNION SELECT decided_by_id FROM decision WHERE pro_forma_id = :pf) "
     "OR id = (SELECT assigned_to_id FROM pro_forma WHERE id = :pf)",
-    "SELECT * FROM event WHERE pro_forma_id = :pf ORDER BY id",
-    "SELECT d.*, r.label FROM decision d LEFT JOIN refusal_reason r ON r.id = d.reason_id "
-    "WHERE d.pro_forma_id = :pf ORDER BY d.id",
-]
-_REVIEW_LINES = """
-SELECT c.number, a.last_name, a.first_name, c.title, e.period_start, e.period_end, e.detail,
-       l.amount
+    """SELECT c.number, a.last_name, a.first_name, c.title, e.period_start, e.period_end,
+       e.detail, l.amount
 FROM pro_forma_line l
 JOIN echeance e ON e.id = l.echeance_id
 JOIN contract c ON c.id = l.contract_id
 JOIN apprentice a ON a.id = c.apprentice_id
-WHERE l.pro_forma_id = :pf ORDER BY l.id"""
+WHERE l.pro_forma_id = :pf ORDER BY l.id""",
+    "SELECT * FROM event WHERE pro_forma_id = :pf ORDER BY id",
+    "SELECT d.*, r.label FROM decision d LEFT JOIN refusal_reason r ON r.id = d.reason_id "
+    "WHERE d.pro_forma_id = :pf ORDER BY d.id",
+]
 
 
 def median_ms(call: Callable[[], Any], runs: int = RUNS) -> float:
@@ -163,13 +164,20 @@ def measure(url: str) -> dict[str, dict[str, float]]:
                            .order_by(ProForma.deposited_at).limit(1)).first()
     params = {"cfa": cfa.cfa_id, "today": today()}
     search = EligibleFilters(last_name="MARTIN")
-    eligible_from = _ELIGIBLE_FROM.format(extra="AND c.cfa_id = :cfa")
-    search_from = _ELIGIBLE_FROM.format(
-        extra="AND c.cfa_id = :cfa AND a.id IN (SELECT apprentice_id FROM contract "
-              "WHERE cfa_id = :cfa) AND upper(a.last_name) LIKE '%MARTIN%'")
-    due_from, named_from = _DUE.format(extra=""), _DUE.format(extra=_NAMED)
+    # the name search as SQLAlchemy writes ilike() on each database
+    named = _NAME.format(cond="a.last_name ILIKE '%MARTIN%'" if engine.dialect.name ==
+                         "postgresql" else "lower(a.last_name) LIKE lower('%MARTIN%')")
+    first = _FIRST_CONTRACTS.format(join="", extra="", eligible=_ELIGIBLE)
+    first_named = _FIRST_CONTRACTS.format(join=_NAME_JOIN, extra=named, eligible=_ELIGIBLE)
+    page_sql = _ELIGIBLE_PAGE.format(first=first, eligible=_ELIGIBLE)
+    search_sql = _ELIGIBLE_PAGE.format(first=first_named, eligible=_ELIGIBLE)
+    due_from = _DUE.format(eligible=_ELIGIBLE, extra="")
+    named_from = _DUE.format(eligible=_ELIGIBLE, extra=(
+        f"AND e.contract_id IN (SELECT c.id FROM contract c {_NAME_JOIN} "
+        f"WHERE c.cfa_id = :cfa {named})"))
     queue_from = _QUEUE_FROM.format(extra="")
-    fail_from = _QUEUE_FROM.format(extra="AND p.check_summary = 'fail'")
+    fail = "AND p.check_summary = 'fail'"
+    fail_from = _QUEUE_FROM.format(extra=fail)
     out: dict[str, dict[str, float]] = {}
 
     def pair(name: str, orm: Callable[[], Any], raw: Callable[[], None] | None) -> None:
@@ -180,26 +188,24 @@ def measure(url: str) -> dict[str, dict[str, float]]:
         out[name] = entry
 
     pair("eligible_page", _read(factory, list_eligible, cfa, "pedagogie"),
-         _raw(engine, (f"SELECT count(*) {due_from}", params),
-              (_ELIGIBLE_PAGE.format(from_=eligible_from), params)))
+         _raw(engine, (f"SELECT count(*) {due_from}", params), (page_sql, params)))
     pair("eligible_search", _read(factory, list_eligible, cfa, "pedagogie", search),
-         _raw(engine, (f"SELECT count(*) {named_from}", params),
-              (_ELIGIBLE_PAGE.format(from_=search_from), params)))
+         _raw(engine, (f"SELECT count(*) {named_from}", params), (search_sql, params)))
     pair("recap", _read(factory, recap, cfa, "pedagogie"),
          _raw(engine, (_RECAP.format(from_=due_from), params)))
     pair("queue_page", _read(factory, review.queue, instr),
-         _raw(engine, (f"SELECT count(*) {queue_from}", {}),
+         _raw(engine, (_QUEUE_COUNT.format(extra=""), {}),
               (_QUEUE_PAGE.format(from_=queue_from), {}),
               (_QUEUE_COUNTS.format(from_=queue_from), {})))
     pair("queue_filtered", _read(factory, review.queue, instr, QueueFilters(checks="fail")),
-         _raw(engine, (f"SELECT count(*) {fail_from}", {}),
+         _raw(engine, (_QUEUE_COUNT.format(extra=fail), {}),
               (_QUEUE_PAGE.format(from_=fail_from), {}),
               (_QUEUE_COUNTS.format(from_=fail_from), {})))
     pair("take_next", _rolled_back(factory, lambda s: review.take_next(s, instr)),
          _raw_take_next(engine, instr.user_id))
     if oldest is not None:
         pair("review_data", _read(factory, review.review_data, instr, oldest),
-             _raw(engine, *((q, {"pf": oldest}) for q in [*_REVIEW_QUERIES, _REVIEW_LINES])))
+             _raw(engine, *((q, {"pf": oldest}) for q in _REVIEW_QUERIES)))
     out["generate_5000"] = _generation(factory, cfa)
     engine.dispose()
     return out

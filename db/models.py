@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 Money = Numeric(12, 2, asdecimal=True)
+CLAIMED = text("pro_forma_id IS NOT NULL")  # partial index: claimed échéances only
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -92,7 +93,7 @@ class Contract(Base):
     __tablename__ = "contract"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
-    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"), index=True)
+    cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
     apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"))
     title: Mapped[str] = mapped_column(String(200))
@@ -113,7 +114,10 @@ class Contract(Base):
     employer: Mapped[Employer] = relationship()
     apprentice: Mapped[Apprentice] = relationship()
 
-    __table_args__ = (Index("ix_contract_status", "status", "id"),)
+    __table_args__ = (
+        Index("ix_contract_status", "status", "id"),
+        Index("ix_contract_cfa_number", "cfa_id", "number"),
+    )
 
 
 class Echeance(Base):
@@ -125,7 +129,7 @@ class Echeance(Base):
 
     __tablename__ = "echeance"
     id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
     cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
     nature: Mapped[str] = mapped_column(String(20))
     kind: Mapped[str] = mapped_column(String(20))
@@ -141,7 +145,8 @@ class Echeance(Base):
 
     __table_args__ = (
         Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on"),
-        Index("ix_echeance_pro_forma", "pro_forma_id"),
+        Index("ix_echeance_pro_forma", "pro_forma_id", sqlite_where=CLAIMED,
+              postgresql_where=CLAIMED),
         Index("ix_echeance_engaged", "contract_id", "nature", "due_on", "amount"),
         Index("ix_echeance_due", "due_on", "contract_id", "nature", "amount"),
     )
@@ -211,6 +216,8 @@ class ProForma(Base):
     __table_args__ = (
         Index("ix_pro_forma_cfa_status", "cfa_id", "status", "created_at"),
         Index("ix_pro_forma_queue", "status", "deposited_at"),
+        Index("ix_pro_forma_queue_checks", "status", "check_summary", "deposited_at", "id"),
+        Index("ix_pro_forma_queue_assigned", "status", "assigned_to_id", "deposited_at", "id"),
         Index("ix_pro_forma_paid", "status", "kind", "paid_at", "decided_at"),
     )
 

@@ -267,9 +267,13 @@ def _finish(engine: Engine, contracts: int, ids: Ids, last_number: int) -> None:
                 conn.execute(text(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                     f"COALESCE((SELECT MAX(id) FROM {table}), 1))"))
-            conn.execute(text("ANALYZE"))
         else:
             conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        # VACUUM (not only ANALYZE): it sets the visibility map of the freshly copied rows,
+        # without which an index-only count still visits every heap page
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
 
 
 from db.national_proformas import ProFormaBuilder  # noqa: E402  (split for module size)

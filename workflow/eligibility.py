@@ -24,7 +24,7 @@ from workflow.clock import today
 from workflow.contracts import CONTRACT_STATUS_LABELS
 from workflow.errors import InvalidInput
 from workflow.formatting import format_day
-from workflow.paging import Page, paginate
+from workflow.paging import Page, window
 from workflow.schedule import Nature
 
 RUPTURE_LABELS = {
@@ -236,17 +236,22 @@ def _matching(cfa_id: int, nature: str, filters: EligibleFilters) -> list[Column
     """WHERE clauses on échéances alone, for counts and sums: the criteria become a
     ``contract_id IN (…)`` over the CFA's contracts only when there are criteria, so that an
     unfiltered count or recap reads the eligibility index and nothing else."""
-    criteria = _contract_criteria(cfa_id, filters)
-    if not criteria:
+    if not _contract_criteria(cfa_id, filters):
         return _due(cfa_id, nature)
-    contracts = (
-        select(Contract.id)
-        .join(Apprentice, Apprentice.id == Contract.apprentice_id)
-        .join(Employer, Employer.id == Contract.employer_id)
-        .join(Cfa, Cfa.id == Contract.cfa_id)
-        .where(Contract.cfa_id == cfa_id, *criteria)
-    )
+    contracts = _searched(select(Contract.id), cfa_id, filters)
     return [*_due(cfa_id, nature), Echeance.contract_id.in_(contracts)]
+
+
+def _searched(stmt: Select[Any], cfa_id: int, f: EligibleFilters) -> Select[Any]:
+    """``stmt`` (selecting from Contract) narrowed to the CFA's contracts matching ``f``,
+    joining the apprentice, employer or CFA only when a criterion is on it."""
+    if f.last_name or f.first_name:
+        stmt = stmt.join(Apprentice, Apprentice.id == Contract.apprentice_id)
+    if f.employer_siret:
+        stmt = stmt.join(Employer, Employer.id == Contract.employer_id)
+    if f.cfa_siret:
+        stmt = stmt.join(Cfa, Cfa.id == Contract.cfa_id)
+    return stmt.where(Contract.cfa_id == cfa_id, *_contract_criteria(cfa_id, f))
 
 
 def _joined(stmt: Select[Any]) -> Select[Any]:
@@ -270,19 +275,49 @@ def list_eligible(session: Session, actor: Actor, nature: str,
     check_nature(nature)
     if sort not in _SORTS:
         raise InvalidInput("sort", "Tri inconnu.")
-    stmt = _joined(select(
-        Echeance.id, Contract.id, Contract.number, Contract.title,
+    f = filters or EligibleFilters()
+    total = session.execute(select(func.count()).select_from(Echeance).where(
+        *_matching(cfa_id, nature, f))).scalar_one()
+    index, size = window(total, page, page_size)
+    if sort == "number":
+        # Contract order: the page's lines lie in the first (index + 1) × size contracts
+        # having an eligible line, found by walking contract(cfa_id, number) in order; the
+        # cost follows the page, not the number of eligible lines.
+        contracts = _first_contracts(cfa_id, nature, f, (index + 1) * size)
+        stmt = (select(*_ROW).select_from(contracts)
+                .join(Echeance, Echeance.contract_id == contracts.c.id)
+                .join(Contract, Contract.id == contracts.c.id)
+                .join(Apprentice, Apprentice.id == Contract.apprentice_id)
+                .join(Employer, Employer.id == Contract.employer_id)
+                .where(Contract.cfa_id == cfa_id, *_due_of_contract(nature)))
+    else:
+        stmt = _joined(select(*_ROW)).where(*_eligible(cfa_id, nature, f))
+    stmt = stmt.order_by(*_SORTS[sort], Echeance.id).limit(size).offset(index * size)
+    rows = [EligibleRow(*r) for r in session.execute(stmt)]
+    return Page(rows, total, index, size)
+
+
+_ROW = (Echeance.id, Contract.id, Contract.number, Contract.title,
         Apprentice.first_name + literal(" ") + Apprentice.last_name, Employer.name,
         Employer.siret, Contract.start, Contract.end, Echeance.period_start,
         Echeance.period_end, Echeance.amount, Echeance.detail, Contract.status,
-        Contract.rupture_on,
-    )).where(*_eligible(cfa_id, nature, filters or EligibleFilters()))
-    stmt = stmt.order_by(*_SORTS[sort], Echeance.id)
-    count = select(func.count()).select_from(Echeance).where(
-        *_matching(cfa_id, nature, filters or EligibleFilters()))
-    result = paginate(session, stmt, page, page_size, count=count)
-    return Page([EligibleRow(*r) for r in result.rows], result.total, result.page,
-                result.page_size)
+        Contract.rupture_on)
+
+
+def _due_of_contract(nature: str) -> list[ColumnElement[bool]]:
+    """Eligibility of an échéance reached through its contract (contract_id leads)."""
+    return [Echeance.nature == nature, Echeance.pro_forma_id.is_(None),
+            Echeance.due_on <= today()]
+
+
+def _first_contracts(cfa_id: int, nature: str, f: EligibleFilters, limit: int) -> Any:
+    """The CFA's first ``limit`` contracts in number order that match ``f`` and have an
+    eligible line of ``nature`` (a derived table of contract ids)."""
+    has_line = (select(literal(1)).select_from(Echeance)
+                .where(Echeance.contract_id == Contract.id, *_due_of_contract(nature))
+                .exists())
+    stmt = _searched(select(Contract.id.label("id")), cfa_id, f).where(has_line)
+    return stmt.order_by(Contract.number).limit(limit).subquery("first_contracts")
 
 
 def recap(session: Session, actor: Actor, nature: str, filters: EligibleFilters | None = None,

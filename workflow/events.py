@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Event
@@ -18,17 +18,22 @@ def record(session: Session, actor: Actor | None, action: str, *, entity: str = 
            from_status: str | None = None, to_status: str | None = None,
            reason: str | None = None, comment: str | None = None,
            version: int | None = None, data: dict[str, Any] | None = None,
-           at: datetime | None = None) -> Event:
-    """Append one event; returns it (flushed by the caller's transaction)."""
-    ev = Event(
-        at=at or now(), actor_id=actor.user_id if actor else None, entity=entity,
-        entity_id=entity_id if entity_id is not None else pro_forma_id,
-        pro_forma_id=pro_forma_id, action=action, from_status=from_status,
-        to_status=to_status, reason=reason, comment=comment, version=version,
-        data=data or {},
-    )
-    session.add(ev)
-    return ev
+           at: datetime | None = None) -> None:
+    """Append one event, written at once in the caller's transaction.
+
+    A plain INSERT rather than an ORM object: the log is never updated, so nothing is gained
+    by tracking the row, and hot paths such as "Prendre le suivant" skip a unit-of-work flush.
+    """
+    session.execute(_INSERT, {
+        "at": at or now(), "actor_id": actor.user_id if actor else None, "entity": entity,
+        "entity_id": entity_id if entity_id is not None else pro_forma_id,
+        "pro_forma_id": pro_forma_id, "action": action, "from_status": from_status,
+        "to_status": to_status, "reason": reason, "comment": comment, "version": version,
+        "data": data or {},
+    })
+
+
+_INSERT = insert(Event.__table__)
 
 
 def history(session: Session, pro_forma_id: int) -> list[Event]:

@@ -33,11 +33,16 @@ def paginate(session: Session, stmt: Select[Any], page: int, page_size: int,
     ``count`` is a cheaper statement counting the same rows, when the caller has one (e.g.
     without the joins that only serve the displayed columns).
     """
-    size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     total = session.execute(
         count if count is not None
         else select(func.count()).select_from(stmt.order_by(None).subquery())
     ).scalar_one()
-    index = max(0, min(int(page), max(0, (total - 1) // size)))
+    index, size = window(total, page, page_size)
     rows = list(session.execute(stmt.limit(size).offset(index * size)).all())
     return Page(rows, total, index, size)
+
+
+def window(total: int, page: int, page_size: int) -> tuple[int, int]:
+    """The page index (0-based, clamped to the last page of ``total`` rows) and its size."""
+    size = max(1, min(int(page_size), MAX_PAGE_SIZE))
+    return max(0, min(int(page), max(0, (total - 1) // size))), size

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from db.models import Cfa, CheckResultRow, Document, ProForma, User
 from db.session import is_postgres
@@ -94,19 +94,22 @@ def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
     """
     require_opco(actor)
     f = filters or QueueFilters()
-    assignee = aliased(User)
     stmt = (
         select(ProForma.id, ProForma.number, Cfa.name, Cfa.siret, ProForma.nature,
                ProForma.kind, ProForma.total, ProForma.dossiers, ProForma.deposited_at,
-               assignee.name, ProForma.check_summary, ProForma.latest_run_id)
+               User.name, ProForma.check_summary, ProForma.latest_run_id)
         .join(Cfa, Cfa.id == ProForma.cfa_id)
-        .outerjoin(assignee, assignee.id == ProForma.assigned_to_id)
+        .outerjoin(User, User.id == ProForma.assigned_to_id)
         .where(ProForma.status == Status.UNDER_REVIEW)
         .order_by(ProForma.deposited_at, ProForma.id)
     )
-    for cond in _conditions(actor, f):
-        stmt = stmt.where(cond)
-    result = paginate(session, stmt, page, page_size)
+    conds = _conditions(actor, f)
+    # the count reads pro_forma alone (its queue index) unless the CFA filter needs the CFA
+    count = select(func.count()).select_from(ProForma)
+    if f.cfa.strip():
+        count = count.join(Cfa, Cfa.id == ProForma.cfa_id)
+    count = count.where(ProForma.status == Status.UNDER_REVIEW, *conds)
+    result = paginate(session, stmt.where(*conds), page, page_size, count=count)
     counts = _outcome_counts(session, [r[11] for r in result.rows if r[11] is not None])
     moment = now()
     rows = [
@@ -179,14 +182,8 @@ def take_next(session: Session, actor: Actor) -> Assignment | None:
     and the assignment is a conditional UPDATE, so one pro forma goes to one instructeur.
     """
     require_role(actor, *REVIEWERS)
-    stmt = (
-        select(ProForma.id, ProForma.number)
-        .where(ProForma.status == Status.UNDER_REVIEW, ProForma.assigned_to_id.is_(None))
-        .order_by(ProForma.deposited_at, ProForma.id).limit(1)
-    )
-    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
-        stmt = stmt.with_for_update(skip_locked=True)
-    row = session.execute(stmt).first()
+    pg = is_postgres(session.get_bind())  # type: ignore[arg-type]
+    row = session.execute(_NEXT_PG if pg else _NEXT).first()
     if row is None:
         return None
     if not _claim(session, row[0], actor.user_id):
@@ -196,13 +193,22 @@ def take_next(session: Session, actor: Actor) -> Assignment | None:
     return Assignment(row[0], row[1])
 
 
+# "Prendre le suivant" is the instructeur's most frequent click: its statements are built once,
+# on the table (Core), so that each call costs little more than the SQL itself.
+_PF = ProForma.__table__
+_NEXT = (select(_PF.c.id, _PF.c.number)
+         .where(_PF.c.status == Status.UNDER_REVIEW.value, _PF.c.assigned_to_id.is_(None))
+         .order_by(_PF.c.deposited_at, _PF.c.id).limit(1))
+_NEXT_PG = _NEXT.with_for_update(skip_locked=True)
+_CLAIM = (update(_PF)
+          .where(_PF.c.id == bindparam("pf"), _PF.c.status == Status.UNDER_REVIEW.value,
+                 _PF.c.assigned_to_id.is_(None))
+          .values(assigned_to_id=bindparam("user")))
+
+
 def _claim(session: Session, pf_id: int, user_id: int) -> bool:
     """Conditional UPDATE: assign only if still under review and unassigned."""
-    stmt = (update(ProForma)
-            .where(ProForma.id == pf_id, ProForma.status == Status.UNDER_REVIEW,
-                   ProForma.assigned_to_id.is_(None))
-            .values(assigned_to_id=user_id).execution_options(synchronize_session="fetch"))
-    return bool(session.execute(stmt).rowcount)
+    return bool(session.execute(_CLAIM, {"pf": pf_id, "user": user_id}).rowcount)
 
 
 def assign(session: Session, actor: Actor, pro_forma_id: object) -> Assignment:

@@ -149,3 +149,29 @@ def test_saved_filters_are_private(world, factory):
         assert s.scalars(select(SavedFilter)).all() == []
         actions = s.scalars(select(Event.action).order_by(Event.id)).all()
     assert actions == ["filter_saved", "filter_saved", "filter_deleted"]
+
+
+@pytest.mark.parametrize("sort", sorted(eligibility.SORT_LABELS))
+@pytest.mark.parametrize("criteria", [{}, {"rupture": "none"}, {"last_name": "noma"}])
+def test_pages_walked_one_by_one_give_the_whole_sorted_list(world, factory, sort, criteria):
+    """Small pages (the contract-first shape of the default sort included) concatenate to
+    exactly the one-page listing, in the same order, with nothing twice and nothing lost;
+    a page past the end shows the last page."""
+    flt = EligibleFilters.from_dict(criteria)
+    whole = [r.echeance_id for r in _all(world, factory, flt, sort=sort).rows]
+    assert whole
+    walked = []
+    with factory() as s:
+        for page in range(len(whole)):
+            rows = eligibility.list_eligible(s, world.cfa1, "pedagogie", flt, sort=sort,
+                                             page=page, page_size=1).rows
+            walked += [r.echeance_id for r in rows]
+        beyond = eligibility.list_eligible(s, world.cfa1, "pedagogie", flt, sort=sort,
+                                           page=len(whole) + 5, page_size=1)
+    assert walked == whole
+    assert beyond.page == len(whole) - 1 and [r.echeance_id for r in beyond.rows] == whole[-1:]
+    by_amount = _all(world, factory, flt, sort="amount_asc").rows
+    assert sorted(whole) == sorted(r.echeance_id for r in by_amount)
+    if sort == "number":
+        numbers = [r.number for r in _all(world, factory, flt).rows]
+        assert numbers == sorted(numbers)
