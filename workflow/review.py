@@ -86,6 +86,10 @@ class Assignment:
     number: str
 
 
+# the queue is reloaded after every decision: it is built on the tables' columns (Core)
+_P, _C, _U, _R = (m.__table__.c for m in (ProForma, Cfa, User, CheckResultRow))
+
+
 def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
           page: int = 0, page_size: int = 25) -> Page[QueueRow]:
     """One page of the queue (En cours de validation), oldest deposit first.
@@ -95,20 +99,20 @@ def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
     require_opco(actor)
     f = filters or QueueFilters()
     stmt = (
-        select(ProForma.id, ProForma.number, Cfa.name, Cfa.siret, ProForma.nature,
-               ProForma.kind, ProForma.total, ProForma.dossiers, ProForma.deposited_at,
-               User.name, ProForma.check_summary, ProForma.latest_run_id)
-        .join(Cfa, Cfa.id == ProForma.cfa_id)
-        .outerjoin(User, User.id == ProForma.assigned_to_id)
-        .where(ProForma.status == Status.UNDER_REVIEW)
-        .order_by(ProForma.deposited_at, ProForma.id)
+        select(_P.id, _P.number, _C.name, _C.siret, _P.nature,
+               _P.kind, _P.total, _P.dossiers, _P.deposited_at,
+               _U.name, _P.check_summary, _P.latest_run_id)
+        .join(Cfa.__table__, _C.id == _P.cfa_id)
+        .outerjoin(User.__table__, _U.id == _P.assigned_to_id)
+        .where(_P.status == Status.UNDER_REVIEW)
+        .order_by(_P.deposited_at, _P.id)
     )
     conds = _conditions(actor, f)
     # the count reads pro_forma alone (its queue index) unless the CFA filter needs the CFA
-    count = select(func.count()).select_from(ProForma)
+    count = select(func.count()).select_from(ProForma.__table__)
     if f.cfa.strip():
-        count = count.join(Cfa, Cfa.id == ProForma.cfa_id)
-    count = count.where(ProForma.status == Status.UNDER_REVIEW, *conds)
+        count = count.join(Cfa.__table__, _C.id == _P.cfa_id)
+    count = count.where(_P.status == Status.UNDER_REVIEW, *conds)
     result = paginate(session, stmt.where(*conds), page, page_size, count=count)
     counts = _outcome_counts(session, [r[11] for r in result.rows if r[11] is not None])
     moment = now()
@@ -125,30 +129,30 @@ def _conditions(actor: Actor, f: QueueFilters) -> list[Any]:
     conds: list[Any] = []
     if text := f.cfa.strip():
         digits = text.replace(" ", "")
-        conds.append(or_(func.lower(Cfa.name).contains(text.lower()),
-                         Cfa.siret.startswith(digits)))
+        conds.append(or_(func.lower(_C.name).contains(text.lower()),
+                         _C.siret.startswith(digits)))
     if f.nature:
-        conds.append(ProForma.nature == f.nature)
+        conds.append(_P.nature == f.nature)
     if f.kind:
         if f.kind not in ("invoice", "credit_note"):
             raise InvalidInput("kind", "Type de pièce inconnu.")
-        conds.append(ProForma.kind == f.kind)
+        conds.append(_P.kind == f.kind)
     if f.min_total is not None:
-        conds.append(ProForma.total >= f.min_total)
+        conds.append(_P.total >= f.min_total)
     if f.max_total is not None:
-        conds.append(ProForma.total <= f.max_total)
+        conds.append(_P.total <= f.max_total)
     if f.min_age_days is not None:
-        conds.append(ProForma.deposited_at <= now() - timedelta(days=f.min_age_days))
+        conds.append(_P.deposited_at <= now() - timedelta(days=f.min_age_days))
     if f.max_age_days is not None:
-        conds.append(ProForma.deposited_at > now() - timedelta(days=f.max_age_days + 1))
+        conds.append(_P.deposited_at > now() - timedelta(days=f.max_age_days + 1))
     if f.checks:
         if f.checks not in CHECK_FILTERS:
             raise InvalidInput("checks", "Filtre de contrôles inconnu.")
-        conds.append(ProForma.check_summary == f.checks)
+        conds.append(_P.check_summary == f.checks)
     if f.assigned == "me":
-        conds.append(ProForma.assigned_to_id == actor.user_id)
+        conds.append(_P.assigned_to_id == actor.user_id)
     elif f.assigned == "unassigned":
-        conds.append(ProForma.assigned_to_id.is_(None))
+        conds.append(_P.assigned_to_id.is_(None))
     elif f.assigned:
         raise InvalidInput("assigned", "Filtre d'attribution inconnu.")
     return conds
@@ -159,9 +163,9 @@ def _outcome_counts(session: Session, run_ids: list[int]) -> dict[int, dict[str,
     out: dict[int, dict[str, int]] = {}
     if not run_ids:
         return out
-    stmt = (select(CheckResultRow.run_id, CheckResultRow.outcome, func.count())
-            .where(CheckResultRow.run_id.in_(run_ids))
-            .group_by(CheckResultRow.run_id, CheckResultRow.outcome))
+    stmt = (select(_R.run_id, _R.outcome, func.count())
+            .where(_R.run_id.in_(run_ids))
+            .group_by(_R.run_id, _R.outcome))
     for run_id, outcome, count in session.execute(stmt):
         out.setdefault(run_id, {})[outcome] = count
     return out
