@@ -1,8 +1,12 @@
 """Pro formas of the national data set, with their lines, documents, checks, decisions,
 payments and events, all consistent with the status table.
 
-Each CFA's due échéances are grouped, oldest first, into pro formas of a few contracts; the
-oldest groups are paid, the newest await their invoice, as in a portal that has run for a year.
+Each CFA's due échéances are grouped into pro formas of a few contracts, each generated soon
+after its last échéance fell due. Its fate is then played forward in time to today: the CFA
+deposits its invoice some days later (a few CFAs take months), an instructeur decides within
+weeks, the payment follows. What has not happened by today is where the pro forma stands, so
+the flow is continuous: old pro formas are paid, recent ones wait, decisions and payments
+happen every week up to today.
 """
 
 from __future__ import annotations
@@ -21,19 +25,9 @@ from db.demo_invoices import invoice_pdf
 from db.models import Base, Cfa, ProForma
 from db.reference import PRO_FORMA_FIRST
 
-STATUS_MIX = [("paid", 0.62), ("validated", 0.05), ("refused", 0.04), ("cancelled", 0.05),
-              ("under_review", 0.09), ("awaiting_invoice", 0.15)]
 INSTRUCTEURS = [3, 4, *range(7, 35)]  # user ids of the instructeur rows made by _users
 CHECKS = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "duplicate")
-
-
-def _status_at(position: float) -> str:
-    acc = 0.0
-    for status, share in STATUS_MIX:
-        acc += share
-        if position < acc:
-            return status
-    return STATUS_MIX[-1][0]
+CANCELLED, SLOW_DEPOSIT, REFUSED = 0.05, 0.15, 0.06  # shares of pro formas
 
 
 @dataclass
@@ -69,18 +63,16 @@ class ProFormaBuilder:
                     groups.append(pool[:size])
                     pool = pool[size:]
         groups.sort(key=lambda g: max(e["due_on"] for e in g))
-        for n, group in enumerate(groups):
-            self._pro_forma(cfa_id, group, _status_at(n / max(1, len(groups))))
+        for group in groups:
+            self._pro_forma(cfa_id, group)
 
-    def _pro_forma(self, cfa_id: int, lines: list[dict[str, Any]], status: str) -> None:
+    def _pro_forma(self, cfa_id: int, lines: list[dict[str, Any]]) -> None:
         pf_id = self.ids.take("pro_forma")
         self.last_number += 1
         kind = "credit_note" if lines[0]["amount"] < 0 else "invoice"
-        if kind == "credit_note" and status == "paid":
-            status = "validated"
         created = datetime.combine(max(e["due_on"] for e in lines), datetime.min.time())
         created += timedelta(days=self.rng.randrange(1, 15), hours=9)
-        times = self._timeline(created, status)
+        status, times = self._fate(created, kind)
         total = sum((e["amount"] for e in lines), Decimal("0"))
         decider = self.rng.choice(INSTRUCTEURS)
         row = {
@@ -111,25 +103,30 @@ class ProFormaBuilder:
                 "released": not live})
         self._history(row, times, decider)
 
-    def _timeline(self, created: datetime, status: str) -> dict[str, datetime]:
+    def _fate(self, created: datetime, kind: str) -> tuple[str, dict[str, datetime]]:
+        """Play the pro forma's life forward from its generation; stop at today."""
+        rng = self.rng
         now = datetime.combine(self.today, datetime.min.time()) + timedelta(hours=8)
         t = {"generated": min(created, now - timedelta(days=1))}
-        if status == "awaiting_invoice":
-            return t
-        if status == "cancelled":
-            t["cancelled"] = min(now, t["generated"] + timedelta(days=self.rng.randrange(1, 9)))
-            return t
-        if status == "under_review":
-            t["deposited"] = now - timedelta(days=self.rng.randrange(0, 45), hours=3)
-            t["generated"] = min(t["generated"], t["deposited"] - timedelta(days=1))
-            return t
-        t["deposited"] = t["generated"] + timedelta(days=self.rng.randrange(1, 8))
-        t["decided"] = t["deposited"] + timedelta(days=self.rng.randrange(1, 30))
-        if status == "paid":
-            t["paid"] = t["decided"] + timedelta(days=self.rng.randrange(2, 20))
-        for key in t:
-            t[key] = min(t[key], now)
-        return t
+        if rng.random() < CANCELLED:
+            t["cancelled"] = min(now, t["generated"] + timedelta(days=rng.randrange(1, 9)))
+            return "cancelled", t
+        lag = rng.randrange(10, 150) if rng.random() < SLOW_DEPOSIT else rng.randrange(1, 8)
+        deposited = t["generated"] + timedelta(days=lag, hours=rng.randrange(0, 9))
+        if deposited >= now:
+            return "awaiting_invoice", t
+        t["deposited"] = deposited
+        decided = deposited + timedelta(days=rng.randrange(1, 40), hours=rng.randrange(0, 9))
+        if decided >= now:
+            return "under_review", t
+        t["decided"] = decided
+        if rng.random() < REFUSED:
+            return "refused", t
+        paid = decided + timedelta(days=rng.randrange(2, 20))
+        if kind == "credit_note" or paid >= now:  # a credit note is settled, never paid
+            return "validated", t
+        t["paid"] = paid
+        return "paid", t
 
     def _history(self, pf: dict[str, Any], times: dict[str, datetime], decider: int) -> None:
         steps = [("generated", None, "awaiting_invoice", times["generated"], None)]
