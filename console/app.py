@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from console import ui
-from console.navigation import PAGES
+from console.navigation import ACCOUNT_PAGES, PAGES
 from workflow.access import ROLE_LABELS
 from workflow.auth import authenticate
 
@@ -45,9 +45,11 @@ def main() -> None:
         if st.button("Se déconnecter", key="logout"):
             ui.logout("Vous êtes déconnecté.")
             st.rerun()
+    # a provisional password opens nothing but its own change (the workflow refuses the rest)
+    menu = ACCOUNT_PAGES if actor.must_change_password else PAGES[actor.role]
     sections = {
         section: [st.Page(path, title=title, icon=icon) for path, title, icon in pages]
-        for section, pages in PAGES[actor.role].items()
+        for section, pages in menu.items()
     }
     st.navigation(sections).run()
 

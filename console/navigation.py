@@ -32,9 +32,12 @@ MANAGER_PAGES = {
     ],
 }
 
+ACCOUNT_PAGE = ("views/account.py", "Mon mot de passe", ":material/password:")
+ACCOUNT_PAGES = {"Mon compte": [ACCOUNT_PAGE]}
+
 PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
-    Role.CFA: CFA_PAGES,
-    Role.INSTRUCTEUR: INSTRUCTEUR_PAGES,
-    Role.MANAGER: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES},
-    Role.ADMIN: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES},
+    Role.CFA: {**CFA_PAGES, **ACCOUNT_PAGES},
+    Role.INSTRUCTEUR: {**INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
+    Role.MANAGER: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
+    Role.ADMIN: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
 }

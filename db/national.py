@@ -234,8 +234,9 @@ def _users(pw: str, today: date) -> list[dict[str, Any]]:
     rows += [(f"instructeur{n}@opco.example", f"Instructeur {n}", "instructeur", None)
              for n in range(3, 31)]
     return [{"id": i + 1, "email": e, "name": n, "role": r, "cfa_id": c, "password_hash": pw,
-             "active": True, "failed_logins": 0, "locked_until": None, "last_login_at": None,
-             "created_at": at} for i, (e, n, r, c) in enumerate(rows)]
+             "active": True, "must_change_password": False, "failed_logins": 0,
+             "locked_until": None, "last_login_at": None, "created_at": at}
+            for i, (e, n, r, c) in enumerate(rows)]
 
 
 def _contract_row(cid: int, cfa_id: int, rng: random.Random, t: ContractTerms, title: str,

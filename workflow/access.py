@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Base, User
-from workflow.errors import AccessDenied
+from workflow.errors import AccessDenied, PasswordChangeRequired
 
 
 class Role(StrEnum):
@@ -46,6 +46,7 @@ class Actor:
     name: str
     email: str
     cfa_id: int | None = None
+    must_change_password: bool = False
 
     @property
     def is_cfa(self) -> bool:
@@ -62,17 +63,26 @@ def load_actor(session: Session, user_id: int) -> Actor:
 
 def actor_of(user: User) -> Actor:
     """The Actor of a User row."""
-    return Actor(user.id, Role(user.role), user.name, user.email, user.cfa_id)
+    return Actor(user.id, Role(user.role), user.name, user.email, user.cfa_id,
+                 bool(user.must_change_password))
+
+
+def require_settled_password(actor: Actor) -> None:
+    """Raise PasswordChangeRequired while the actor's password is a provisional one."""
+    if actor.must_change_password:
+        raise PasswordChangeRequired()
 
 
 def require_role(actor: Actor, *roles: Role) -> None:
-    """Raise AccessDenied unless the actor has one of ``roles``."""
+    """Raise AccessDenied unless the actor has one of ``roles`` (and a settled password)."""
+    require_settled_password(actor)
     if actor.role not in roles:
         raise AccessDenied("cette fonction")
 
 
 def require_cfa(actor: Actor) -> int:
     """The actor's CFA id; raises AccessDenied for anyone but a CFA user."""
+    require_settled_password(actor)
     if actor.role is not Role.CFA or actor.cfa_id is None:
         raise AccessDenied("cette fonction")
     return actor.cfa_id
@@ -98,6 +108,7 @@ def get_owned(session: Session, model: type[M], row_id: object, actor: Actor,
     CFA users only reach their own CFA's rows; OPCO staff reach every row. A missing row and a
     forbidden row raise the same AccessDenied, so ids reveal nothing.
     """
+    require_settled_password(actor)
     try:
         key = int(row_id)  # type: ignore[call-overload]
     except (TypeError, ValueError):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
 from workflow import events
 from workflow.access import ROLE_LABELS, Actor, Role, require_manager
-from workflow.auth import check_password_strength, hash_password
+from workflow.auth import check_new_password, hash_password
 from workflow.clock import now
 from workflow.decisions import setting
 from workflow.errors import InvalidInput, NotFound, WorkflowError
@@ -28,8 +28,6 @@ from workflow.paging import Page, paginate
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-COMMON_PASSWORDS = frozenset({"motdepasse", "password", "azertyuiop", "12345678", "123456789",
-                              "azerty123", "qwertyuiop", "password1", "motdepasse1"})
 TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CAN_CREATE = {Role.MANAGER: (Role.INSTRUCTEUR, Role.CFA),
               Role.ADMIN: (Role.INSTRUCTEUR, Role.CFA, Role.MANAGER, Role.ADMIN)}
@@ -264,16 +262,6 @@ def instructeur_choices(session: Session, actor: Actor) -> list[tuple[int, str]]
         .order_by(User.name))]
 
 
-def check_new_password(password: str, email: str) -> None:
-    """Raise InvalidInput for a weak password (too short, common, or the e-mail itself)."""
-    check_password_strength(password)
-    lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or lowered == email.lower() or \
-            lowered == email.split("@")[0].lower() or len(set(password)) < 4:
-        raise InvalidInput("password", "Ce mot de passe est trop facile à deviner : "
-                                       "choisissez-en un autre.")
-
-
 def _manageable(session: Session, actor: Actor, user_id: object) -> User:
     require_manager(actor)
     try:
@@ -287,7 +275,10 @@ def _manageable(session: Session, actor: Actor, user_id: object) -> User:
 
 def create_user(session: Session, actor: Actor, email: str, name: str, role: str,
                 password: str, cfa_id: object = None) -> int:
-    """Create an account (argon2 hash); returns its id. Raises InvalidInput for bad values."""
+    """Create an account (argon2 hash); returns its id. Raises InvalidInput for bad values.
+
+    The initial password is provisional: the new user changes it at the first login.
+    """
     require_manager(actor)
     email, name = (email or "").strip().lower(), (name or "").strip()
     if not EMAIL.match(email) or len(email) > 200:
@@ -309,7 +300,7 @@ def create_user(session: Session, actor: Actor, email: str, name: str, role: str
     check_new_password(password, email)
     user = User(email=email, name=name, role=role, cfa_id=cfa.id if cfa else None,
                 password_hash=hash_password(password), active=True, failed_logins=0,
-                created_at=now())
+                created_at=now(), must_change_password=True)
     session.add(user)
     session.flush()
     events.record(session, actor, "user_created", entity="user", entity_id=user.id,
@@ -330,12 +321,14 @@ def set_user_active(session: Session, actor: Actor, user_id: object, active: boo
 
 
 def reset_password(session: Session, actor: Actor, user_id: object) -> str:
-    """Give an account a new temporary password, returned once (only its hash is stored)."""
+    """Give an account a new temporary password, returned once (only its hash is stored);
+    its owner must replace it at the next login."""
     user = _manageable(session, actor, user_id)
     temporary = "-".join("".join(secrets.choice(TEMP_ALPHABET) for _ in range(4))
                          for _ in range(4))
     user.password_hash = hash_password(temporary)
     user.failed_logins, user.locked_until = 0, None
+    user.must_change_password = True
     events.record(session, actor, "password_reset", entity="user", entity_id=user.id,
                   data={"email": user.email})
     return temporary

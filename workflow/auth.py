@@ -14,13 +14,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import User
+from workflow import events
 from workflow.access import Actor, actor_of
 from workflow.clock import now
-from workflow.errors import InvalidInput
+from workflow.errors import AccessDenied, InvalidInput
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
 BAD_LOGIN = "Adresse e-mail ou mot de passe incorrect."
+COMMON_PASSWORDS = frozenset({"motdepasse", "password", "azertyuiop", "12345678", "123456789",
+                              "azerty123", "qwertyuiop", "password1", "motdepasse1"})
 
 
 def hash_password(password: str) -> str:
@@ -34,6 +37,42 @@ def check_password_strength(password: str) -> None:
         raise InvalidInput(
             "password", f"Le mot de passe doit compter au moins {MIN_PASSWORD} caractères."
         )
+
+
+def check_new_password(password: str, email: str) -> None:
+    """Raise InvalidInput for a weak password (too short, common, or the e-mail itself)."""
+    check_password_strength(password)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or lowered == email.lower() or \
+            lowered == email.split("@")[0].lower() or len(set(password)) < 4:
+        raise InvalidInput("password", "Ce mot de passe est trop facile à deviner : "
+                                       "choisissez-en un autre.")
+
+
+def change_password(session: Session, actor: Actor, current: str, new: str,
+                    confirmation: str) -> None:
+    """Replace the actor's password (the only action a provisional password allows).
+
+    Raises InvalidInput, with nothing changed, for a wrong current password, a confirmation
+    that differs, a weak new password or the same one again.
+    """
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        raise AccessDenied("ce compte")
+    if not _verify(user.password_hash, current or ""):
+        raise InvalidInput("current", "Le mot de passe actuel est incorrect.")
+    if new != confirmation:
+        raise InvalidInput("confirmation", "Les deux saisies du nouveau mot de passe "
+                                           "diffèrent.")
+    if new == current:
+        raise InvalidInput("password", "Le nouveau mot de passe doit être différent de "
+                                       "l'actuel.")
+    check_new_password(new, user.email)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    session.flush()
+    events.record(session, actor, "password_changed", entity="user", entity_id=user.id,
+                  data={"was_provisional": actor.must_change_password})
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,14 @@ class NotFound(AccessDenied):
     """The row does not exist; said exactly like AccessDenied so that ids leak nothing."""
 
 
+class PasswordChangeRequired(WorkflowError):
+    """The account's password is provisional (just created or reset): change it first."""
+
+    def __init__(self) -> None:
+        super().__init__("Votre mot de passe est provisoire : choisissez-en un nouveau "
+                         "(page « Mon mot de passe ») avant de continuer.")
+
+
 class AuthenticationFailed(WorkflowError):
     """Wrong e-mail or password, inactive account, or locked account."""
 

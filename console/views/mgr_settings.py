@@ -87,7 +87,8 @@ if users is not None:
             temporary = ui.call(admin.reset_password, who)
             if temporary:
                 st.warning(f"Mot de passe provisoire de {u.email} : **{temporary}** — "
-                           "communiquez-le à l'intéressé ; il ne sera plus affiché.")
+                           "communiquez-le à l'intéressé ; il ne sera plus affiché, et il devra "
+                           "le remplacer à sa prochaine connexion.")
 with st.expander("Créer un compte"):
     cfas = dict(ui.call(admin.cfa_choices) or [])
     with st.form("user_new", clear_on_submit=True):

@@ -77,3 +77,30 @@ def test_a_deactivated_account_is_logged_out(app_env, factory):
     at.run()
     assert "user_id" not in at.session_state
     assert at.title[0].value == "Action Apprentissage"
+
+
+def test_a_reset_password_opens_only_its_change_then_the_portal(app_env, factory):
+    """After a manager's reset, the login lands on "Mon mot de passe" and nothing else; a wrong
+    confirmation is refused in French; once changed, the CFA's own pages are back."""
+    from workflow import admin
+
+    with factory.begin() as s:
+        temporary = admin.reset_password(s, app_env.manager, app_env.cfa1.user_id)
+    at = _login("cfa1@test.fr", temporary)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Mon mot de passe"]
+    assert "provisoire" in at.warning[0].value
+
+    def submit(current: str, new: str, again: str) -> None:
+        at.text_input[0].input(current)
+        at.text_input[1].input(new)
+        at.text_input[2].input(again)
+        next(b for b in at.button if b.label == "Changer le mot de passe").click().run()
+
+    submit(temporary, "une phrase neuve", "une autre phrase")
+    assert not at.exception and "diffèrent" in at.error[0].value
+    submit(temporary, "une phrase neuve", "une phrase neuve")
+    assert not at.exception
+    assert "changé" in at.success[0].value
+    at = _login("cfa1@test.fr", "une phrase neuve")
+    assert "Accueil" in [t.value for t in at.title]

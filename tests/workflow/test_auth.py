@@ -102,3 +102,54 @@ def test_no_plain_secret_in_the_repository():
         found += [f"{name}: {m.group(1)}" for m in assignment.finditer(text)
                   if m.group(2) not in allowed and not m.group(2).startswith("$argon2")]
     assert found == []
+
+
+def test_a_reset_password_is_provisional_until_its_owner_changes_it(world, factory):
+    """After a reset the account logs in, but every workflow action is refused until the
+    owner has chosen a new password; wrong inputs change nothing; the change is logged."""
+    import pytest
+
+    from db.models import Event
+    from workflow import admin, eligibility
+    from workflow.auth import change_password
+    from workflow.errors import InvalidInput, PasswordChangeRequired
+
+    with factory.begin() as s:
+        temporary = admin.reset_password(s, world.manager, world.cfa1.user_id)
+    with factory.begin() as s:
+        actor = authenticate(s, "cfa1@test.fr", temporary).actor
+    assert actor is not None and actor.must_change_password
+    with pytest.raises(PasswordChangeRequired, match="provisoire"), factory() as s:
+        eligibility.list_eligible(s, actor, "pedagogie")
+    refused = [("mauvais", "une phrase neuve", "une phrase neuve", "actuel est incorrect"),
+               (temporary, "une phrase neuve", "une autre phrase", "diffèrent"),
+               (temporary, "court", "court", "au moins"),
+               (temporary, "motdepasse", "motdepasse", "trop facile"),
+               (temporary, temporary, temporary, "différent")]
+    for current, new, again, message in refused:
+        with pytest.raises(InvalidInput, match=message), factory.begin() as s:
+            change_password(s, actor, current, new, again)
+        with factory() as s:
+            assert s.get_one(User, actor.user_id).must_change_password
+    with factory.begin() as s:
+        change_password(s, actor, temporary, "une phrase neuve", "une phrase neuve")
+    with factory.begin() as s:
+        assert authenticate(s, "cfa1@test.fr", temporary).actor is None
+        fresh = authenticate(s, "cfa1@test.fr", "une phrase neuve").actor
+    assert fresh is not None and not fresh.must_change_password
+    with factory() as s:
+        assert eligibility.list_eligible(s, fresh, "pedagogie").total > 0
+        logged = s.scalars(select(Event.action).where(Event.entity == "user",
+                                                      Event.entity_id == actor.user_id)).all()
+    assert logged == ["password_reset", "password_changed"]
+
+
+def test_an_account_created_by_a_manager_starts_with_a_provisional_password(world, factory):
+    from workflow import admin
+
+    with factory.begin() as s:
+        admin.create_user(s, world.manager, "nouveau@test.fr", "Nouveau", "instructeur",
+                          "une phrase initiale")
+    with factory.begin() as s:
+        assert authenticate(s, "nouveau@test.fr", "une phrase initiale").actor \
+            .must_change_password

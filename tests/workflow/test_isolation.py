@@ -220,6 +220,8 @@ CFA_ONLY_CALLS = {**OTHER_CFA_IDS, **CFA_OWN}
 EXEMPT = {
     "access.require_role", "access.require_cfa", "access.require_opco",
     "access.require_manager", "access.get_owned",  # the guards themselves
+    "access.require_settled_password",  # the guard of provisional passwords
+    "auth.change_password",  # acts on the actor's own account only (tests/workflow/test_auth)
     "events.record",  # appends to the log inside a covered function's transaction
     "proformas.transition",  # takes a ProForma row already loaded through get_owned
 }
@@ -318,6 +320,22 @@ def test_each_role_is_refused_the_functions_of_the_others(world, factory, target
     # OPCO staff do not act for a CFA
     for actor in (world.instructeur, world.manager):
         assert _refused(factory, actor, CFA_ONLY_CALLS, CFA_ONLY, target) == []
+    assert (_snapshot(factory, world.cfa1_id), _snapshot(factory, world.cfa2_id)) == before
+
+
+def test_a_provisional_password_reaches_nothing(world, factory, target):
+    """Until a reset or initial password is changed, every function of every table refuses
+    the actor, its own rows included, and changes nothing."""
+    from dataclasses import replace
+
+    from workflow.errors import PasswordChangeRequired
+
+    before = (_snapshot(factory, world.cfa1_id), _snapshot(factory, world.cfa2_id))
+    cfa = replace(world.cfa1, must_change_password=True)
+    staff = replace(world.manager, must_change_password=True)
+    for actor, calls in ((cfa, {**CFA_OWN, **OTHER_CFA_IDS}), (staff, OPCO_ONLY),
+                         (staff, MANAGER_ONLY)):
+        assert _refused(factory, actor, calls, calls, target, PasswordChangeRequired) == []
     assert (_snapshot(factory, world.cfa1_id), _snapshot(factory, world.cfa2_id)) == before
 
 
