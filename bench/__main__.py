@@ -16,16 +16,7 @@ from typing import Any
 
 from bench import checks as checks_bench
 from bench import dashboard as dashboard_bench
-from bench import datasets, workload
-
-TARGETS_MS = {
-    "eligible_page": 150, "eligible_search": 150, "recap": 300, "queue_page": 100,
-    "queue_filtered": 100, "take_next": 50, "review_data": 100, "generate_5000": 3000,
-}
-
-
-def _targets(name: str) -> float:
-    return TARGETS_MS.get(name, 1000.0)
+from bench import datasets, report, workload
 
 
 def run_database(kind: str, scale: str, url: str | None, admin: str) -> dict[str, Any]:
@@ -64,7 +55,7 @@ def _print(results: dict[str, dict[str, Any]]) -> None:
         for c in cols:
             e = results[c]["workload"].get(name, {})
             ratio = f" ×{e['ratio']:.2f}" if "ratio" in e else ""
-            mark = "" if e.get("orm_ms", 0) <= _targets(name) else " !"
+            mark = "" if e.get("orm_ms", 0) <= report.target(name) else " !"
             cells.append(f"{e.get('orm_ms', float('nan')):9.1f}{ratio}{mark}")
         print(f"{name:30s}" + "".join(f"{cell:>26s}" for cell in cells))
     for name in next(iter(results.values()))["dashboard"]:
@@ -81,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--database-url", help="measure this database instead (built if empty)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--markdown", action="store_true",
+                        help="print the README's Performance table (bench/report.py)")
     parser.add_argument("--no-checks", action="store_true", help="skip the checks benchmark")
     args = parser.parse_args(argv)
     admin = os.environ.get("BENCH_POSTGRES_URL", datasets.DEFAULT_PG)
@@ -100,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         output["checks"] = checks_bench.measure(scans=True)
     if args.json:
         print(json.dumps(output, ensure_ascii=False, indent=2, default=str))
+    elif args.markdown:
+        print(report.markdown(output))
     else:
         _print(results)
         if "checks" in output:
