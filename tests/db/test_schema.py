@@ -80,3 +80,28 @@ def test_migrations_build_exactly_the_models(engine):
     with engine.connect() as conn:
         diffs = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diffs == []
+
+
+def test_migrations_upgrade_a_database_that_holds_data(tmp_path):
+    """An existing database (here at revision 0004, with a user that events point to) is
+    brought to head without losing a row: no migration may rebuild a referenced table."""
+    from db.migrate import upgrade
+    from db.session import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'existing.db'}")
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO app_user (id, email, name, role, password_hash, active, failed_logins,"
+            " created_at) VALUES (1, 'ancien@test.fr', 'Ancien', 'manager', 'x', 1, 0,"
+            " '2026-01-05 09:00:00')"))
+        conn.execute(text(
+            "INSERT INTO event (at, actor_id, entity, action, data) VALUES"
+            " ('2026-01-05 09:00:00', 1, 'user', 'user_created', '{}')"))
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text(
+            "SELECT email, must_change_password FROM app_user")).all() == [
+            ("ancien@test.fr", 0)]
+        assert conn.execute(text("SELECT count(*) FROM event")).scalar_one() == 1
+    engine.dispose()

@@ -19,9 +19,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("app_user") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
-                                   server_default=sa.text("false")))
+    # a plain ADD COLUMN (SQLite accepts it with a default): a batch copy of app_user would
+    # have to drop a table that every event and decision points to
+    op.add_column("app_user", sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                        server_default=sa.text("false")))
 
 
 def downgrade() -> None:
