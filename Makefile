@@ -40,7 +40,7 @@ demo: $(RUN_STAMP)
 	$(PY) -m db demo
 
 SCALE ?= all
-## Benchmarks at every scale (national data sets are built once, ~15 min, then reused).
+## Benchmarks at every scale (national data sets are built once, 2–3 min each, then reused).
 bench: $(DEV_STAMP)
 	$(PY) -m bench --scale $(SCALE)
 
