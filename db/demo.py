@@ -145,7 +145,9 @@ def add_contracts(session: Session, rng: random.Random, cfa: Cfa, count: int, to
         session.flush()
         contract = Contract(
             number=f"{today.year - 1}{start_number + n:08d}", cfa_id=cfa.id,
-            employer_id=rng.choice(employers).id, apprentice_id=appr.id, title=title,
+            employer_id=rng.choice(employers).id, apprentice_id=appr.id,
+            apprentice_last_name=appr.last_name, apprentice_first_name=appr.first_name,
+            title=title,
             rncp=rncp, level=terms.level, start=terms.start, end=terms.end,
             signed_on=terms.signed_on, npec=terms.npec,
             status="rupture" if terms.rupture_on else "engage", rupture_on=terms.rupture_on,

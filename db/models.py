@@ -96,6 +96,13 @@ class Contract(Base):
     cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
     apprentice_id: Mapped[int] = mapped_column(ForeignKey("apprentice.id"))
+    # the apprentice's name as the contract states it, copied when the contract is recorded:
+    # the CFA's name search reads it from ix_contract_cfa_apprentice, one index entry per
+    # contract, instead of looking up every apprentice of the CFA
+    apprentice_last_name: Mapped[str] = mapped_column(String(100), default="",
+                                                      server_default="")
+    apprentice_first_name: Mapped[str] = mapped_column(String(100), default="",
+                                                       server_default="")
     title: Mapped[str] = mapped_column(String(200))
     rncp: Mapped[str] = mapped_column(String(20), default="")
     level: Mapped[int] = mapped_column(Integer)
@@ -117,6 +124,8 @@ class Contract(Base):
     __table_args__ = (
         Index("ix_contract_status", "status", "id"),
         Index("ix_contract_cfa_number", "cfa_id", "number"),
+        Index("ix_contract_cfa_apprentice", "cfa_id", "apprentice_last_name",
+              "apprentice_first_name"),
     )
 
 
@@ -144,7 +153,8 @@ class Echeance(Base):
     contract: Mapped[Contract] = relationship()
 
     __table_args__ = (
-        Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on"),
+        Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on",
+              "contract_id", "amount"),
         Index("ix_echeance_pro_forma", "pro_forma_id", sqlite_where=CLAIMED,
               postgresql_where=CLAIMED),
         Index("ix_echeance_engaged", "contract_id", "nature", "due_on", "amount"),

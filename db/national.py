@@ -200,11 +200,14 @@ def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"
         for _ in range(size):
             contract_id += 1
             terms = _terms(rng, today)
-            batch["apprentice"].append({"id": contract_id, "last_name": rng.choice(LAST_NAMES),
-                                        "first_name": rng.choice(FIRST_NAMES)})
+            apprentice = {"id": contract_id, "last_name": rng.choice(LAST_NAMES),
+                          "first_name": rng.choice(FIRST_NAMES)}
+            batch["apprentice"].append(apprentice)
             title, level, rncp = rng.choice(TITLES)
-            batch["contract"].append(
-                _contract_row(contract_id, cfa_id, rng, terms, title, rncp, scale.employers))
+            row = _contract_row(contract_id, cfa_id, rng, terms, title, rncp, scale.employers)
+            row["apprentice_last_name"] = apprentice["last_name"]
+            row["apprentice_first_name"] = apprentice["first_name"]
+            batch["contract"].append(row)
             for inst in get_schedule(terms):
                 row = _echeance_row(ids.take("echeance"), contract_id, cfa_id, inst)
                 cfa_echeances.append(row)

@@ -91,7 +91,9 @@ def _contracts(s: Session, rng: random.Random, cfa_id: int, terms: list[Contract
         s.add(appr)
         s.flush()
         c = Contract(number=f"{tag}{n:06d}", cfa_id=cfa_id, employer_id=employer.id,
-                     apprentice_id=appr.id, title=f"TITRE {tag} {n}", level=t.level,
+                     apprentice_id=appr.id, apprentice_last_name=appr.last_name,
+                     apprentice_first_name=appr.first_name, title=f"TITRE {tag} {n}",
+                     level=t.level,
                      start=t.start, end=t.end, signed_on=t.signed_on, npec=t.npec,
                      status="rupture" if t.rupture_on else "engage", rupture_on=t.rupture_on,
                      meals_per_year=t.meals_per_year, nights_per_year=t.nights_per_year,

@@ -66,8 +66,9 @@ def list_contracts(session: Session, actor: Actor, *, search: str = "", page: in
     )
     if term := search.strip():
         like = f"%{term}%"
-        stmt = stmt.where(or_(Contract.number.ilike(like), Apprentice.last_name.ilike(like),
-                              Apprentice.first_name.ilike(like)))
+        stmt = stmt.where(or_(Contract.number.ilike(like),
+                              Contract.apprentice_last_name.ilike(like),
+                              Contract.apprentice_first_name.ilike(like)))
     result = paginate(session, stmt, page, page_size)
     return Page([ContractRow(*r) for r in result.rows], result.total, result.page,
                 result.page_size)

@@ -199,11 +199,6 @@ def _due(cfa_id: int, nature: str) -> list[ColumnElement[bool]]:
 def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bool]]:
     """The search criteria, all on the contract and the rows joined to it."""
     clauses: list[ColumnElement[bool]] = []
-    if f.last_name or f.first_name:
-        # A name search cannot use an index ("contains"): confine it to this CFA's
-        # apprentices first, or PostgreSQL prefers scanning every apprentice of the country.
-        clauses.append(_AP.id.in_(
-            select(_CO.apprentice_id).where(_CO.cfa_id == cfa_id)))
     if f.contract_number:
         clauses.append(_CO.number.ilike(f"%{f.contract_number}%"))
     if f.start_from:
@@ -212,10 +207,12 @@ def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bo
         clauses.append(_CO.start <= f.start_to)
     if f.contract_status:
         clauses.append(_CO.status == f.contract_status)
+    # a name "contains" search reads the names the contracts carry, from the CFA's entries of
+    # ix_contract_cfa_apprentice: no apprentice row is visited
     if f.last_name:
-        clauses.append(_AP.last_name.ilike(f"%{f.last_name}%"))
+        clauses.append(_CO.apprentice_last_name.ilike(f"%{f.last_name}%"))
     if f.first_name:
-        clauses.append(_AP.first_name.ilike(f"%{f.first_name}%"))
+        clauses.append(_CO.apprentice_first_name.ilike(f"%{f.first_name}%"))
     if f.employer_siret:
         clauses.append(_EM.siret == "".join(f.employer_siret.split()))
     if f.cfa_siret:
@@ -248,9 +245,7 @@ def _matching(cfa_id: int, nature: str, filters: EligibleFilters) -> list[Column
 
 def _searched(stmt: Select[Any], cfa_id: int, f: EligibleFilters) -> Select[Any]:
     """``stmt`` (selecting from Contract) narrowed to the CFA's contracts matching ``f``,
-    joining the apprentice, employer or CFA only when a criterion is on it."""
-    if f.last_name or f.first_name:
-        stmt = stmt.join(Apprentice.__table__, _AP.id == _CO.apprentice_id)
+    joining the employer or CFA only when a criterion is on it."""
     if f.employer_siret:
         stmt = stmt.join(Employer.__table__, _EM.id == _CO.employer_id)
     if f.cfa_siret:
@@ -333,25 +328,26 @@ def recap(session: Session, actor: Actor, nature: str, filters: EligibleFilters 
     cfa_id = require_cfa(actor)
     check_nature(nature)
     ex = sorted({int(i) for i in excluded_ids})
-    chosen = _E.id.not_in(ex) if ex else literal(True)
-    amount_if = _sum_if(chosen)
-    stmt = select(
-        func.count(func.distinct(_E.contract_id)),
-        func.count(_E.id),
-        func.count(func.distinct(case((chosen, _E.contract_id)))),
-        func.count(case((chosen, _E.id))),
-        amount_if(_E.amount > 0),
-        amount_if(_E.amount < 0),
-    ).where(*_matching(cfa_id, nature, filters or EligibleFilters()))
+    contracts, lines = func.count(func.distinct(_E.contract_id)), func.count(_E.id)
+    if ex:  # the selection is the eligible lines minus the CFA's exclusions
+        chosen = _E.id.not_in(ex)
+        picked = (func.count(func.distinct(case((chosen, _E.contract_id)))),
+                  func.count(case((chosen, _E.id))))
+    else:  # nothing excluded: the selection is every eligible line, no test per line
+        chosen, picked = None, (contracts, lines)
+    stmt = select(contracts, lines, *picked, _sum_if(chosen, _E.amount > 0),
+                  _sum_if(chosen, _E.amount < 0)
+                  ).where(*_matching(cfa_id, nature, filters or EligibleFilters()))
     row = session.execute(stmt).one()
     return Recap(int(row[0]), int(row[1]), int(row[2]), int(row[3]),
                  Decimal(row[4] or 0).quantize(ZERO), Decimal(row[5] or 0).quantize(ZERO))
 
 
-def _sum_if(chosen: ColumnElement[bool]) -> Any:
-    def total(sign: ColumnElement[bool]) -> Any:
-        return func.coalesce(func.sum(case((and_(chosen, sign), _E.amount))), 0)
-    return total
+def _sum_if(chosen: ColumnElement[bool] | None, sign: ColumnElement[bool]) -> Any:
+    """The sum of the amounts of one sign, among the chosen lines (all when ``chosen`` is
+    None)."""
+    return func.coalesce(func.sum(case((sign if chosen is None else and_(chosen, sign),
+                                        _E.amount))), 0)
 
 
 def eligible_ids(session: Session, actor: Actor, nature: str,

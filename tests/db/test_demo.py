@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from db.demo import build_small, is_empty
-from db.models import Contract, Document, Echeance, Notice, ProForma, User
+from db.models import Apprentice, Contract, Document, Echeance, Notice, ProForma, User
 from workflow.auth import authenticate
 from workflow.statuses import Status
 
@@ -22,6 +22,8 @@ def test_small_demo(factory):
         assert statuses == {st.value for st in Status}
         assert s.scalar(select(func.count()).select_from(Contract)
                         .where(Contract.cfa_id == demo.cfa_id)) == 60
+        assert s.scalar(select(func.count()).select_from(Contract).join(Apprentice).where(
+            Contract.apprentice_last_name != Apprentice.last_name)) == 0
         # negative échéances are left eligible for the generation journey
         assert s.scalar(select(func.count()).select_from(Echeance).where(
             Echeance.cfa_id == demo.cfa_id, Echeance.amount < 0,

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from db.models import Contract, Echeance, ProForma, ProFormaLine
+from db.models import Apprentice, Contract, Echeance, ProForma, ProFormaLine
 from db.national import Scale, build_national
 from workflow.statuses import Status
 
@@ -17,6 +17,9 @@ def test_tiny_national_build_is_consistent(engine, factory):
     build_national(engine, date(2026, 11, 27), TINY, progress=lambda _m: None)
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Contract)) == 400
+        assert s.scalar(select(func.count()).select_from(Contract).join(Apprentice).where(
+            (Contract.apprentice_last_name != Apprentice.last_name)
+            | (Contract.apprentice_first_name != Apprentice.first_name))) == 0
         assert set(s.scalars(select(ProForma.status).distinct())) == {st.value for st in Status}
         # every live line's échéance is claimed by its pro forma, and only those
         live = dict(s.execute(select(ProFormaLine.echeance_id, ProFormaLine.pro_forma_id)

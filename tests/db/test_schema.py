@@ -98,10 +98,25 @@ def test_migrations_upgrade_a_database_that_holds_data(tmp_path):
         conn.execute(text(
             "INSERT INTO event (at, actor_id, entity, action, data) VALUES"
             " ('2026-01-05 09:00:00', 1, 'user', 'user_created', '{}')"))
+        conn.execute(text(
+            "INSERT INTO cfa (id, name, siret, uai, nda, address, iban, bic, default_settlement)"
+            " VALUES (1, 'CFA', '73282932000074', '0751234A', '11755555575', 'Paris',"
+            " 'FR7630006000011234567890189', 'AGRIFRPP', 'deduction')"))
+        conn.execute(text("INSERT INTO employer (id, name, siret) VALUES (1, 'E', '1')"))
+        conn.execute(text("INSERT INTO apprentice (id, last_name, first_name) VALUES"
+                          " (1, 'MARTIN', 'Léa')"))
+        conn.execute(text(
+            "INSERT INTO contract (number, cfa_id, employer_id, apprentice_id, title, rncp,"
+            " level, start, \"end\", signed_on, npec, status, meals_per_year, nights_per_year,"
+            " equipment_amount, mobility_amount) VALUES ('C1', 1, 1, 1, 'BTS', 'RNCP1', 5,"
+            " '2025-09-01', '2027-08-31', '2025-08-20', 8000, 'engage', 0, 0, 0, 0)"))
     upgrade(engine)
     with engine.connect() as conn:
         assert conn.execute(text(
             "SELECT email, must_change_password FROM app_user")).all() == [
             ("ancien@test.fr", 0)]
         assert conn.execute(text("SELECT count(*) FROM event")).scalar_one() == 1
+        assert conn.execute(text(  # the contract carries its apprentice's name (0008)
+            "SELECT apprentice_last_name, apprentice_first_name FROM contract")).all() == [
+            ("MARTIN", "Léa")]
     engine.dispose()
