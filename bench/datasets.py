@@ -21,7 +21,7 @@ from db.national import SCALES, build_national
 from db.session import make_engine, make_sessionmaker
 from workflow.clock import today
 
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
