@@ -214,10 +214,9 @@ def measure(url: str) -> dict[str, dict[str, float]]:
                            .order_by(ProForma.deposited_at).limit(1)).first()
     params = {"cfa": cfa.cfa_id, "today": today()}
     search = EligibleFilters(last_name="MARTIN")
-    # the name search as SQLAlchemy writes ilike() on each database
-    pg = engine.dialect.name == "postgresql"
-    named = _NAME.format(cond="c.apprentice_last_name ILIKE '%MARTIN%'" if pg
-                         else "lower(c.apprentice_last_name) LIKE lower('%MARTIN%')")
+    # the name search as workflow.textsearch writes it on each database
+    like = "ILIKE" if engine.dialect.name == "postgresql" else "LIKE"
+    named = _NAME.format(cond=f"c.apprentice_last_name {like} '%MARTIN%'")
     first = _FIRST_CONTRACTS.format(extra="", eligible=_ELIGIBLE)
     first_named = _FIRST_CONTRACTS.format(extra=named, eligible=_ELIGIBLE)
     page_sql = _ELIGIBLE_PAGE.format(first=first, eligible=_ELIGIBLE)

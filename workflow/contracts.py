@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.paging import Page, paginate
+from workflow.textsearch import contains_ci
 
 CONTRACT_STATUS_LABELS = {"engage": "Engagé", "rupture": "Rupture"}
 
@@ -65,10 +66,9 @@ def list_contracts(session: Session, actor: Actor, *, search: str = "", page: in
         .order_by(Contract.start.desc(), Contract.id.desc())
     )
     if term := search.strip():
-        like = f"%{term}%"
-        stmt = stmt.where(or_(Contract.number.ilike(like),
-                              Contract.apprentice_last_name.ilike(like),
-                              Contract.apprentice_first_name.ilike(like)))
+        stmt = stmt.where(or_(contains_ci(Contract.number, term),
+                              contains_ci(Contract.apprentice_last_name, term),
+                              contains_ci(Contract.apprentice_first_name, term)))
     result = paginate(session, stmt, page, page_size)
     return Page([ContractRow(*r) for r in result.rows], result.total, result.page,
                 result.page_size)

@@ -26,6 +26,7 @@ from workflow.errors import InvalidInput
 from workflow.formatting import format_day
 from workflow.paging import Page, window
 from workflow.schedule import Nature
+from workflow.textsearch import contains_ci
 
 # Columns of the tables (Core): the eligible page is the CFA's most used screen, and Core
 # statements skip the ORM's per-call work.
@@ -200,7 +201,7 @@ def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bo
     """The search criteria, all on the contract and the rows joined to it."""
     clauses: list[ColumnElement[bool]] = []
     if f.contract_number:
-        clauses.append(_CO.number.ilike(f"%{f.contract_number}%"))
+        clauses.append(contains_ci(_CO.number, f.contract_number))
     if f.start_from:
         clauses.append(_CO.start >= f.start_from)
     if f.start_to:
@@ -210,9 +211,9 @@ def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bo
     # a name "contains" search reads the names the contracts carry, from the CFA's entries of
     # ix_contract_cfa_apprentice: no apprentice row is visited
     if f.last_name:
-        clauses.append(_CO.apprentice_last_name.ilike(f"%{f.last_name}%"))
+        clauses.append(contains_ci(_CO.apprentice_last_name, f.last_name))
     if f.first_name:
-        clauses.append(_CO.apprentice_first_name.ilike(f"%{f.first_name}%"))
+        clauses.append(contains_ci(_CO.apprentice_first_name, f.first_name))
     if f.employer_siret:
         clauses.append(_EM.siret == "".join(f.employer_siret.split()))
     if f.cfa_siret:
