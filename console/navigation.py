@@ -39,5 +39,7 @@ PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
     Role.CFA: {**CFA_PAGES, **ACCOUNT_PAGES},
     Role.INSTRUCTEUR: {**INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
     Role.MANAGER: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
-    Role.ADMIN: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
+    # the administrator holds accounts and settings and reads the dashboards; it neither
+    # instructs nor pays (the workflow refuses it), so those screens are not in its menu
+    Role.ADMIN: {**MANAGER_PAGES, **ACCOUNT_PAGES},
 }

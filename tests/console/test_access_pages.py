@@ -69,6 +69,16 @@ def run_page(db_url, monkeypatch):
     return run
 
 
+@pytest.mark.parametrize("role", ["cfa1", "instructeur", "manager", "admin"])
+def test_every_page_of_a_roles_menu_opens_without_error_for_it(world, run_page, role):
+    """What a menu offers works: no exception, no error message, no refusal."""
+    actor = getattr(world, role)
+    for path in _scripts(PAGES[actor.role]):
+        at = run_page(path, actor)
+        assert not at.exception, path
+        assert [e.value for e in at.error] == [], f"{path} ({role})"
+
+
 @pytest.mark.parametrize("path", ALL_PAGES)
 def test_a_logged_out_session_sees_only_the_warning(run_page, path):
     at = run_page(path)
