@@ -105,6 +105,27 @@ def click_row_marker(page: Page, table: Locator, row: int) -> None:
         return
 
 
+def tick_row(page: Page, row: int, value: str = "true", attempts: int = 3) -> None:
+    """Click the editable checkbox of a grid row until its cell reads ``value``.
+
+    On a busy machine a click can land while a rerun swaps the grid, and is then lost; it is
+    repeated only once the page has settled with the cell still unchanged, so a slow click is
+    never doubled.
+    """
+    for attempt in range(attempts):
+        click_row_marker(page, grid(page), row)
+        settle(page)
+        try:
+            expect(cell(grid(page), 0, row)).to_have_text(value, timeout=10_000)
+            return
+        except AssertionError:
+            settle(page)
+            if cell(grid(page), 0, row).inner_text() == value:
+                return
+            if attempt == attempts - 1:
+                raise
+
+
 def find_row(table: Locator, col: int, text: str) -> int:
     """The index of the (visible) grid row whose column ``col`` reads ``text``."""
     found = table.locator(f"td[aria-colindex='{col + 1}']", has_text=re.compile(
