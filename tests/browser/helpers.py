@@ -75,6 +75,13 @@ def click_until(page: Page, button: Locator, shown: Locator, attempts: int = 3) 
     expect(shown).to_be_visible()
 
 
+def open_tab(page: Page, name: str) -> Locator:
+    """Select the tab ``name`` (again if a rerun swallowed the click); its panel."""
+    tab = page.get_by_role("tab", name=name, exact=True)
+    click_until(page, tab, page.get_by_role("tab", name=name, exact=True, selected=True))
+    return page.get_by_role("tabpanel", name=name, exact=True)
+
+
 def grid(page: Page, index: int = 0, scope: Page | Locator | None = None) -> Locator:
     """The ``index``-th data grid (st.dataframe / st.data_editor) of the page or scope."""
     return (scope or page).locator("[data-testid=stDataFrame]").nth(index)

@@ -33,6 +33,7 @@ from tests.browser.helpers import (
     go,
     grid,
     login,
+    open_tab,
     plain,
     settle,
     shot,
@@ -91,8 +92,7 @@ def dashboard_csvs(page: Page) -> dict[str, list[dict[str, str]]]:
     go(page, "Tableau de bord", "Tableau de bord")
     tables = {}
     for tab, name in (("Refus", "refus_par_motif"), ("Montants", "montants")):
-        page.get_by_role("tab", name=tab, exact=True).click()
-        panel = page.get_by_role("tabpanel", name=tab, exact=True)
+        panel = open_tab(page, tab)
         filename, data = download(
             page, panel.get_by_role("button", name=re.compile("Télécharger \\(CSV\\)")).first)
         assert filename == f"{name}.csv"
@@ -300,8 +300,7 @@ def validate_and_pay(page: Page, story: Story) -> None:
                 page.get_by_text(f"Pro forma {story.invoice_number} validée."))
 
     go(page, "Paiements", "Paiements")
-    page.get_by_role("tab", name="Campagne de paiement").click()
-    panel = page.get_by_role("tabpanel", name="Campagne de paiement")
+    panel = open_tab(page, "Campagne de paiement")
     expect(panel.get_by_text("Total net de la campagne")).to_be_visible()
     with db_session(story.console) as s:
         last_batch = s.scalar(select(Payment.batch_id).order_by(Payment.batch_id.desc()))
@@ -316,7 +315,7 @@ def validate_and_pay(page: Page, story: Story) -> None:
             Payment.batch_id == mine.batch_id, ProForma.nature == "pedagogie")), Decimal("0"))
         iban = story.cfa.iban
     story.batch_paid = batch_paid
-    page.get_by_role("tab", name="Campagne de paiement").click()
+    open_tab(page, "Campagne de paiement")
     sepa = page.get_by_role("button",
                             name=re.compile(r"^Télécharger le virement SEPA \(pain\.001\)"))
     filename, data = download(page, sepa.first)
@@ -337,8 +336,7 @@ def dashboard_moved(page: Page, story: Story) -> None:
     assert story.batch_paid >= story.invoice_total
     assert paid_pedagogie(after["montants"]) \
         == paid_pedagogie(before["montants"]) + story.batch_paid
-    page.get_by_role("tab", name="Refus", exact=True).click()
-    expect(page.get_by_role("tabpanel", name="Refus").get_by_test_id("stMetric")
+    expect(open_tab(page, "Refus").get_by_test_id("stMetric")
            .filter(has_text="Boucles de reprise")).to_be_visible()
     shot(page, "dashboard.png")
 
