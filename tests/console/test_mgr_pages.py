@@ -1,30 +1,12 @@
-"""AppTest of the manager pages (dashboard, settings) and of the CFA's home page."""
+"""AppTest of the manager pages (dashboard, settings) and of the CFA's home page (the
+``page`` fixture is tests/console/conftest.py's)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from db.models import ProForma
 from tests.workflow.dashboard_story import Story
-
-PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
-
-
-@pytest.fixture
-def page(db_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-
-    def run(name: str, actor) -> AppTest:
-        at = AppTest.from_file(str(PAGES / name), default_timeout=60)
-        at.session_state["user_id"] = actor.user_id
-        at.session_state["last_seen"] = datetime.now()
-        return at.run()
-
-    return run
 
 
 def text_of(at: AppTest) -> str:
@@ -40,19 +22,24 @@ def late_table(at: AppTest) -> str:
     return at.tabs[0].dataframe[2].value.to_csv()
 
 
+PANELS = ("File d'attente", "Flux", "Instructeurs", "Refus", "Montants",
+          "Contrôles automatiques")
+
+
 def test_dashboard_renders_every_panel_and_follows_the_sla(world, factory, page):
     story = Story(world, factory).play()
-    at = page("mgr_dashboard.py", world.manager)
-    assert not at.exception
-    text = text_of(at)
+    runs = [page("mgr_dashboard.py", world.manager, dashboard_tab=tab) for tab in PANELS]
+    assert not any(r.exception for r in runs)
+    text = "\n".join(text_of(r) for r in runs)
     for words in ("Tableau de bord", "En cours de validation", "délai cible : 15 jours",
                   "Au-delà du délai cible : 2 pro forma(s)", "2026-S41", "Dépôt → décision",
                   "Instructeur Deux", "Montant non conforme à la facture pro forma",
                   "Factures bonnes du premier coup", "Pédagogie", "Déduction",
                   "Dépôts conformes à tous les contrôles", "75,0 %"):
         assert words in text, words
-    assert len(at.get("vega_lite_chart")) >= 6
-    assert len(at.get("download_button")) >= 10
+    assert sum(len(r.get("vega_lite_chart")) for r in runs) >= 6
+    assert sum(len(r.get("download_button")) for r in runs) >= 10
+    at = runs[0]  # the queue, the panel that opens first
     late = late_table(at)
     with factory() as s:
         e, f = (s.get_one(ProForma, story.ids[k]).number for k in "EF")
