@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bench.workload import median_ms
 from db.config import Settings
 from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
@@ -28,16 +27,6 @@ from workflow.dashboard_sql import Drill, Filters
 
 RUNS = 5
 TARGET_MS = 1000.0
-
-
-def _median_ms(call: Callable[[], Any]) -> float:
-    call()  # warm-up: caches, plans
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 1)
 
 
 def run(database_url: str) -> dict[str, float]:
@@ -78,7 +67,7 @@ def run(database_url: str) -> dict[str, float]:
     results: dict[str, float] = {}
     with factory() as s:
         for name, case in cases.items():
-            results[name] = _median_ms(lambda case=case: case(s))
+            results[name] = median_ms(lambda case=case: case(s), RUNS, digits=1)
             s.rollback()
     engine.dispose()
     return results

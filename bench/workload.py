@@ -99,18 +99,12 @@ WHERE l.pro_forma_id = :pf ORDER BY l.id""",
 ]
 
 
-def median_ms(call: Callable[[], Any], runs: int = RUNS) -> float:
+def median_ms(call: Callable[[], Any], runs: int = RUNS, digits: int = 2) -> float:
     """Median wall time of ``call`` in milliseconds, after one warm-up run."""
-    call()
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - start) * 1000)
-    return round(statistics.median(times), 2)
+    return alternate_ms(call, runs=runs, digits=digits)[0]
 
 
-def alternate_ms(*calls: Callable[[], Any], runs: int = RUNS) -> list[float]:
+def alternate_ms(*calls: Callable[[], Any], runs: int = RUNS, digits: int = 2) -> list[float]:
     """Medians (ms) of calls run in turn, each after one warm-up run."""
     for call in calls:
         call()
@@ -120,7 +114,7 @@ def alternate_ms(*calls: Callable[[], Any], runs: int = RUNS) -> list[float]:
             start = time.perf_counter()
             call()
             bucket.append((time.perf_counter() - start) * 1000)
-    return [round(statistics.median(bucket), 2) for bucket in times]
+    return [round(statistics.median(bucket), digits) for bucket in times]
 
 
 def _statements(call: Callable[[], Any]) -> list[tuple[Any, Any]]:

@@ -1,4 +1,4 @@
-"""Helpers for the checks tests: words and rows made by hand, verdict comparison."""
+"""Helpers for the checks tests: words, rows and PDFs made by hand, verdict comparison."""
 
 from __future__ import annotations
 
@@ -50,3 +50,17 @@ def false_passes(specimen: Specimen, outcomes: dict[str, str]) -> list[str]:
     """Return the checks that passed although the truth is fail (the unforgivable error)."""
     return [name for name, truth in specimen.truth.items()
             if truth == "fail" and outcomes.get(name) == "pass"]
+
+
+def build_pdf(objects: list[str]) -> bytes:
+    """A classic-xref PDF of ``objects`` (object 1 is the catalog)."""
+    out, offsets = b"%PDF-1.7\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
+            "%%EOF\n").encode()
+    return out

@@ -18,26 +18,13 @@ from sqlalchemy import func, select
 
 from checks import Expected, FileRejected, check_document
 from db.models import Document, Event, ProForma
+from tests.checks.helpers import build_pdf
 from tests.checks.test_validate import hand_pdf, pdf_bytes
 from tests.workflow.reviewkit import generate
 from workflow import portal
 from workflow.errors import InvalidInput
 
 LIMIT_S = 10.0  # a refusal or a verdict, whatever the file, within this many seconds
-
-
-def build_pdf(objects: list[str]) -> bytes:
-    """A classic-xref PDF of ``objects`` (object 1 is the catalog)."""
-    out, offsets = b"%PDF-1.7\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += (f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n"
-            "%%EOF\n").encode()
-    return out
 
 
 def many_pages(count: int) -> bytes:

@@ -10,6 +10,7 @@ from reportlab.pdfgen import canvas
 
 from checks import MAX_BYTES, FileRejected, check_document, validate_file
 from checks.model import Expected
+from tests.checks.helpers import build_pdf
 
 
 def pdf_bytes(pages: int = 1, encrypt: str | None = None) -> bytes:
@@ -33,16 +34,7 @@ def hand_pdf(extra: str) -> bytes:
     objects = [f"<< /Type /Catalog /Pages 2 0 R {extra} >>",
                "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    out, offsets = b"%PDF-1.7\n", []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"\
-        .encode()
-    return out
+    return build_pdf(objects)
 
 
 def rejected(data: bytes, name: str) -> FileRejected:
