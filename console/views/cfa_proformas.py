@@ -31,9 +31,6 @@ def open_dialog(mode: str, pf_id: int) -> None:
 def deposit_form(pf: portal.ProFormaRow) -> None:
     """§1.2.1.3: one file, the automatic checks' verdicts, then "Envoyer"."""
     d = st.session_state["p_dialog"]
-    if d.get("sent"):
-        st.success(d["sent"])
-        return
     st.markdown(f"**NUMÉRO DE PRO FORMA :** {pf.number}  \n"
                 f"**TYPE DE PRO FORMA :** {NATURE_LABELS[Nature(pf.nature)]}")
     st.markdown("Afin d'éviter tout rejet de votre facture, vous devez respecter le mode "
@@ -70,9 +67,6 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
 
 def cancel_form(pf: portal.ProFormaRow) -> None:
     d = st.session_state["p_dialog"]
-    if d.get("sent"):
-        st.success(d["sent"])
-        return
     st.markdown(f"Voulez-vous annuler la pro forma **{pf.number}** ({pf.total_label}) ?\n\n"
                 "Cette action rendra les contrats de nouveau éligibles à la génération d'une "
                 "nouvelle facture pro forma.")
@@ -116,8 +110,9 @@ def refusal_view(pf: portal.ProFormaRow) -> None:
 
 def dialog_body() -> None:
     d = st.session_state["p_dialog"]
-    pf = ui.call(portal.get_pro_forma, d["id"])
-    if pf is not None:
+    if d.get("sent"):  # the action is done: its message replaces the form
+        st.success(d["sent"])
+    elif (pf := ui.call(portal.get_pro_forma, d["id"])) is not None:
         {"attach": deposit_form, "replace": deposit_form, "cancel": cancel_form,
          "refusal": refusal_view}[d["mode"]](pf)
     if st.button("Fermer", key="p_close"):
