@@ -191,10 +191,16 @@ def check_nature(nature: str) -> str:
     return nature
 
 
+def _due_of_contract(nature: str) -> list[ColumnElement[bool]]:
+    """An échéance is eligible: of ``nature``, claimed by no live pro forma, due (conditions
+    for an échéance reached through its contract; ``_due`` adds the CFA)."""
+    return [_E.nature == nature, _E.pro_forma_id.is_(None),
+            _E.due_on <= today()]
+
+
 def _due(cfa_id: int, nature: str) -> list[ColumnElement[bool]]:
     """The échéance-only conditions: exactly the ``ix_echeance_eligible`` index prefix."""
-    return [_E.cfa_id == cfa_id, _E.nature == nature,
-            _E.pro_forma_id.is_(None), _E.due_on <= today()]
+    return [_E.cfa_id == cfa_id, *_due_of_contract(nature)]
 
 
 def _contract_criteria(cfa_id: int, f: EligibleFilters) -> list[ColumnElement[bool]]:
@@ -302,12 +308,6 @@ _ROW = (_E.id, _CO.id, _CO.number, _CO.title,
         _EM.siret, _CO.start, _CO.end, _E.period_start,
         _E.period_end, _E.amount, _E.detail, _CO.status,
         _CO.rupture_on)
-
-
-def _due_of_contract(nature: str) -> list[ColumnElement[bool]]:
-    """Eligibility of an échéance reached through its contract (contract_id leads)."""
-    return [_E.nature == nature, _E.pro_forma_id.is_(None),
-            _E.due_on <= today()]
 
 
 def _first_contracts(cfa_id: int, nature: str, f: EligibleFilters, limit: int) -> Any:
