@@ -17,10 +17,11 @@ import streamlit as st
 
 from console import ui
 from workflow import admin, dashboard_drill
+from workflow.bounds import MAX_DATE, MIN_DATE
 from workflow.dashboard_sql import Drill, Filters
 from workflow.schedule import NATURE_LABELS
 
-REVIEW_PAGE = "views/instr_review.py"
+REVIEW_PAGE = ui.REVIEW_PAGE
 DRILL_PAGE_SIZE = 20
 
 
@@ -30,8 +31,10 @@ def filters_sidebar() -> Filters:
     staff = ui.call(admin.instructeur_choices) or []
     with st.sidebar:
         st.subheader("Filtres")
-        start = st.date_input("Période du", value=None, format="DD/MM/YYYY", key="f_from")
-        end = st.date_input("au", value=None, format="DD/MM/YYYY", key="f_to")
+        start = st.date_input("Période du", value=None, format="DD/MM/YYYY", key="f_from",
+                              min_value=MIN_DATE, max_value=MAX_DATE)
+        end = st.date_input("au", value=None, format="DD/MM/YYYY", key="f_to",
+                            min_value=MIN_DATE, max_value=MAX_DATE)
         nature = st.selectbox("Nature", [None, *NATURE_LABELS], key="f_nature",
                               format_func=lambda n: "Toutes" if n is None else NATURE_LABELS[n])
         names = dict(cfas)
@@ -115,8 +118,7 @@ def drill(key: str, f: Filters, choices: list[tuple[str, Drill | None]]) -> None
         left, right = st.columns([3, 1])
         number = left.selectbox("Pro forma", list(numbers), key=f"drill_{key}_pf")
         if right.button("Ouvrir", key=f"drill_{key}_open", icon=":material/open_in_new:"):
-            st.session_state["review_pf"] = numbers[number]
-            st.switch_page(REVIEW_PAGE, query_params={"pf": numbers[number]})
+            ui.open_review(numbers[number])
 
 
 def pct(share: float) -> str:

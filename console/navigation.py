@@ -43,3 +43,17 @@ PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
     # instructs nor pays (the workflow refuses it), so those screens are not in its menu
     Role.ADMIN: {**MANAGER_PAGES, **ACCOUNT_PAGES},
 }
+
+
+def url_path(script: str) -> str:
+    """The address of a page: its script's name (``views/instr_review.py`` → ``instr_review``),
+    as Streamlit would infer it, given explicitly so that every list below agrees."""
+    return script.rsplit("/", 1)[-1].removesuffix(".py")
+
+
+# every page's address, whatever the role: a copied link to any of them is a page of the app
+# (logged out it shows the login form, then that page), anything else is "Page introuvable"
+URL_PATHS: frozenset[str] = frozenset(
+    url_path(script)
+    for menu in PAGES.values() for pages in menu.values() for script, _, _ in pages
+)

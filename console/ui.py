@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
+from console import incidents
 from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
+from workflow import sessions
 from workflow.access import Actor, load_actor
 from workflow.errors import WorkflowError
 
@@ -39,24 +41,125 @@ def factory() -> sessionmaker[Session]:
 
 
 def logout(message: str | None = None) -> None:
-    """Forget the user; the next run shows the login form."""
+    """Forget the user and end its server-side session; the next run shows the login form and
+    has the browser drop the session cookie (``cookie_script``)."""
+    web = st.session_state.get("web_session_id")
+    if web is not None:
+        with factory().begin() as s:
+            sessions.revoke(s, web)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     if message:
         st.session_state["flash"] = message
+    cookie = st.context.cookies.get(sessions.COOKIE_NAME)
+    if web is not None or cookie:
+        st.session_state["cookie_clear"] = True
+    st.session_state["cookie_refused"] = cookie  # ended: never restored from again
+
+
+SESSION_ENDED = {
+    sessions.EXPIRED: "Votre session a expiré après une période d'inactivité : reconnectez-vous.",
+    sessions.INACTIVE: "Ce compte n'est plus actif.",
+}
+SESSION_CLOSED = ("Votre session a été fermée (déconnexion, mot de passe changé ou compte "
+                  "modifié) : reconnectez-vous.")
 
 
 def touch_session() -> bool:
-    """Expire the session after inactivity; True when still logged in."""
-    if "user_id" not in st.session_state:
+    """Keep the session alive, or end it; True when still logged in.
+
+    A page load (F5, a copied link, a new tab) has no user yet: it is restored from the signed
+    session cookie when that names a live server-side session. Every run then checks that
+    session (logout elsewhere, password change, deactivation, inactivity end it) and records
+    the activity (``workflow.sessions.check``).
+    """
+    if "user_id" not in st.session_state and not _restore_from_cookie():
         return False
-    last = st.session_state.get("last_seen")
-    limit = timedelta(minutes=settings().session_timeout_minutes)
-    if last is not None and datetime.now() - last > limit:
-        logout("Votre session a expiré après une période d'inactivité : reconnectez-vous.")
-        return False
+    conf = settings()
+    web = st.session_state.get("web_session_id")
+    if web is not None:
+        with factory().begin() as s:
+            state = sessions.check(s, web, timeout_minutes=conf.session_timeout_minutes)
+        if state != sessions.ACTIVE:
+            logout(SESSION_ENDED.get(state, SESSION_CLOSED))
+            return False
+    else:  # a session without a server-side record (page tests set user_id themselves)
+        last = st.session_state.get("last_seen")
+        limit = timedelta(minutes=conf.session_timeout_minutes)
+        if last is not None and datetime.now() - last > limit:
+            logout(SESSION_ENDED[sessions.EXPIRED])
+            return False
     st.session_state["last_seen"] = datetime.now()
     return True
+
+
+def _restore_from_cookie() -> bool:
+    """Log the page in from the session cookie the browser sent with this page load; True
+    when its signature holds and it names a live session."""
+    cookie = st.context.cookies.get(sessions.COOKIE_NAME)
+    if not cookie or cookie == st.session_state.get("cookie_refused"):
+        return False
+    conf = settings()
+    with factory().begin() as s:
+        token = sessions.unsign(cookie, sessions.signing_secret(s, conf.session_secret))
+        found = sessions.resolve(s, token, timeout_minutes=conf.session_timeout_minutes)
+        if found is not None:
+            sessions.touch(s, found.session_id)
+    if found is None:
+        st.session_state["cookie_refused"] = cookie
+        return False
+    st.session_state["user_id"] = found.user_id
+    st.session_state["web_session_id"] = found.session_id
+    return True
+
+
+def log_in(user_id: int, opened: sessions.Opened) -> None:
+    """The login form's success: the user, its server-side session, and the ticket that the
+    next run hands the browser to get its cookie (``cookie_script``)."""
+    st.session_state["user_id"] = user_id
+    st.session_state["web_session_id"] = opened.session_id
+    st.session_state["cookie_ticket"] = opened.ticket
+    st.session_state["last_seen"] = datetime.now()
+
+
+def web_session_id() -> int | None:
+    """The server-side session of this page (kept when its own password is changed)."""
+    return st.session_state.get("web_session_id")
+
+
+def cookie_script() -> None:
+    """After a login, have the browser exchange its one-time ticket for the session cookie;
+    after a logout, have it drop the cookie. Both are same-origin requests to the console's
+    own routes (``console/server.py``), whose responses set or clear the HttpOnly cookie:
+    the script never sees the cookie itself."""
+    import json
+
+    ticket = st.session_state.pop("cookie_ticket", None)
+    clear = st.session_state.pop("cookie_clear", False)
+    if ticket:
+        call = ('fetch("/auth/session", {method: "POST", credentials: "same-origin", '
+                'headers: {"Content-Type": "application/json"}, '
+                f'body: JSON.stringify({{ticket: {json.dumps(ticket)}}})}})')
+    elif clear:
+        call = 'fetch("/auth/session", {method: "DELETE", credentials: "same-origin"})'
+    else:
+        return
+    st.html(f"<script>{call};</script>", unsafe_allow_javascript=True)
+
+
+def unknown_page_notice() -> None:
+    """Say "Page introuvable" for an address that is no page of the app (``console/server.py``
+    sends it to ``/?page_inconnue=…``), once; the address is shown stripped to plain
+    characters (it comes from whoever wrote the link)."""
+    import re
+
+    asked = st.query_params.get("page_inconnue")
+    if asked is None:
+        return
+    del st.query_params["page_inconnue"]
+    shown = re.sub(r"[^A-Za-z0-9_./-]", "", asked)[:80]
+    st.warning(f"Page introuvable : l'adresse `/{shown}` ne correspond à aucune page du "
+               "portail.", icon=":material/explore_off:")
 
 
 def current_actor() -> Actor | None:
@@ -84,7 +187,8 @@ def require_actor() -> Actor:
 def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     """Run one workflow function in its own transaction; show its error in French.
 
-    Returns the function's result, or None when a WorkflowError was shown.
+    Returns the function's result, or None when a WorkflowError was shown, or when an
+    unexpected error was logged with an incident reference and shown as such (in French).
     """
     act = require_actor()
     try:
@@ -92,6 +196,9 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
             return fn(s, act, *args, **kwargs)
     except WorkflowError as exc:
         st.error(str(exc))
+        return None
+    except Exception as exc:  # noqa: BLE001 - rolled back above; never a traceback on screen
+        incidents.report_and_show(exc)
         return None
 
 
@@ -118,26 +225,60 @@ def pager(key: str, total: int, page_size: int) -> int:
 
 def deferred(fn: Callable[..., Any], *args: Any) -> Callable[[], bytes]:
     """Data for ``st.download_button``: the bytes of the file a workflow function returns
-    (anything with ``.data``), made only when the user clicks, in its own transaction."""
+    (anything with ``.data``), made only when the user clicks, in its own transaction.
+
+    The callable runs outside the page (Streamlit calls it from its own thread): when it
+    raises, Streamlit 1.67 only logs it and shows "Failed to generate file for download", in
+    English, under the button for five seconds. So it never raises: on a WorkflowError (e.g.
+    the pro forma was cancelled meanwhile) or an unexpected error (rolled back, logged with an
+    incident reference) the user downloads, under the expected name, a short document that
+    says in French why the file could not be made: a PDF when a PDF was expected, else text.
+    """
     act = require_actor()
     make = factory()
 
+    def failure(message: str) -> bytes:
+        text = f"Le document n'a pas pu être produit. {message}"
+        if getattr(fn, "__name__", "").endswith("_pdf"):
+            from io import BytesIO
+            from xml.sax.saxutils import escape
+
+            from reportlab.lib.styles import getSampleStyleSheet
+            from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+            out = BytesIO()
+            try:
+                SimpleDocTemplate(out, title="Document indisponible").build(
+                    [Paragraph(escape(text), getSampleStyleSheet()["Normal"])])
+                return out.getvalue()
+            except Exception:  # noqa: BLE001 - the text below says it all the same
+                pass
+        return ("\ufeff" + text + "\n").encode("utf-8")
+
     def run() -> bytes:
-        with make.begin() as s:
-            return bytes(fn(s, act, *args).data)
+        try:
+            with make.begin() as s:
+                return bytes(fn(s, act, *args).data)
+        except WorkflowError as exc:
+            return failure(str(exc))
+        except Exception as exc:  # noqa: BLE001 - rolled back above; Streamlit shows English
+            return failure(incidents.MESSAGE.format(ref=incidents.report(exc)))
 
     return run
 
 
 def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, str | None]:
     """Like ``call``, but return ``(result, None)`` or ``(None, French error message)`` so that
-    the page can keep the message (e.g. why an uploaded file is refused)."""
+    the page can keep the message (e.g. why an uploaded file is refused); an unexpected error
+    is logged with an incident reference and its message names that reference."""
     act = require_actor()
     try:
         with factory().begin() as s:
             return fn(s, act, *args, **kwargs), None
     except WorkflowError as exc:
         return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - rolled back above; never a traceback on screen
+        return None, incidents.MESSAGE.format(ref=incidents.report(exc))
 
 
 def rerun_dialog() -> None:
@@ -154,19 +295,37 @@ def rerun_dialog() -> None:
 def parse_amount(text: str) -> Any:
     """An amount typed in French ("1 234,56"), as a Decimal; None when left empty.
 
-    Shows a French error and stops the page for anything else.
+    Shows a French error and stops the page for anything else: letters, "1e30", NaN,
+    infinities, more than 12 digits before the comma or 2 after it, a negative amount or one
+    over 99 999 999,99 € (``workflow.bounds.parse_amount``; Decimal never raises).
     """
-    from decimal import Decimal, InvalidOperation
+    from workflow import bounds
 
-    cleaned = (text or "").replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    cleaned = cleaned.replace("€", "").replace(",", ".")
-    if not cleaned:
-        return None
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        st.error(f"Montant invalide : « {text} ». Exemple : 1 234,56")
+        return bounds.parse_amount(text)
+    except WorkflowError as exc:
+        st.error(str(exc))
         st.stop()
-    return value
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message for the next run of the page (an action's outcome shown after its rerun)."""
+    st.session_state.setdefault("flash_messages", []).append((kind, message))
+
+
+def show_flash() -> None:
+    """Show the messages left by ``flash``, once."""
+    for kind, message in st.session_state.pop("flash_messages", []):
+        {"success": st.success, "error": st.error, "warning": st.warning,
+         "info": st.info}.get(kind, st.info)(message)
+
+
+REVIEW_PAGE = "views/instr_review.py"
+
+
+def open_review(pf_id: int) -> None:
+    """Open *Instruire une facture* on a pro forma, afresh: what it shows now is what the
+    instructeur's decisions will be based on."""
+    st.session_state.pop(f"anchor_{int(pf_id)}", None)
+    st.session_state["review_pf"] = int(pf_id)
+    st.switch_page(REVIEW_PAGE, query_params={"pf": str(int(pf_id))})

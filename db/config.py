@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_SQLITE = Path("data") / "console.db"
@@ -17,6 +17,8 @@ class Settings:
     session_timeout_minutes: int = 30
     max_failed_logins: int = 5
     lockout_minutes: int = 15
+    # signs the session cookie; None: a random secret generated once and kept in the database
+    session_secret: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -28,4 +30,5 @@ class Settings:
             session_timeout_minutes=int(env.get("SESSION_TIMEOUT_MINUTES", "30")),
             max_failed_logins=int(env.get("MAX_FAILED_LOGINS", "5")),
             lockout_minutes=int(env.get("LOCKOUT_MINUTES", "15")),
+            session_secret=env.get("SESSION_SECRET") or None,
         )

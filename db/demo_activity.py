@@ -19,6 +19,7 @@ from db.models import Cfa, Echeance, ProForma
 from workflow import decisions, deposits, payments, proformas
 from workflow.access import Actor
 from workflow.clock import freeze
+from workflow.confirm import Seen
 
 # (cfa, pro forma, own invoice number, total shown or None, IBAN shown or None) -> PDF bytes
 InvoiceMaker = Callable[[Cfa, ProForma, str, Decimal | None, str | None], bytes]
@@ -131,10 +132,11 @@ def _step(s: Session, cast: Cast, pf_id: int, step: str, invoice_pdf: InvoiceMak
         decisions.validate(s, cast.instructeur, pf_id, pf.version,
                            justification="Contrôlé manuellement.")
         if pf.needs_second_approval:
-            decisions.approve(s, cast.second, pf_id, pf.version)
+            decisions.approve(s, cast.second, Seen.one(pf_id, pf.version, pf.total))
     elif step == "refuse_total":
         decisions.refuse(s, cast.instructeur, pf_id, pf.version, "MONTANTTOTAL_ERR")
     elif step == "pay" and pf.kind == "invoice":
-        payments.pay(s, cast.instructeur, pf_id, reference=f"VIR-{pf.number}")
+        payments.pay(s, cast.instructeur, Seen.one(pf_id, pf.version, pf.total),
+                     reference=f"VIR-{pf.number}")
     elif step == "cancel":
         proformas.cancel(s, cast.cfa_user, pf_id)

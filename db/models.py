@@ -453,3 +453,23 @@ class Counter(Base):
     __tablename__ = "counter"
     name: Mapped[str] = mapped_column(String(30), primary_key=True)
     value: Mapped[int] = mapped_column(Integer)
+
+
+class WebSession(Base):
+    """A browser session: what the HttpOnly cookie stands for (``workflow.sessions``).
+
+    Only hashes are stored: ``token_hash`` is the sha256 of the cookie's token (set when the
+    browser redeems its ticket), ``ticket_hash`` that of the one-time ticket the login page
+    hands the browser (cleared once redeemed). Revocation (logout, password change,
+    deactivation) sets ``revoked_at``; inactivity is judged on ``last_seen_at``.
+    """
+
+    __tablename__ = "web_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -12,13 +12,13 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
-from workflow import events
+from workflow import bounds, events, sessions
 from workflow.access import ROLE_LABELS, Actor, Role, require_manager
 from workflow.auth import check_new_password, hash_password
 from workflow.clock import now
@@ -180,13 +180,7 @@ def _store(session: Session, actor: Actor, key: str, value: str) -> None:
 def set_sla_days(session: Session, actor: Actor, days: object) -> int:
     """Set the service-level target, in whole days from 1 to 365; returns it."""
     require_manager(actor)
-    try:
-        value = int(str(days).strip())
-    except ValueError:
-        value = 0
-    if not 1 <= value <= 365:
-        raise InvalidInput("sla_days", "Le délai cible est un nombre entier de jours, "
-                                       "de 1 à 365.")
+    value = bounds.days(days, "sla_days", "Le délai cible d'instruction", low=1, high=365)
     _store(session, actor, "sla_days", str(value))
     return value
 
@@ -194,17 +188,16 @@ def set_sla_days(session: Session, actor: Actor, days: object) -> int:
 def set_four_eyes_threshold(session: Session, actor: Actor, amount: object) -> Decimal:
     """Set the amount above which a validation needs a second instructeur; returns it."""
     require_manager(actor)
-    text = str(amount).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-    text = text.removesuffix("€").replace(",", ".")
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        value = Decimal("-1")
-    if not value.is_finite() or value < 0 or value >= Decimal("1e10") or \
-            value != value.quantize(Decimal("0.01")):
-        raise InvalidInput("four_eyes_threshold", "Le seuil est un montant positif en euros, "
-                                                  "au centime près (par exemple 50000,00).")
-    value = value.quantize(Decimal("0.01"))
+    what = "Le seuil du double contrôle"
+    if isinstance(amount, (Decimal, int, float)) and not isinstance(amount, bool):
+        value = bounds.amount(amount, "four_eyes_threshold", what)
+    else:
+        parsed = bounds.parse_amount(amount, "four_eyes_threshold", what)
+        if parsed is None:
+            raise InvalidInput("four_eyes_threshold", "Le seuil est un montant positif en "
+                                                      "euros, au centime près (par exemple "
+                                                      "50000,00).")
+        value = parsed
     _store(session, actor, "four_eyes_threshold", str(value))
     return value
 
@@ -316,6 +309,8 @@ def set_user_active(session: Session, actor: Actor, user_id: object, active: boo
     if user.active == active:
         return
     user.active = active
+    if not active:  # its open browser sessions end now, not at their next login check
+        sessions.revoke_all(session, user.id)
     events.record(session, actor, "user_reactivated" if active else "user_deactivated",
                   entity="user", entity_id=user.id, data={"email": user.email})
 
@@ -329,6 +324,7 @@ def reset_password(session: Session, actor: Actor, user_id: object) -> str:
     user.password_hash = hash_password(temporary)
     user.failed_logins, user.locked_until = 0, None
     user.must_change_password = True
+    sessions.revoke_all(session, user.id)  # whoever was logged in must use the new password
     events.record(session, actor, "password_reset", entity="user", entity_id=user.id,
                   data={"email": user.email})
     return temporary

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import User
-from workflow import events
+from workflow import events, sessions
 from workflow.access import Actor, actor_of
 from workflow.clock import now
 from workflow.errors import AccessDenied, InvalidInput
@@ -50,11 +50,13 @@ def check_new_password(password: str, email: str) -> None:
 
 
 def change_password(session: Session, actor: Actor, current: str, new: str,
-                    confirmation: str) -> None:
+                    confirmation: str, *, keep_session: int | None = None) -> None:
     """Replace the actor's password (the only action a provisional password allows).
 
-    Raises InvalidInput, with nothing changed, for a wrong current password, a confirmation
-    that differs, a weak new password or the same one again.
+    Every browser session of the account ends (``workflow.sessions.revoke_all``) but
+    ``keep_session``, the one the change was made from. Raises InvalidInput, with nothing
+    changed, for a wrong current password, a confirmation that differs, a weak new password or
+    the same one again.
     """
     user = session.get(User, actor.user_id)
     if user is None or not user.active:
@@ -71,6 +73,7 @@ def change_password(session: Session, actor: Actor, current: str, new: str,
     user.password_hash = hash_password(new)
     user.must_change_password = False
     session.flush()
+    sessions.revoke_all(session, user.id, keep=keep_session)
     events.record(session, actor, "password_changed", entity="user", entity_id=user.id,
                   data={"was_provisional": actor.must_change_password})
 

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from db.models import CheckRun, ProForma
+from workflow import bounds
 from workflow.errors import InvalidInput
 from workflow.money import cents
 from workflow.schedule import Nature
@@ -56,7 +57,11 @@ class Filters:
     instructeur_id: int | None = None
 
     def check(self) -> None:
-        """Raise InvalidInput for a reversed period or an unknown nature."""
+        """Raise InvalidInput for a reversed period, a day outside 2000..2100 or an unknown
+        nature."""
+        for day in (self.period_from, self.period_to):
+            if day is not None:
+                bounds.day(day, "period", "Une date de la période")
         if self.period_from and self.period_to and self.period_from > self.period_to:
             raise InvalidInput("period", "La date de début de la période doit précéder sa "
                                          "date de fin.")

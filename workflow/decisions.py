@@ -19,7 +19,8 @@ from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalRea
 from workflow import events
 from workflow.access import Actor, Role, require_opco, require_role
 from workflow.clock import now
-from workflow.errors import InvalidInput, StaleVersion, WorkflowError
+from workflow.confirm import Seen, check
+from workflow.errors import InvalidInput, WorkflowError
 from workflow.proformas import load_for_update, transition
 from workflow.statuses import Status
 
@@ -166,26 +167,37 @@ def letter_text(reason: RefusalReason, comment: str | None) -> str:
     return body
 
 
-def approve(session: Session, actor: Actor, pro_forma_id: object, version: int) -> Decision:
-    """Second instructeur's approval of a validation that needs four eyes.
+def approve(session: Session, actor: Actor, seen: Seen) -> list[Decision]:
+    """Second instructeur's approval of validations that need four eyes: exactly the pro
+    formas of ``seen``, at the versions and for the total the user confirmed.
 
-    Raises WorkflowError when nothing awaits approval or when the actor made the validation
-    (nobody approves their own decision), StaleVersion, AccessDenied.
+    All or nothing. Raises ConfirmationMismatch when a pro forma changed since, or the total
+    differs; WorkflowError when one no longer awaits approval or when the actor made the
+    validation (nobody approves their own decision); AccessDenied.
     """
     require_role(actor, *DECIDERS)
-    pf = load_for_update(session, actor, pro_forma_id)
-    if pf.version != version:
-        raise StaleVersion(pf.number, version, pf.version)
-    if pf.status != Status.VALIDATED or not pf.needs_second_approval or pf.approved_by_id:
-        raise WorkflowError(f"La pro forma {pf.number} n'attend pas de second contrôle.")
-    if pf.decided_by_id == actor.user_id:
-        raise WorkflowError("Vous ne pouvez pas approuver votre propre décision.")
-    pf.approved_by_id = actor.user_id
-    pf.version += 1
-    events.record(session, actor, "approved", pro_forma_id=pf.id, from_status=pf.status,
-                  to_status=pf.status, version=pf.version)
-    run = latest_run(session, pf.id)
-    return _decision(session, actor, pf, "approved", version, checks_seen(run), run)
+    if not seen.ids:
+        raise InvalidInput("selection", "Sélectionnez au moins une validation à approuver.")
+    rows = [load_for_update(session, actor, i) for i in seen.ids]
+    check(seen, {p.id: (p.number, p.version) for p in rows}, sum((p.total for p in rows),
+                                                                  Decimal("0")),
+          what="pro forma", nothing_done="Rien n'a été approuvé.")
+    out = []
+    for pf in rows:
+        if (pf.status != Status.VALIDATED or not pf.needs_second_approval
+                or pf.approved_by_id):
+            raise WorkflowError(f"La pro forma {pf.number} n'attend pas de second contrôle.")
+        if pf.decided_by_id == actor.user_id:
+            raise WorkflowError(f"Vous ne pouvez pas approuver votre propre décision "
+                                f"({pf.number}).")
+        version = pf.version
+        pf.approved_by_id = actor.user_id
+        pf.version += 1
+        events.record(session, actor, "approved", pro_forma_id=pf.id, from_status=pf.status,
+                      to_status=pf.status, version=pf.version)
+        run = latest_run(session, pf.id)
+        out.append(_decision(session, actor, pf, "approved", version, checks_seen(run), run))
+    return out
 
 
 def _decision(session: Session, actor: Actor, pf: ProForma, outcome: str, version: int,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.models import Apprentice, Cfa, Contract, Echeance, Employer
+from workflow import bounds
 from workflow.access import Actor, require_cfa
 from workflow.clock import today
 from workflow.contracts import CONTRACT_STATUS_LABELS
@@ -121,14 +122,17 @@ class EligibleFilters:
 
 
 def _as_date(raw: object) -> date | None:
+    """A filter date (a date, or its ISO text from a saved filter), 2000-01-01..2100-12-31."""
     if raw in (None, ""):
         return None
     if isinstance(raw, date):
-        return raw
+        return bounds.day(raw, "date", "La date de début du contrat")
     try:
-        return date.fromisoformat(str(raw))
+        value = date.fromisoformat(str(raw)[:20])
     except ValueError:
-        raise InvalidInput("date", f"Date invalide : {raw} (jj/mm/aaaa attendu).") from None
+        raise InvalidInput("date", f"Date invalide : {str(raw)[:20]} (jj/mm/aaaa attendu)."
+                           ) from None
+    return bounds.day(value, "date", "La date de début du contrat")
 
 
 @dataclass(frozen=True)

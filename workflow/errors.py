@@ -53,12 +53,25 @@ class TransitionRefused(WorkflowError):
 class StaleVersion(WorkflowError):
     """The pro forma changed since the user looked at it (optimistic locking)."""
 
-    def __init__(self, number: str, seen: int, current: int) -> None:
+    def __init__(self, number: str, seen: int, current: int,
+                 status_label: str | None = None) -> None:
+        now = f", statut actuel « {status_label} »" if status_label else ""
         super().__init__(
-            f"La pro forma {number} a été modifiée entre-temps (version {seen} → {current}) : "
-            "rechargez-la avant de décider."
+            f"La pro forma {number} a été modifiée entre-temps (version {seen} → {current}"
+            f"{now}) : rien n'a été enregistré. La page affiche maintenant son état actuel."
         )
         self.number, self.seen, self.current = number, seen, current
+        self.status_label = status_label
+
+
+class ConfirmationMismatch(WorkflowError):
+    """A money action's rows or total differ from what the user confirmed; nothing was done."""
+
+    def __init__(self, problems: list[str], nothing_done: str) -> None:
+        super().__init__("La situation a changé depuis votre confirmation : "
+                         + " ; ".join(problems) + f". {nothing_done} Vérifiez puis "
+                         "confirmez de nouveau.")
+        self.problems = problems
 
 
 class AlreadyClaimed(WorkflowError):

@@ -24,7 +24,8 @@ from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, U
 from workflow import events
 from workflow.access import Actor, Role, require_opco, require_role
 from workflow.clock import now, today
-from workflow.errors import AccessDenied, InvalidInput, WorkflowError
+from workflow.confirm import Seen, check
+from workflow.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
 from workflow.formatting import format_eur
 from workflow.paging import Page, paginate
 from workflow.proformas import load_for_update, transition
@@ -77,9 +78,28 @@ def ready_to_pay(pf: ProForma) -> bool:
             and (not pf.needs_second_approval or pf.approved_by_id is not None))
 
 
-def pay(session: Session, actor: Actor, pro_forma_id: object, reference: str,
-        paid_on: date | None = None, batch_id: int | None = None) -> Payment:
-    """Pay one validated invoice, deducting outstanding credit notes in déduction mode.
+def pay(session: Session, actor: Actor, seen: Seen, reference: str,
+        paid_on: date | None = None) -> Payment:
+    """Pay one validated invoice exactly as confirmed (``seen``: its id, its version and its
+    total), deducting outstanding credit notes in déduction mode.
+
+    Raises ConfirmationMismatch when the invoice changed since the confirmation, WorkflowError
+    for a credit note or an invoice awaiting its four-eyes approval, TransitionRefused when
+    it is not Validé (already paid, say), AccessDenied.
+    """
+    require_role(actor, *PAYERS)
+    if len(seen.ids) != 1:
+        raise InvalidInput("selection", "Choisissez une facture à payer.")
+    pf = load_for_update(session, actor, seen.ids[0])
+    check(seen, {pf.id: (pf.number, pf.version)}, pf.total, what="facture",
+          nothing_done="Rien n'a été payé.")
+    return _pay(session, actor, pf.id, reference, paid_on)
+
+
+def _pay(session: Session, actor: Actor, pro_forma_id: object, reference: str,
+         paid_on: date | None = None, batch_id: int | None = None) -> Payment:
+    """Pay one validated invoice of a run, deducting outstanding credit notes in déduction
+    mode (the run has checked what the user confirmed).
 
     Raises WorkflowError for a credit note or an invoice awaiting its four-eyes approval,
     TransitionRefused when it is not Validé (already paid, say), AccessDenied.
@@ -199,6 +219,7 @@ class PlannedInvoice:
 
     pro_forma_id: int
     number: str
+    version: int
     gross: Decimal
     deductions: tuple[PlannedDeduction, ...]
 
@@ -246,8 +267,23 @@ class RunPlan:
         return [i.pro_forma_id for c in self.cfas for i in c.invoices]
 
     @property
+    def numbers(self) -> list[str]:
+        return [i.number for c in self.cfas for i in c.invoices]
+
+    @property
+    def gross(self) -> Decimal:
+        return sum((c.gross for c in self.cfas), ZERO)
+
+    @property
     def net(self) -> Decimal:
         return sum((c.net for c in self.cfas), ZERO)
+
+    @property
+    def seen(self) -> Seen:
+        """What a confirmation of this plan shows: each invoice at its version, and the net
+        amount transferred (deductions included), for ``execute_payment_run``."""
+        return Seen.of(((i.pro_forma_id, i.version) for c in self.cfas for i in c.invoices),
+                       self.net)
 
     @property
     def deducted(self) -> Decimal:
@@ -286,7 +322,8 @@ def plan_payment_run(session: Session, actor: Actor,
                     left[k] -= take
                     remaining -= take
                     cuts.append(PlannedDeduction(k, c.number, take, left[k]))
-            planned.append(PlannedInvoice(pf.id, pf.number, pf.total, tuple(cuts)))
+            planned.append(PlannedInvoice(pf.id, pf.number, pf.version, pf.total,
+                                           tuple(cuts)))
         plans.append(CfaPlan(cfa_id, cfa.name, cfa.iban, cfa.bic, tuple(planned),
                              sum(left.values(), ZERO)))
     return RunPlan(tuple(plans))
@@ -305,18 +342,23 @@ class BatchView:
     has_file: bool
 
 
-def execute_payment_run(session: Session, actor: Actor, pro_forma_ids: Sequence[int],
+def execute_payment_run(session: Session, actor: Actor, seen: Seen,
                         paid_on: date | None = None) -> BatchView:
-    """Pay the invoices of a previewed run, record the batch and its pain.001 file.
+    """Pay exactly the invoices the user confirmed (``seen``: ids, versions and the net
+    amount of the previewed run), record the batch and its pain.001 file.
 
     All or nothing: when any of them is no longer ready to pay (paid by a run executed
-    meanwhile, say) WorkflowError is raised and nothing is paid, so a run executed twice pays
-    once. Raises InvalidInput for an empty run, AccessDenied.
+    meanwhile, say), changed since the confirmation, or when the net amount differs (a
+    credit note deducted meanwhile), ConfirmationMismatch or WorkflowError is raised and
+    nothing is paid, so a run confirmed once pays once. Raises InvalidInput for an empty run
+    or one over MAX_RUN invoices, AccessDenied.
     """
     require_role(actor, *PAYERS)
-    ids = sorted({int(i) for i in pro_forma_ids})
+    ids = seen.ids
     if not ids:
         raise InvalidInput("run", "Aucune facture à payer dans cette campagne.")
+    if len(ids) > MAX_RUN:
+        raise InvalidInput("run", f"Une campagne paie au plus {MAX_RUN} factures.")
     rows = {p.id: p for p in session.scalars(
         select(ProForma).where(ProForma.id.in_(ids)).order_by(ProForma.id).with_for_update())}
     if len(rows) != len(ids):
@@ -326,7 +368,11 @@ def execute_payment_run(session: Session, actor: Actor, pro_forma_ids: Sequence[
         raise WorkflowError(
             "La campagne a changé depuis l'aperçu : " + ", ".join(sorted(stale))
             + " ne sont plus à payer (déjà payées ou en attente). Rien n'a été payé : "
-            "rechargez l'aperçu.")
+            "vérifiez la sélection puis confirmez de nouveau.")
+    # the net amount the user confirmed, recomputed under lock (credit notes included)
+    net_now = plan_payment_run(session, actor, ids).net
+    check(seen, {p.id: (p.number, p.version) for p in rows.values()}, net_now,
+          what="facture", nothing_done="Rien n'a été payé.")
     moment = now()
     batch = PaymentBatch(reference=f"LOT-{moment:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6].upper()}",
                          created_at=moment, created_by_id=actor.user_id, total=ZERO)
@@ -334,8 +380,12 @@ def execute_payment_run(session: Session, actor: Actor, pro_forma_ids: Sequence[
     session.flush()
     day = paid_on or today()
     order = sorted(rows.values(), key=lambda p: (p.cfa_id, p.decided_at or moment, p.id))
-    paid = [pay(session, actor, p.id, batch.reference, day, batch.id) for p in order]
+    paid = [_pay(session, actor, p.id, batch.reference, day, batch.id) for p in order]
     batch.total = sum((p.net for p in paid), ZERO)
+    if batch.total != seen.total:  # the plan and the payments disagree: never commit that
+        raise ConfirmationMismatch(
+            [f"le montant payé serait {format_eur(batch.total)} au lieu des "
+             f"{format_eur(seen.total)} confirmés"], "Rien n'a été payé.")
     batch.sepa_xml = sepa_file(session, batch.reference, paid, day)
     events.record(session, actor, "payment_run", entity="payment_batch", entity_id=batch.id,
                   comment=batch.reference,
@@ -379,10 +429,16 @@ class DueRow:
 
     credit_note_id: int
     number: str
+    version: int
     cfa: str
     total: Decimal
     decided_at: datetime | None
     left: Decimal
+
+    @property
+    def seen(self) -> Seen:
+        """The credit note as listed (version, still due), for ``record_reimbursement``."""
+        return Seen.one(self.credit_note_id, self.version, self.left)
 
 
 def reimbursements_due(session: Session, actor: Actor, page: int = 0, page_size: int = 25
@@ -393,28 +449,32 @@ def reimbursements_due(session: Session, actor: Actor, page: int = 0, page_size:
             .where(CreditApplication.credit_note_id == ProForma.id)
             .correlate(ProForma).scalar_subquery())
     left = (-ProForma.total - done)
-    stmt = (select(ProForma.id, ProForma.number, Cfa.name, ProForma.total,
+    stmt = (select(ProForma.id, ProForma.number, ProForma.version, Cfa.name, ProForma.total,
                    ProForma.decided_at, left)
             .join(Cfa, Cfa.id == ProForma.cfa_id)
             .where(ProForma.kind == "credit_note", ProForma.status == Status.VALIDATED,
                    ProForma.settlement_mode == "remboursement", left > 0)
             .order_by(ProForma.decided_at, ProForma.id))
     result = paginate(session, stmt, page, page_size)
-    rows = [DueRow(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]).quantize(Decimal("0.01")))
-            for r in result.rows]
+    rows = [DueRow(*r[:6], Decimal(r[6]).quantize(Decimal("0.01"))) for r in result.rows]
     return Page(rows, result.total, result.page, result.page_size)
 
 
-def record_reimbursement(session: Session, actor: Actor, credit_note_id: object,
-                         reference: str, amount: Decimal | None = None) -> Decimal:
-    """Record money paid back by the CFA on a credit note in remboursement mode.
+def record_reimbursement(session: Session, actor: Actor, seen: Seen, reference: str,
+                         amount: Decimal | None = None) -> Decimal:
+    """Record money paid back by the CFA on the credit note of ``seen`` (remboursement mode),
+    as confirmed: ``seen`` holds its version and what was still due on screen.
 
     ``amount`` defaults to what is still due; the credit note becomes Payé when nothing is
-    left. Returns what is still due. Raises InvalidInput for a bad amount or reference,
-    WorkflowError when the pro forma is not a validated credit note in remboursement mode.
+    left. Returns what is still due. Raises ConfirmationMismatch when the credit note or
+    what is due changed since the confirmation (another reimbursement recorded meanwhile),
+    InvalidInput for a bad amount or reference, WorkflowError when the pro forma is not a
+    validated credit note in remboursement mode.
     """
     require_role(actor, *PAYERS)
-    note = load_for_update(session, actor, credit_note_id)
+    if len(seen.ids) != 1:
+        raise InvalidInput("selection", "Choisissez une facture d'avoir.")
+    note = load_for_update(session, actor, seen.ids[0])
     if (note.kind != "credit_note" or note.status != Status.VALIDATED
             or note.settlement_mode != "remboursement"):
         raise WorkflowError(f"La pro forma {note.number} n'est pas une facture d'avoir validée "
@@ -424,8 +484,11 @@ def record_reimbursement(session: Session, actor: Actor, credit_note_id: object,
         raise InvalidInput("reference", "Indiquez la référence du remboursement reçu "
                                         "(35 caractères au plus).")
     left = -note.total - settled(session, note.id)
-    value = left if amount is None else Decimal(amount)
-    if value <= 0 or value > left or value != value.quantize(Decimal("0.01")):
+    check(seen, {note.id: (note.number, note.version)}, left, what="facture d'avoir",
+          nothing_done="Aucun remboursement n'a été enregistré.")
+    value = left if amount is None else amount
+    if (not isinstance(value, Decimal) or not value.is_finite() or value <= 0 or value > left
+            or value != value.quantize(Decimal("0.01"))):
         raise InvalidInput("amount", "Le montant remboursé doit être positif, au centime, "
                                      f"et au plus égal au reste dû ({format_eur(left)}).")
     _apply(session, actor, Outstanding(note.id, note.number, left), value, None,

@@ -18,6 +18,7 @@ from db.models import Cfa, Counter, Echeance, ProForma, ProFormaLine
 from workflow import events
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.clock import now, today
+from workflow.confirm import Seen, check
 from workflow.errors import AlreadyClaimed, InvalidInput, StaleVersion, TransitionRefused
 from workflow.statuses import Status, allowed_next, label
 
@@ -41,6 +42,7 @@ class GenerationPreview:
     credit_amount: Decimal
     invoice_lines: int
     credit_lines: int
+    seen: Seen
 
     @property
     def total(self) -> Decimal:
@@ -83,15 +85,18 @@ def preview(session: Session, actor: Actor, nature: str, selected_ids: Sequence[
         included=included, excluded=max(eligible_count - included, 0),
         invoice_amount=sum(pos, Decimal("0")), credit_amount=sum(neg, Decimal("0")),
         invoice_lines=len(pos), credit_lines=len(neg),
+        seen=Seen.of(((r[0], None) for r in rows), sum((r[2] for r in rows), Decimal("0"))),
     )
 
 
 def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
-             settlement_mode: str | None = None) -> list[ProForma]:
+             settlement_mode: str | None = None, *,
+             seen_total: Decimal | None = None) -> list[ProForma]:
     """Generate the pro forma(s) of a selection: one invoice, and one credit note if negatives.
 
     Raises InvalidInput for an empty selection or a bad settlement mode, AlreadyClaimed when
-    any selected échéance is no longer eligible (taken meanwhile, or not the CFA's).
+    any selected échéance is no longer eligible (taken meanwhile, or not the CFA's),
+    ConfirmationMismatch when ``seen_total`` is given and the selection's total differs.
     """
     cfa_id = require_cfa(actor)
     ids = sorted({int(i) for i in selected_ids})
@@ -100,6 +105,10 @@ def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence
     rows = _selected(session, cfa_id, nature, ids)
     if len(rows) != len(ids):
         raise AlreadyClaimed(len(ids) - len(rows))
+    if seen_total is not None:
+        check(Seen.of(((i, None) for i in ids), seen_total), {r[0]: ("", None) for r in rows},
+              sum((r[2] for r in rows), Decimal("0")), what="échéance",
+              nothing_done="Rien n'a été généré.")
     cfa = session.get_one(Cfa, cfa_id)
     mode = settlement_mode or cfa.default_settlement
     if mode not in SETTLEMENT_MODES:
@@ -153,7 +162,8 @@ def transition(session: Session, actor: Actor, pf: ProForma, to: Status, action:
     TransitionRefused when the table forbids the move.
     """
     if expected_version is not None and pf.version != expected_version:
-        raise StaleVersion(pf.number, expected_version, pf.version)
+        raise StaleVersion(pf.number, expected_version, pf.version,
+                           label(pf.status, pf.kind))
     if to not in allowed_next(pf.status):
         raise TransitionRefused(pf.number, label(pf.status, pf.kind), ACTION_WORDS[to])
     before = pf.status
@@ -209,10 +219,11 @@ class Generated:
     settlement_mode: str | None
 
 
-def generate_summary(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
+def generate_summary(session: Session, actor: Actor, nature: str, seen: Seen,
                      settlement_mode: str | None = None) -> list[Generated]:
-    """``generate`` for the pages: the same rules and errors, plain values returned."""
-    made = generate(session, actor, nature, selected_ids, settlement_mode)
+    """``generate`` for the pages, of exactly the échéances and the total the user confirmed
+    (``preview(…).seen``): the same rules and errors, plain values returned."""
+    made = generate(session, actor, nature, seen.ids, settlement_mode, seen_total=seen.total)
     session.flush()
     return [Generated(p.id, p.number, p.kind, p.total, p.dossiers, p.settlement_mode)
             for p in made]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Cfa, CheckResultRow, Document, ProForma, User
 from db.session import is_postgres
-from workflow import events
+from workflow import bounds, events
 from workflow.access import Actor, Role, get_owned, require_opco, require_role
 from workflow.clock import now
 from workflow.deposits import run_checks, store_check_run
@@ -137,14 +137,19 @@ def _conditions(actor: Actor, f: QueueFilters) -> list[Any]:
         if f.kind not in ("invoice", "credit_note"):
             raise InvalidInput("kind", "Type de pièce inconnu.")
         conds.append(_P.kind == f.kind)
+    # typed by the user: bounded before they reach SQL or timedelta (credit notes are negative)
     if f.min_total is not None:
-        conds.append(_P.total >= f.min_total)
+        conds.append(_P.total >= bounds.amount(f.min_total, "min_total", "Le montant minimum",
+                                               low=-bounds.MAX_AMOUNT))
     if f.max_total is not None:
-        conds.append(_P.total <= f.max_total)
+        conds.append(_P.total <= bounds.amount(f.max_total, "max_total", "Le montant maximum",
+                                               low=-bounds.MAX_AMOUNT))
     if f.min_age_days is not None:
-        conds.append(_P.deposited_at <= now() - timedelta(days=f.min_age_days))
+        age = bounds.days(f.min_age_days, "min_age_days", "L'ancienneté minimale du dépôt")
+        conds.append(_P.deposited_at <= now() - timedelta(days=age))
     if f.max_age_days is not None:
-        conds.append(_P.deposited_at > now() - timedelta(days=f.max_age_days + 1))
+        age = bounds.days(f.max_age_days, "max_age_days", "L'ancienneté maximale du dépôt")
+        conds.append(_P.deposited_at > now() - timedelta(days=age + 1))
     if f.checks:
         if f.checks not in CHECK_FILTERS:
             raise InvalidInput("checks", "Filtre de contrôles inconnu.")

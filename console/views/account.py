@@ -20,7 +20,9 @@ with st.form("password", clear_on_submit=True):
     again = st.text_input("Confirmez le nouveau mot de passe", type="password")
     submitted = st.form_submit_button("Changer le mot de passe", type="primary")
 if submitted:
-    _, error = ui.attempt(change_password, current, new, again)
+    # every other session of the account ends; this one stays logged in
+    _, error = ui.attempt(change_password, current, new, again,
+                          keep_session=ui.web_session_id())
     if error:
         st.error(error)
     else:

@@ -63,8 +63,11 @@ def recap_figures(pre: proformas.GenerationPreview) -> None:
     c.metric("MONTANT TOTAL", ui.money(pre.total))
 
 
-def generate(d: dict, mode: str | None) -> None:
-    made = ui.call(proformas.generate_summary, d["nature"], d["ids"], mode)
+def generate(d: dict, seen, mode: str | None) -> None:
+    """Generate exactly what the dialog showed (``seen``: the échéances and their total)."""
+    if seen is None:  # nothing shown yet: show it first
+        ui.rerun_dialog()
+    made = ui.call(proformas.generate_summary, d["nature"], seen, mode)
     if made:
         st.session_state["g_excluded"].pop(d["nature"], None)  # next list: all selected again
         d["made"] = [(m.id, m.number) for m in made]
@@ -92,9 +95,11 @@ def dialog_body() -> None:
                     "respecter le mode opératoire suivant :\n"
                     + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
     else:
+        shown = d.get("seen")  # what the previous run of the dialog displayed
         pre = ui.call(proformas.preview, d["nature"], d["ids"], d["eligible"])
         if pre is None:
             return
+        d["seen"] = pre.seen
         if d["step"] == "recap":
             st.markdown("Récapitulatif de votre sélection de contrats éligibles pour "
                         f"facturation de la {d['label']}")
@@ -105,7 +110,7 @@ def dialog_body() -> None:
                 d["step"] = "mode"
                 ui.rerun_dialog()
             if not pre.needs_settlement_mode and a.button("Générer", type="primary"):
-                generate(d, None)
+                generate(d, shown, None)
         else:
             modes = list(SETTLEMENT_LABELS)
             mode = st.radio("MODE DE RÈGLEMENT DES FACTURES D'AVOIR POUR CETTE FACTURE",
@@ -120,7 +125,7 @@ def dialog_body() -> None:
                 d["step"] = "recap"
                 ui.rerun_dialog()
             if b.button("Générer", type="primary"):
-                generate(d, mode)
+                generate(d, shown, mode)
     if st.button("Fermer", key="g_close"):
         close_dialog()
         st.rerun()
@@ -141,8 +146,10 @@ with st.form("g_search"):
     with st.expander("Recherche avancée", expanded=len(flt.applied()) > bool(number)):
         a, b = st.columns(2)
         start_from = a.date_input("LE CONTRAT DÉBUTE ENTRE", value=flt.start_from,
-                                  format="DD/MM/YYYY")
-        start_to = b.date_input("ET LE", value=flt.start_to, format="DD/MM/YYYY")
+                                  format="DD/MM/YYYY", min_value="2000-01-01",
+                                  max_value="2100-12-31")
+        start_to = b.date_input("ET LE", value=flt.start_to, format="DD/MM/YYYY",
+                                min_value="2000-01-01", max_value="2100-12-31")
         status = a.selectbox("STATUT", ["", *CONTRACT_STATUS_LABELS],
                              format_func=lambda k: CONTRACT_STATUS_LABELS.get(k, "Tous"),
                              index=["", *CONTRACT_STATUS_LABELS].index(flt.contract_status))

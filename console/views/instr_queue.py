@@ -2,21 +2,19 @@
 
 from decimal import Decimal
 
-import pandas as pd
 import streamlit as st
 
-from console import ui
+from console import selection, ui
 from workflow import review
 from workflow.schedule import NATURE_LABELS
 from workflow.statuses import KIND_LABELS
 
-REVIEW_PAGE = "views/instr_review.py"
 PAGE_SIZE = 25
 
 
 def open_review(pf_id: int) -> None:
-    st.session_state["review_pf"] = pf_id
-    st.switch_page(REVIEW_PAGE)
+    selection.clear("queue")  # the selection is used: back in the queue, nothing is ticked
+    ui.open_review(pf_id)
 
 
 st.title("File d'instruction")
@@ -37,10 +35,14 @@ with st.expander("Filtres", expanded=False):
     kind = c.selectbox("Type", [None, *KIND_LABELS],
                        format_func=lambda k: "Tous" if k is None else KIND_LABELS[k])
     d, e, f, g = st.columns(4)
-    min_total = d.number_input("Montant min. (€)", value=None, step=100.0)
-    max_total = e.number_input("Montant max. (€)", value=None, step=100.0)
-    min_age = f.number_input("Déposée depuis au moins (jours)", value=None, min_value=0, step=1)
-    max_age = g.number_input("Déposée depuis au plus (jours)", value=None, min_value=0, step=1)
+    min_total = d.number_input("Montant min. (€)", value=None, step=100.0,
+                               min_value=-99_999_999.99, max_value=99_999_999.99)
+    max_total = e.number_input("Montant max. (€)", value=None, step=100.0,
+                               min_value=-99_999_999.99, max_value=99_999_999.99)
+    min_age = f.number_input("Déposée depuis au moins (jours)", value=None, min_value=0,
+                             max_value=3650, step=1)
+    max_age = g.number_input("Déposée depuis au plus (jours)", value=None, min_value=0,
+                             max_value=3650, step=1)
     h, i = st.columns(2)
     outcome = h.selectbox("Contrôles", [None, *review.CHECK_FILTERS],
                           format_func=lambda o: "Tous" if o is None else review.CHECK_FILTERS[o])
@@ -64,18 +66,16 @@ if page is None:
 if not page.rows:
     st.info("Aucune pro forma ne correspond à ces critères.")
     st.stop()
-table = pd.DataFrame([{
+rows = {r.pro_forma_id: r for r in page.rows}
+chosen = selection.pick("queue", [{
     "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
     "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
     "Déposée le": r.deposited_at.strftime("%d/%m/%Y %H:%M"), "Âge (jours)": r.age_days,
     "Instructeur": r.assigned_to or "—", "Contrôles": r.checks,
-} for r in page.rows])
-picked = st.dataframe(table, hide_index=True, width="stretch", on_select="rerun",
-                      selection_mode="single-row", key="queue_table")
+} for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False)
 ui.pager("queue_page", page.total, PAGE_SIZE)
-chosen = picked.selection.rows if picked else []
 if chosen:
-    row = page.rows[chosen[0]]
+    row = rows[chosen[0]]
     left, right = st.columns(2)
     if left.button(f"Ouvrir {row.number}", type="primary", shortcut="Alt+O",
                    help="Raccourci : Alt+O"):

@@ -32,10 +32,25 @@ data = ui.call(review.review_data, pf_id)
 if data is None:
     st.stop()
 st.session_state["review_pf"], st.query_params["pf"] = data.pro_forma_id, str(data.pro_forma_id)
-seen_key = f"seen_version_{data.pro_forma_id}"
-seen = st.session_state.get(seen_key, data.version)  # the version the user was looking at
-st.session_state[seen_key] = data.version
+anchor_key = f"anchor_{data.pro_forma_id}"  # the state the user's decisions are based on
+seen, was_decidable = st.session_state.setdefault(anchor_key, (data.version, data.decidable))
 st.subheader(f"{KIND_LABELS[data.kind]} pro forma {data.number} — {data.status_label}")
+if seen != data.version:  # changed under the user: say so until they have looked again
+    st.warning(f"La pro forma {data.number} a changé depuis que vous l'avez ouverte "
+               f"(version {seen} → {data.version}) : elle est maintenant « "
+               f"{data.status_label} ». Aucune décision ne sera prise sur l'ancien état.",
+               icon=":material/update:")
+    if st.button("J'ai pris connaissance de l'état actuel", icon=":material/refresh:"):
+        st.session_state.pop(anchor_key, None)
+        st.rerun()
+
+
+def acted() -> None:
+    """The user's own action changed the pro forma: the new state is the one they saw."""
+    st.session_state.pop(anchor_key, None)
+    st.rerun()
+
+
 st.caption(f"Version {data.version} · attribuée à {data.assigned_to or 'personne'}")
 if flash := st.session_state.pop("review_flash", None):
     st.success(flash)
@@ -74,16 +89,16 @@ with left:
         st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
                            mime=doc.media_type)
 
-if data.decidable:
+if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
     st.divider()
     acts = st.columns(3)
     if acts[0].button("Relancer les contrôles", icon=":material/refresh:", shortcut="Alt+K",
                       help="Raccourci : Alt+K") and ui.call(review.rerun_checks, pf_id):
-        st.rerun()
+        acted()
     if acts[1].button("M'attribuer") and ui.call(review.assign, pf_id):
-        st.rerun()
+        acted()
     if acts[2].button("Remettre dans la file") and ui.call(review.unassign, pf_id):
-        st.rerun()
+        acted()
     failed = [v.label for v in verdicts if v.outcome == "fail"]
     val, ref = st.columns(2, gap="large")
     with val:
@@ -95,7 +110,7 @@ if data.decidable:
         if st.button("Valider", type="primary", shortcut="Alt+V", help="Raccourci : Alt+V") \
                 and ui.call(decisions.validate, pf_id, seen, note):
             st.session_state["review_flash"] = f"Pro forma {data.number} validée."
-            st.rerun()
+            acted()
     with ref:
         st.markdown("#### Refuser")
         reasons = ui.call(decisions.refusal_reasons) or []
@@ -110,7 +125,7 @@ if data.decidable:
                      help="Raccourci : Alt+X") and reason is not None \
                 and ui.call(decisions.refuse, pf_id, seen, reason.code, comment):
             st.session_state["review_flash"] = f"Pro forma {data.number} refusée."
-            st.rerun()
+            acted()
 
 tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles précédents",
                 "Historique", "Décisions"])

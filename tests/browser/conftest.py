@@ -1,6 +1,6 @@
 """Browser fixtures: a fresh demo database, the console served on a free port, a Chromium.
 
-The console is started exactly as ``make run`` does (``streamlit run console/app.py``) over a
+The console is started exactly as ``make run`` does (``streamlit run console/server.py``) over a
 demo SQLite database built for the test session. Debian's Chromium (``/usr/bin/chromium``) is
 driven headless with an empty profile; no browser is ever downloaded.
 """
@@ -63,7 +63,8 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     port = _free_port()
     log = (tmp / "streamlit.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "console/app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", "console/server.py", "--server.port",
+         str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

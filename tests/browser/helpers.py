@@ -18,18 +18,28 @@ expect.set_options(timeout=TIMEOUT_MS)
 
 
 def login(browser: Browser, url: str, email: str, password: str = "demo") -> Page:
-    """A new browser context (its own cookies and Streamlit session), logged in as ``email``."""
+    """A new browser context (its own cookies and Streamlit session), logged in as ``email``,
+    its session cookie set (a reload or a typed address finds the user again)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR",
                                   accept_downloads=True)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.goto(url)
+    submit_login(page, email, password)
+    return page
+
+
+def submit_login(page: Page, email: str, password: str = "demo") -> None:
+    """Fill and send the login form; wait until the page is logged in and the browser holds
+    its session cookie (the POST /auth/session that the logged-in page makes has answered)."""
     page.get_by_label("Adresse e-mail").fill(email)
     page.get_by_label("Mot de passe").fill(password)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_response(lambda r: r.url.endswith("/auth/session")
+                              and r.request.method == "POST") as cookie:
+        page.get_by_role("button", name="Se connecter").click()
+    assert cookie.value.status == 204, cookie.value.status
     expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
     settle(page)
-    return page
 
 
 def settle(page: Page) -> None:

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from db.models import Notice, Payment, ProForma
 from tests.console.conftest import page_tables, page_text
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
-from workflow import decisions
+from workflow import decisions, portal
 from workflow.statuses import Status
 
 
@@ -85,7 +85,51 @@ def test_payments_page_runs_a_payment_campaign(world, factory, page):
     assert "CFA UN" in page_tables(at)
     button(at, "Exécuter la campagne").click().run()
     assert not at.exception
-    assert "Campagne LOT-" in page_text(at) or any("pain.001" in b.label for b in at.get(
-        "download_button"))
+    with factory() as s:  # nothing is paid before the confirmation
+        assert not s.scalars(select(Payment.pro_forma_id)).all()
+        number = s.get_one(ProForma, pf_id).number
+    assert f"Payer 1 facture : {number}" in page_text(at)
+    next(b for b in at.button if b.label == "Payer").click().run()
+    assert not at.exception
+    assert "payée(s) — lot LOT-" in page_text(at)
+    assert any("pain.001" in b.label for b in at.get("download_button"))
     with factory() as s:
         assert s.scalars(select(Payment.pro_forma_id)).one() == pf_id
+
+
+def test_review_page_says_why_a_cancelled_pro_forma_cannot_be_validated(world, factory, page):
+    """The CFA cancels while the instructeur has the invoice open: "Valider" answers."""
+    (pf_id,) = queue_of(world, factory, 1)
+    at = page("instr_review.py", world.instructeur, review_pf=pf_id)
+    with factory.begin() as s:
+        portal.cancel(s, world.cfa1, pf_id)
+    button(at, "Valider").click().run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "modifiée entre-temps" in errors and "Annulé" in errors
+    assert "elle est maintenant « Annulé »" in "\n".join(w.value for w in at.warning)
+    with factory() as s:
+        assert s.get_one(ProForma, pf_id).status == Status.CANCELLED
+    button(at, "Valider").click().run()  # clicked again: the same answer, never silence
+    assert "modifiée entre-temps" in "\n".join(e.value for e in at.error)
+    button(at, "J'ai pris connaissance").click().run()
+    assert not at.exception and not at.warning  # the current state, acknowledged:
+    assert not any(b.label == "Valider" for b in at.button)  # no decision on it
+
+
+def test_review_page_never_validates_a_file_replaced_under_the_user(world, factory, page):
+    """A rerun (typing the justification) must not quietly move the decision to the new
+    file: the validation is refused until the user has acknowledged the new state."""
+    (pf_id,) = queue_of(world, factory, 1)
+    at = page("instr_review.py", world.instructeur, review_pf=pf_id)
+    deposit(world, factory, pf_id, own="FA-2026-0778")  # replaced meanwhile
+    at.text_area(key="justification").input("Vu").run()  # a rerun on the user's side
+    assert "a changé depuis que vous l'avez ouverte" in "\n".join(w.value for w in at.warning)
+    button(at, "Valider").click().run()
+    assert "modifiée entre-temps" in "\n".join(e.value for e in at.error)
+    with factory() as s:
+        assert s.get_one(ProForma, pf_id).status == Status.UNDER_REVIEW
+    button(at, "J'ai pris connaissance").click().run()
+    button(at, "Valider").click().run()
+    with factory() as s:
+        assert s.get_one(ProForma, pf_id).status == Status.VALIDATED

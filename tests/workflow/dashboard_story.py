@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa, ProForma
 from tests.factories import TODAY
+from tests.workflow.reviewkit import seen
 from workflow import decisions, deposits, payments, proformas
 from workflow.clock import freeze
 
@@ -114,7 +115,7 @@ class Story:
         self.deposit("B")
         at(10, 12)
         with self.f.begin() as s:
-            payments.pay(s, w.instructeur, self.ids["A"], "VIR-A")
+            payments.pay(s, w.instructeur, seen(s, self.ids["A"]), "VIR-A")
         at(10, 13)
         self.deposit("K", bad=True)
         at(10, 14)

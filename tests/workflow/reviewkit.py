@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from checks.specimens import InvoiceSpec, make_invoice
 from db.models import Cfa, Echeance, ProForma, Setting
 from tests.factories import TODAY, World
-from workflow import deposits, proformas
+from workflow import deposits, payments, proformas
 from workflow.access import Actor
 from workflow.clock import freeze
+from workflow.confirm import Seen
 
 OTHER_IBAN = "FR7630001007941234567890185"
 
@@ -87,3 +88,31 @@ def set_setting(factory: sessionmaker[Session], key: str, value: str) -> None:
             s.add(Setting(key=key, value=value))
         else:
             row.value = value
+
+
+def seen(s: Session, *pf_ids: int) -> Seen:
+    """What a confirmation of these pro formas shows now: ids, versions and their total."""
+    rows = [s.get_one(ProForma, i) for i in pf_ids]
+    return Seen.of(((p.id, p.version) for p in rows), sum((p.total for p in rows), Decimal(0)))
+
+
+def seen_run(s: Session, actor: Actor, pf_ids: list[int]) -> Seen:
+    """What the payment run's confirmation shows now for these invoices (net included)."""
+    plan = payments.plan_payment_run(s, actor, pf_ids)
+    found = set(plan.pro_forma_ids)
+    # invoices the plan left out (not ready) are confirmed as seen, so the run refuses them
+    rest = [p for p in pf_ids if p not in found]
+    return Seen.of([*plan.seen.items, *((i, s.get_one(ProForma, i).version) for i in rest)],
+                   plan.net)
+
+
+def seen_note(s: Session, credit_note_id: int) -> Seen:
+    """A reimbursement's confirmation: the credit note's version and what is still due."""
+    note = s.get_one(ProForma, credit_note_id)
+    return Seen.one(note.id, note.version, -note.total - payments.settled(s, note.id))
+
+
+def seen_echeances(s: Session, ids: list[int]) -> Seen:
+    """A generation's confirmation: the échéances and their total, as the recap shows."""
+    rows = s.execute(select(Echeance.id, Echeance.amount).where(Echeance.id.in_(ids))).all()
+    return Seen.of(((i, None) for i in ids), sum((r[1] for r in rows), Decimal(0)))

@@ -18,7 +18,15 @@ from sqlalchemy.exc import DBAPIError
 
 from db.models import Echeance, Event, ProForma
 from tests.factories import TODAY
-from tests.workflow.reviewkit import deposit, generate, set_setting, version
+from tests.workflow.reviewkit import (
+    deposit,
+    generate,
+    seen,
+    seen_note,
+    seen_run,
+    set_setting,
+    version,
+)
 from workflow import decisions, payments, portal
 from workflow.statuses import ALLOWED, Status
 
@@ -48,7 +56,7 @@ def every_path(world, factory) -> dict[str, int]:
         deposit(world, factory, made[key])
         _validate(world, factory, made[key])
     with factory.begin() as s:
-        payments.pay(s, world.instructeur, made["paid"], "VIR-1")
+        payments.pay(s, world.instructeur, seen(s, made["paid"]), "VIR-1")
     # refused, corrected, replaced, cancelled
     made["reworked"] = generate(world, factory, [c[3]])[0]
     deposit(world, factory, made["reworked"])
@@ -65,10 +73,10 @@ def every_path(world, factory) -> dict[str, int]:
     deposit(world, factory, made["approved"])
     _validate(world, factory, made["approved"])
     with factory.begin() as s:
-        decisions.approve(s, world.instructeur2, made["approved"],
-                          version(factory, made["approved"]))
+        decisions.approve(s, world.instructeur2, seen(s, made["approved"]))
     with factory.begin() as s:
-        payments.execute_payment_run(s, world.manager, [made["approved"]])
+        payments.execute_payment_run(s, world.manager,
+                                     seen_run(s, world.manager, [made["approved"]]))
     # a credit note in remboursement mode, reimbursed; its invoice left under review
     made["under_review"], made["reimbursed"] = generate(world, factory, [c[2]],
                                                         mode="remboursement")
@@ -76,7 +84,8 @@ def every_path(world, factory) -> dict[str, int]:
         deposit(world, factory, made[key])
     _validate(world, factory, made["reimbursed"])
     with factory.begin() as s:
-        payments.record_reimbursement(s, world.instructeur, made["reimbursed"], "REMB-1")
+        payments.record_reimbursement(s, world.instructeur, seen_note(s, made["reimbursed"]),
+                                      "REMB-1")
     return made
 
 

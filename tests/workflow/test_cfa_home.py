@@ -8,6 +8,7 @@ import pytest
 
 from db.models import ProForma
 from tests.workflow.dashboard_story import Story, at
+from tests.workflow.reviewkit import seen
 from workflow import cfa_home, decisions, payments
 from workflow.errors import AccessDenied
 
@@ -42,7 +43,7 @@ def test_deductions_show_in_the_paid_figures(world, factory):
     with factory.begin() as s:  # B (2400) is paid now: K's 295.89 is deducted from it
         pf = s.get_one(ProForma, story.ids["B"])
         assert decisions.four_eyes_threshold(s) > pf.total
-        payments.pay(s, world.instructeur, pf.id, "VIR-B")
+        payments.pay(s, world.instructeur, seen(s, pf.id), "VIR-B")
     with factory() as s:
         one = cfa_home.figures(s, world.cfa1)
     assert (one.paid, one.deducted, one.net_paid, one.outstanding, one.credit_outstanding) == (

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Event
+from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import cfa_profile, proformas
 from workflow.errors import AccessDenied, InvalidInput
 
@@ -34,5 +35,5 @@ def test_default_settlement_mode_is_editable_and_used(world, factory):
         assert cfa_profile.get_profile(s, world.cfa2).default_settlement == "deduction"
     with factory.begin() as s:
         made = proformas.generate_summary(s, world.cfa1, "pedagogie",
-                                          world.eligible(world.cfa1_id))
+                                          lines(s, world.eligible(world.cfa1_id)))
     assert made[-1].settlement_mode == "remboursement"

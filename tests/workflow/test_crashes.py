@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from db.models import CheckRun, CreditApplication, Document, Event, Payment, PaymentBatch, ProForma
 from tests.workflow.reviewkit import deposit as deposit_ok
-from tests.workflow.reviewkit import generate, invoice_bytes, version
+from tests.workflow.reviewkit import generate, invoice_bytes, seen_run, version
 from workflow import decisions, deposits, events, payments
 from workflow.statuses import Status
 
@@ -110,7 +110,7 @@ def test_an_interrupted_payment_run_pays_nothing(world, factory, monkeypatch, wh
     ids = _validated(world, factory, [world.contracts1[1], world.contracts1[0]])
     invoices = [i for i in ids if _kind(factory, i) == "invoice"]
     assert len(invoices) == 2
-    real_pay, calls = payments.pay, []
+    real_pay, calls = payments._pay, []
 
     def pay(*args, **kwargs):
         calls.append(args)
@@ -122,11 +122,12 @@ def test_an_interrupted_payment_run_pays_nothing(world, factory, monkeypatch, wh
         raise Crash("file")
 
     if where == "second_payment":
-        monkeypatch.setattr(payments, "pay", pay)
+        monkeypatch.setattr(payments, "_pay", pay)
     else:
         monkeypatch.setattr(payments, "sepa_file", sepa)
     with pytest.raises(Crash), factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur, invoices)
+        payments.execute_payment_run(s, world.instructeur,
+                                     seen_run(s, world.instructeur, invoices))
     with factory() as s:
         assert s.scalar(select(func.count(Payment.id))) == 0
         assert s.scalar(select(func.count(PaymentBatch.id))) == 0
@@ -135,7 +136,8 @@ def test_an_interrupted_payment_run_pays_nothing(world, factory, monkeypatch, wh
     _no_paid_without_payment(factory)
     monkeypatch.undo()
     with factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur, invoices)
+        payments.execute_payment_run(s, world.instructeur,
+                                     seen_run(s, world.instructeur, invoices))
     _no_paid_without_payment(factory)
     with factory() as s:
         assert s.scalar(select(func.count(Payment.id))) == 2

@@ -10,7 +10,15 @@ from sqlalchemy import select
 
 from db.models import Decision, Event, Notice, ProForma
 from db.reference import REFUSAL_REASONS
-from tests.workflow.reviewkit import OTHER_IBAN, deposit, generate, queue_of, set_setting, version
+from tests.workflow.reviewkit import (
+    OTHER_IBAN,
+    deposit,
+    generate,
+    queue_of,
+    seen,
+    set_setting,
+    version,
+)
 from workflow import decisions, proformas
 from workflow.errors import AccessDenied, InvalidInput, StaleVersion, WorkflowError
 from workflow.statuses import Status
@@ -165,13 +173,12 @@ def test_four_eyes_above_the_threshold_and_no_self_approval(world, factory):
     pf_id = _validated(world, factory)
     with factory() as s:
         assert s.get_one(ProForma, pf_id).needs_second_approval
-    v = version(factory, pf_id)
     with pytest.raises(WorkflowError, match="propre décision"), factory.begin() as s:
-        decisions.approve(s, world.instructeur, pf_id, v)
+        decisions.approve(s, world.instructeur, seen(s, pf_id))
     with factory.begin() as s:
-        decisions.approve(s, world.instructeur2, pf_id, v)
+        decisions.approve(s, world.instructeur2, seen(s, pf_id))
     with pytest.raises((StaleVersion, WorkflowError)), factory.begin() as s:
-        decisions.approve(s, world.manager, pf_id, version(factory, pf_id))
+        decisions.approve(s, world.manager, seen(s, pf_id))
     with factory() as s:
         pf = s.get_one(ProForma, pf_id)
         assert pf.approved_by_id == world.instructeur2.user_id
@@ -183,7 +190,7 @@ def test_below_the_threshold_no_second_approval(world, factory):
     with factory() as s:
         assert not s.get_one(ProForma, pf_id).needs_second_approval
     with pytest.raises(WorkflowError, match="n'attend pas"), factory.begin() as s:
-        decisions.approve(s, world.instructeur2, pf_id, version(factory, pf_id))
+        decisions.approve(s, world.instructeur2, seen(s, pf_id))
 
 
 def test_four_eyes_when_validated_against_a_failed_iban(world, factory):
@@ -207,7 +214,7 @@ def test_cfa_users_and_admins_cannot_decide(world, factory, who):
     actor, v = getattr(world, who), version(factory, pf_id)
     for call in (lambda s: decisions.validate(s, actor, pf_id, v),
                  lambda s: decisions.refuse(s, actor, pf_id, v, "CMD_ERR"),
-                 lambda s: decisions.approve(s, actor, pf_id, v),
+                 lambda s: decisions.approve(s, actor, seen(s, pf_id)),
                  lambda s: decisions.letter_preview(s, actor, "CMD_ERR")):
         with pytest.raises(AccessDenied), factory.begin() as s:
             call(s)

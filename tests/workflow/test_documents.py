@@ -10,6 +10,7 @@ import pytest
 
 from db.demo_invoices import invoice_pdf
 from db.models import Cfa, ProForma
+from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import decisions, deposits, documents, proformas
 from workflow.errors import AccessDenied, TransitionRefused
 from workflow.formatting import format_eur
@@ -33,7 +34,7 @@ def _eur(amount) -> str:
 def made(world, factory):
     ids = world.eligible(world.cfa1_id)
     with factory.begin() as s:
-        return proformas.generate_summary(s, world.cfa1, "pedagogie", ids, "deduction")
+        return proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, ids), "deduction")
 
 
 def test_pro_forma_pdf_carries_number_parties_lines_and_total(world, factory, made):

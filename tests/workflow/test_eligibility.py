@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Contract, Event, SavedFilter
+from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import eligibility, filters, proformas
 from workflow.eligibility import EligibleFilters
 from workflow.errors import AccessDenied, InvalidInput
@@ -120,7 +121,7 @@ def test_selection_is_filters_minus_exclusions_and_generates(world, factory):
         chosen = eligibility.eligible_ids(s, world.cfa1, "pedagogie", excluded_ids=ids[:1])
     assert chosen == ids[1:]
     with factory.begin() as s:
-        made = proformas.generate_summary(s, world.cfa1, "pedagogie", chosen)
+        made = proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, chosen))
     assert sum(m.total for m in made) == sum(world.amounts(chosen))
     assert world.eligible(world.cfa1_id) == ids[:1]
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import exports, proformas
 from workflow.errors import AccessDenied
 
@@ -17,7 +18,7 @@ from workflow.errors import AccessDenied
 def made(world, factory):
     ids = world.eligible(world.cfa1_id)
     with factory.begin() as s:
-        return proformas.generate_summary(s, world.cfa1, "pedagogie", ids)
+        return proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, ids))
 
 
 def test_csv_lists_every_line_with_exact_amounts(world, factory, made):

@@ -29,7 +29,7 @@ from sqlalchemy import func, insert, select
 
 from db.models import CreditApplication, Echeance, Event, Payment, ProForma, ProFormaLine
 from tests.checks.test_validate import pdf_bytes
-from tests.workflow.reviewkit import set_setting, version
+from tests.workflow.reviewkit import seen, seen_note, set_setting, version
 from workflow import decisions, deposits, payments, portal, proformas
 from workflow.errors import WorkflowError
 from workflow.statuses import Status
@@ -55,6 +55,11 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
     def run(fn, *args, **kwargs):
         with factory.begin() as s:
             return fn(s, *args, **kwargs)
+
+    def confirmed(pf_id: int):
+        """What the confirmation dialog shows for this pro forma now."""
+        with factory() as s:
+            return seen(s, pf_id)
 
     open_ = ProForma.status.in_([Status.AWAITING, Status.UNDER_REVIEW, Status.REFUSED])
     ready = (ProForma.status == Status.VALIDATED, ProForma.kind == "invoice",
@@ -85,10 +90,10 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
             run(decisions.validate, world.instructeur, second, version(factory, second),
                 "Contrôlé à la main")
             if second in ids(*waiting):
-                run(decisions.approve, world.instructeur2, second, version(factory, second))
+                run(decisions.approve, world.instructeur2, confirmed(second))
             with factory() as s:
                 plan = payments.plan_payment_run(s, world.instructeur)
-            run(payments.execute_payment_run, world.instructeur, plan.pro_forma_ids)
+            run(payments.execute_payment_run, world.instructeur, plan.seen)
 
         # A rule with nothing to do returns: draws never depend on the database's state.
         @rule(second=st.booleans(), picks=st.lists(PICK, min_size=1, max_size=4),
@@ -149,9 +154,7 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
         def approve(self, pick):
             pf_id = choose(ids(*waiting), pick)
             if pf_id is not None:
-                with factory() as s:
-                    seen = s.get_one(ProForma, pf_id).version
-                run(decisions.approve, world.instructeur2, pf_id, seen)
+                run(decisions.approve, world.instructeur2, confirmed(pf_id))
 
         @rule(pick=PICK, run_all=st.booleans())
         def pay(self, pick, run_all):
@@ -160,15 +163,18 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
             if run_all:
                 with factory() as s:
                     plan = payments.plan_payment_run(s, world.instructeur)
-                run(payments.execute_payment_run, world.instructeur, plan.pro_forma_ids)
+                run(payments.execute_payment_run, world.instructeur, plan.seen)
             else:
-                run(payments.pay, world.instructeur, choose(ids(*ready), pick), "VIR-TEST")
+                run(payments.pay, world.instructeur, confirmed(choose(ids(*ready), pick)),
+                    "VIR-TEST")
 
         @rule(pick=PICK)
         def reimburse(self, pick):
             note = choose(ids(*refund), pick)
             if note is not None:
-                run(payments.record_reimbursement, world.instructeur, note, "REMB")
+                with factory() as s:
+                    due = seen_note(s, note)
+                run(payments.record_reimbursement, world.instructeur, due, "REMB")
 
         @rule()
         def advance_everything(self):
@@ -185,9 +191,9 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
                     run(decisions.validate, world.instructeur, pf_id, version(factory, pf_id),
                         "Contrôlé à la main")
                 elif pf_id in ids(*waiting):
-                    run(decisions.approve, world.instructeur2, pf_id, version(factory, pf_id))
+                    run(decisions.approve, world.instructeur2, confirmed(pf_id))
                 elif pf_id in ids(*ready):
-                    run(payments.pay, world.instructeur, pf_id, "VIR-TEST")
+                    run(payments.pay, world.instructeur, confirmed(pf_id), "VIR-TEST")
 
         @invariant()
         def one_live_pro_forma_per_echeance(self):

@@ -53,6 +53,7 @@ from workflow import (
     review_screen,
     stats,
 )
+from workflow.confirm import Seen
 from workflow.dashboard_sql import Drill, Filters
 from workflow.eligibility import EligibleFilters
 from workflow.errors import AccessDenied, WorkflowError
@@ -112,7 +113,8 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "proformas.load_for_update": lambda s, a, t: proformas.load_for_update(s, a, t.pf_refused),
     "proformas.generate": lambda s, a, t: proformas.generate(s, a, "pedagogie", t.echeances),
     "proformas.generate_summary":
-        lambda s, a, t: proformas.generate_summary(s, a, "pedagogie", t.echeances),
+        lambda s, a, t: proformas.generate_summary(
+            s, a, "pedagogie", Seen.of(((e, None) for e in t.echeances), Decimal(0))),
     "deposits.precheck": lambda s, a, t: deposits.precheck(s, a, t.pf_refused, PDF, "f.pdf"),
     "deposits.deposit": lambda s, a, t: deposits.deposit(s, a, t.pf_refused, PDF, "f.pdf"),
     "documents.pro_forma_pdf": lambda s, a, t: documents.pro_forma_pdf(s, a, t.pf_awaiting),
@@ -156,17 +158,17 @@ OPCO_ONLY: dict[str, Call] = {
     "decisions.letter_preview": lambda s, a, t: decisions.letter_preview(s, a, "MONTANTTOTAL_ERR"),
     "decisions.validate": lambda s, a, t: decisions.validate(s, a, t.own_pf, 2, "ok"),
     "decisions.refuse": lambda s, a, t: decisions.refuse(s, a, t.own_pf, 2, "MONTANTTOTAL_ERR"),
-    "decisions.approve": lambda s, a, t: decisions.approve(s, a, t.own_pf, 2),
-    "payments.pay": lambda s, a, t: payments.pay(s, a, t.own_pf, "VIR"),
+    "decisions.approve": lambda s, a, t: decisions.approve(s, a, Seen.one(t.own_pf, 2, 0)),
+    "payments.pay": lambda s, a, t: payments.pay(s, a, Seen.one(t.own_pf, 1, 0), "VIR"),
     "payments.validated": lambda s, a, t: payments.validated(s, a),
     "payments.plan_payment_run": lambda s, a, t: payments.plan_payment_run(s, a),
     "payments.execute_payment_run":
-        lambda s, a, t: payments.execute_payment_run(s, a, [t.own_pf]),
+        lambda s, a, t: payments.execute_payment_run(s, a, Seen.one(t.own_pf, 1, 0)),
     "payments.batches": lambda s, a, t: payments.batches(s, a),
     "payments.batch_file": lambda s, a, t: payments.batch_file(s, a, 1),
     "payments.reimbursements_due": lambda s, a, t: payments.reimbursements_due(s, a),
     "payments.record_reimbursement":
-        lambda s, a, t: payments.record_reimbursement(s, a, t.own_pf, "REF"),
+        lambda s, a, t: payments.record_reimbursement(s, a, Seen.one(t.own_pf, 1, 0), "REF"),
     "review.queue": lambda s, a, t: review.queue(s, a),
     "review.take_next": lambda s, a, t: review.take_next(s, a),
     "review.assign": lambda s, a, t: review.assign(s, a, t.own_pf),

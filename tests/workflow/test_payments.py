@@ -13,7 +13,15 @@ from sqlalchemy import insert, select
 
 from db.models import CreditApplication, Echeance, Event, Payment, PaymentBatch, ProForma
 from tests.factories import TODAY
-from tests.workflow.reviewkit import deposit, generate, set_setting, version
+from tests.workflow.reviewkit import (
+    deposit,
+    generate,
+    seen,
+    seen_note,
+    seen_run,
+    set_setting,
+    version,
+)
 from workflow import decisions, payments, sepa
 from workflow.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
 from workflow.statuses import Status
@@ -46,7 +54,7 @@ def add_overpayment(world, factory, contract_id, amount):
 def test_pay_one_invoice_with_its_credit_note_deducted(world, factory):
     invoice, credit = validated(world, factory, [world.contracts1[1]])
     with factory.begin() as s:
-        p = payments.pay(s, world.instructeur, invoice, reference="VIR-1")
+        p = payments.pay(s, world.instructeur, seen(s, invoice), reference="VIR-1")
         got = (p.gross, p.deducted, p.net)
     assert got == (Decimal("5600.00"), Decimal("295.89"), Decimal("5304.11"))
     with factory() as s:
@@ -69,7 +77,7 @@ def test_payment_run_deducts_never_below_zero_and_carries_over(world, factory):
     assert (cfa.gross, cfa.deducted, cfa.net) == (Decimal("7350.00"), Decimal("7350.00"), 0)
     assert cfa.carry_over == Decimal("12650.00")
     with factory.begin() as s:
-        first = payments.execute_payment_run(s, world.instructeur, plan.pro_forma_ids)
+        first = payments.execute_payment_run(s, world.instructeur, plan.seen)
     assert first.total == 0 and not first.has_file  # nothing to transfer
     with factory() as s:
         assert s.get_one(ProForma, credit).status == Status.VALIDATED  # 12 650 left
@@ -79,7 +87,7 @@ def test_payment_run_deducts_never_below_zero_and_carries_over(world, factory):
                                                          Decimal("3350.00"))
     assert inv.deductions[0].left_after == 0 and plan2.cfas[0].carry_over == 0
     with factory.begin() as s:
-        second = payments.execute_payment_run(s, world.instructeur, plan2.pro_forma_ids)
+        second = payments.execute_payment_run(s, world.instructeur, plan2.seen)
     assert second.total == Decimal("3350.00") and second.has_file
     with factory() as s:
         apps = s.scalars(select(CreditApplication.amount).order_by(CreditApplication.id)).all()
@@ -96,7 +104,7 @@ def test_payment_run_writes_a_valid_pain001_to_the_ibans_on_file(world, factory)
         ibans = {c.cfa_id: c.iban for c in plan.cfas}
     assert sorted(plan.pro_forma_ids) == sorted(ids1 + ids2)
     with factory.begin() as s:
-        batch = payments.execute_payment_run(s, world.manager, plan.pro_forma_ids)
+        batch = payments.execute_payment_run(s, world.manager, plan.seen)
     with factory() as s:
         name, xml = payments.batch_file(s, world.instructeur, batch.id)
         paid = s.scalars(select(Payment).where(Payment.batch_id == batch.id)).all()
@@ -117,13 +125,13 @@ def test_payment_run_executed_twice_pays_once(world, factory):
     with factory() as s:
         plan = payments.plan_payment_run(s, world.instructeur)
     with factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur, plan.pro_forma_ids)
+        payments.execute_payment_run(s, world.instructeur, plan.seen)
     with pytest.raises(WorkflowError, match="Rien n'a été payé"), factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur2, plan.pro_forma_ids)
+        payments.execute_payment_run(s, world.instructeur2, plan.seen)
     with pytest.raises(InvalidInput), factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur, [])
+        payments.execute_payment_run(s, world.instructeur, seen(s))
     with pytest.raises(TransitionRefused), factory.begin() as s:
-        payments.pay(s, world.instructeur, ids[0], reference="VIR-2")
+        payments.pay(s, world.instructeur, seen(s, ids[0]), reference="VIR-2")
     with factory() as s:
         assert len(s.scalars(select(Payment)).all()) == 1
         assert len(s.scalars(select(PaymentBatch)).all()) == 1
@@ -138,49 +146,51 @@ def test_four_eyes_blocks_payment_until_approved(world, factory):
         assert payments.plan_payment_run(s, world.instructeur).pro_forma_ids == []
     assert [r.pro_forma_id for r in waiting.rows] == [pf_id] and not waiting.rows[0].ready
     with pytest.raises(WorkflowError, match="second instructeur"), factory.begin() as s:
-        payments.pay(s, world.instructeur, pf_id, reference="VIR-1")
+        payments.pay(s, world.instructeur, seen(s, pf_id), reference="VIR-1")
     with pytest.raises(WorkflowError), factory.begin() as s:
-        payments.execute_payment_run(s, world.instructeur, [pf_id])
+        payments.execute_payment_run(s, world.instructeur, seen_run(s, world.instructeur, [pf_id]))
     with factory.begin() as s:
-        decisions.approve(s, world.instructeur2, pf_id, version(factory, pf_id))
+        decisions.approve(s, world.instructeur2, seen(s, pf_id))
     with factory.begin() as s:
-        payments.pay(s, world.instructeur, pf_id, reference="VIR-1")
+        payments.pay(s, world.instructeur, seen(s, pf_id), reference="VIR-1")
 
 
 def test_remboursement_credit_notes_are_due_until_recorded(world, factory):
     invoice, credit = validated(world, factory, [world.contracts1[1]], mode="remboursement")
     with factory.begin() as s:
-        p = payments.pay(s, world.instructeur, invoice, reference="VIR-1")
+        p = payments.pay(s, world.instructeur, seen(s, invoice), reference="VIR-1")
         assert p.deducted == 0  # never deducted in remboursement mode
     with factory() as s:
         due = payments.reimbursements_due(s, world.instructeur).rows
     assert [(d.credit_note_id, d.left) for d in due] == [(credit, Decimal("295.89"))]
     with pytest.raises(InvalidInput), factory.begin() as s:
-        payments.record_reimbursement(s, world.instructeur, credit, "VIR-CFA",
+        payments.record_reimbursement(s, world.instructeur, seen_note(s, credit), "VIR-CFA",
                                       Decimal("300.00"))
     with pytest.raises(InvalidInput), factory.begin() as s:
-        payments.record_reimbursement(s, world.instructeur, credit, "")
+        payments.record_reimbursement(s, world.instructeur, seen_note(s, credit), "")
     with factory.begin() as s:
-        left = payments.record_reimbursement(s, world.instructeur, credit, "VIR-CFA-1",
+        left = payments.record_reimbursement(s, world.instructeur, seen_note(s, credit),
+                                             "VIR-CFA-1",
                                              Decimal("100.00"))
     assert left == Decimal("195.89")
     with factory() as s:
         assert payments.reimbursements_due(s, world.instructeur).rows[0].left == left
     with factory.begin() as s:
-        assert payments.record_reimbursement(s, world.manager, credit, "VIR-CFA-2") == 0
+        assert payments.record_reimbursement(s, world.manager, seen_note(s, credit),
+                                             "VIR-CFA-2") == 0
     with factory() as s:
         assert payments.reimbursements_due(s, world.instructeur).total == 0
         assert s.get_one(ProForma, credit).status == Status.PAID
         assert len(s.scalars(select(Event).where(Event.action == "reimbursed")).all()) == 2
     with pytest.raises(WorkflowError), factory.begin() as s:
-        payments.record_reimbursement(s, world.instructeur, credit, "VIR-CFA-3")
+        payments.record_reimbursement(s, world.instructeur, seen_note(s, credit), "VIR-CFA-3")
 
 
 def test_batches_are_listed_newest_first(world, factory):
     validated(world, factory, [world.contracts1[0]])
     with factory.begin() as s:
         payments.execute_payment_run(
-            s, world.instructeur, payments.plan_payment_run(s, world.instructeur).pro_forma_ids)
+            s, world.instructeur, payments.plan_payment_run(s, world.instructeur).seen)
     with factory() as s:
         (b,) = payments.batches(s, world.manager).rows
     assert b.payments == 1 and b.has_file and b.created_by == "Instructeur Un"
@@ -192,14 +202,14 @@ def test_batches_are_listed_newest_first(world, factory):
 def test_cfa_users_reach_no_payment_function(world, factory, who):
     (pf_id,) = validated(world, factory, [world.contracts1[0]])
     actor = getattr(world, who)
-    for call in (lambda s: payments.pay(s, actor, pf_id, reference="X"),
+    for call in (lambda s: payments.pay(s, actor, seen(s, pf_id), reference="X"),
                  lambda s: payments.plan_payment_run(s, actor),
-                 lambda s: payments.execute_payment_run(s, actor, [pf_id]),
+                 lambda s: payments.execute_payment_run(s, actor, seen(s, pf_id)),
                  lambda s: payments.validated(s, actor),
                  lambda s: payments.reimbursements_due(s, actor),
                  lambda s: payments.batches(s, actor),
-                 lambda s: payments.record_reimbursement(s, actor, pf_id, "X")):
+                 lambda s: payments.record_reimbursement(s, actor, seen(s, pf_id), "X")):
         with pytest.raises(AccessDenied), factory.begin() as s:
             call(s)
     with pytest.raises(AccessDenied), factory.begin() as s:
-        payments.pay(s, world.admin, pf_id, reference="X")
+        payments.pay(s, world.admin, seen(s, pf_id), reference="X")

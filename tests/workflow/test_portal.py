@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from db.demo_invoices import invoice_pdf
 from db.models import Cfa, CheckRun, Document, Event, Notice, ProForma
+from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import decisions, documents, eligibility, exports, portal, proformas
 from workflow.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
 from workflow.portal import ProFormaSearch
@@ -20,7 +21,7 @@ SENT = "Votre facture a bien été envoyée à l'Opco EP pour instruction."
 def _generate(world, factory, mode="remboursement"):
     ids = world.eligible(world.cfa1_id)
     with factory.begin() as s:
-        return proformas.generate_summary(s, world.cfa1, "pedagogie", ids, mode)
+        return proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, ids), mode)
 
 
 def _invoice(factory, pf_id, own="FA-2026-001", total=None):
@@ -120,9 +121,9 @@ def _eur(amount):
 def test_generation_twice_is_refused_clearly(world, factory):
     ids = world.eligible(world.cfa1_id)
     with factory.begin() as s:
-        proformas.generate_summary(s, world.cfa1, "pedagogie", ids)
+        proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, ids))
     with pytest.raises(AlreadyClaimed, match="déjà été facturées"), factory.begin() as s:
-        proformas.generate_summary(s, world.cfa1, "pedagogie", ids)
+        proformas.generate_summary(s, world.cfa1, "pedagogie", lines(s, ids))
 
 
 def test_search_by_number_own_number_and_type(world, factory):

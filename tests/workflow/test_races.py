@@ -122,8 +122,10 @@ def test_a_payment_run_started_twice_pays_once(world, factory):
         with factory.begin() as s:
             decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))
         ids.append(pf_id)
+    with factory() as s:  # both instructeurs confirmed the same screen
+        confirmed = payments.plan_payment_run(s, world.instructeur, ids).seen
     results = race(factory, *[
-        (lambda s, who=who: payments.execute_payment_run(s, who, ids).id)
+        (lambda s, who=who: payments.execute_payment_run(s, who, confirmed).id)
         for who in (world.instructeur, world.instructeur2)
     ])
     assert len(_winners(results)) == 1

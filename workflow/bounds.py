@@ -1,0 +1,110 @@
+"""Bounds of what users type: amounts, numbers of days, dates.
+
+Every value a user types reaches ``Decimal``, ``int`` arithmetic or ``date`` only through
+these checks, which raise ``InvalidInput`` with a French message instead of letting
+``Decimal``, ``timedelta`` or ``date`` raise (``InvalidOperation`` for "1e30",
+``OverflowError`` for a million days). The pages bound their widgets alike; the workflow
+checks again, since rules are decided here and not in the page.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime
+from decimal import Decimal
+
+from workflow.errors import InvalidInput
+from workflow.formatting import format_day, format_eur
+
+# Money is Numeric(12, 2): the application keeps every typed amount well inside it
+MAX_AMOUNT = Decimal("99999999.99")
+MAX_DAYS = 3650
+MIN_DATE = date(2000, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+MAX_AMOUNT_CHARS = 40
+# an amount as typed, once spaces and the euro sign are gone: ASCII digits only (no "1e30",
+# "NaN", "Infinity" or full-width digits), at most 12 before the comma and 2 after it
+_AMOUNT = re.compile(r"[+-]?[0-9]{1,12}(?:[.,][0-9]{1,2})?", re.ASCII)
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009\t")
+CENT = Decimal("0.01")
+EXAMPLE = "Exemple : 1 234,56"
+
+
+def _range_message(what: str, low: Decimal, high: Decimal) -> str:
+    return f"{what} doit être compris entre {format_eur(low)} et {format_eur(high)}."
+
+
+def parse_amount(text: object, field: str = "amount", what: str = "Le montant", *,
+                 low: Decimal = Decimal("0.00"), high: Decimal = MAX_AMOUNT) -> Decimal | None:
+    """An amount typed in French ("1 234,56", "1234.56 €") as a Decimal; None when empty.
+
+    Raises InvalidInput for anything else: letters, exponents, NaN or infinities, more than
+    12 digits before the comma or 2 after it, or a value outside ``low``..``high``.
+    """
+    raw = "" if text is None else str(text)
+    if len(raw) > MAX_AMOUNT_CHARS:
+        raise InvalidInput(field, f"Montant invalide (trop long). {EXAMPLE}")
+    cleaned = raw.translate(_SPACES).removesuffix("€").translate(_SPACES)
+    if not cleaned:
+        return None
+    if not _AMOUNT.fullmatch(cleaned):
+        raise InvalidInput(field, f"Montant invalide : « {raw.strip()} ». {EXAMPLE} "
+                                  "(au centime près, 12 chiffres au plus avant la virgule).")
+    return amount(Decimal(cleaned.replace(",", ".")), field, what, low=low, high=high)
+
+
+def amount(value: object, field: str = "amount", what: str = "Le montant", *,
+           low: Decimal = Decimal("0.00"), high: Decimal = MAX_AMOUNT) -> Decimal:
+    """``value`` (a Decimal, an int, or a finite float from a number input) as a Decimal to
+    the cent, checked to lie in ``low``..``high``; InvalidInput otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
+        raise InvalidInput(field, f"{what} n'est pas un montant. {EXAMPLE}")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidInput(field, _range_message(what, low, high))
+        value = Decimal(repr(value))
+    number = Decimal(value)
+    # compare before quantizing: quantize raises InvalidOperation past 28 digits
+    if not number.is_finite() or number < low or number > high:
+        raise InvalidInput(field, _range_message(what, low, high))
+    if number != number.quantize(CENT):
+        raise InvalidInput(field, f"{what} s'exprime au centime près. {EXAMPLE}")
+    return number.quantize(CENT) + 0  # + 0 turns -0.00 into 0.00
+
+
+def days(value: object, field: str = "days", what: str = "Le nombre de jours", *,
+         low: int = 0, high: int = MAX_DAYS) -> int:
+    """A whole number of days in ``low``..``high`` (an int, an integral finite float, or its
+    digits as text); InvalidInput otherwise."""
+    message = f"{what} est un nombre entier de jours, de {low} à {high}."
+    if isinstance(value, bool):
+        raise InvalidInput(field, message)
+    if isinstance(value, float):
+        if not math.isfinite(value) or not value.is_integer():
+            raise InvalidInput(field, message)
+        value = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if not re.fullmatch(r"[0-9]{1,6}", text, re.ASCII):
+            raise InvalidInput(field, message)
+        value = int(text)
+    elif isinstance(value, Decimal):
+        # adjusted() first: arithmetic on Decimal("1E+999999999") raises Overflow
+        if not value.is_finite() or value.adjusted() > 9 or value != value.to_integral_value():
+            raise InvalidInput(field, message)
+        value = int(value)
+    if not isinstance(value, int) or not low <= value <= high:
+        raise InvalidInput(field, message)
+    return value
+
+
+def day(value: object, field: str = "date", what: str = "La date") -> date:
+    """A date between MIN_DATE and MAX_DATE (a datetime counts as its day); InvalidInput
+    otherwise."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if not isinstance(value, date) or not MIN_DATE <= value <= MAX_DATE:
+        raise InvalidInput(field, f"{what} doit être comprise entre le {format_day(MIN_DATE)} "
+                                  f"et le {format_day(MAX_DATE)}.")
+    return value
