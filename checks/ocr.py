@@ -12,6 +12,7 @@ import shutil
 
 from PIL import Image, ImageOps
 
+from checks.model import MAX_PIXELS
 from checks.text import Page, Word
 
 MIN_WIDTH = 1600  # smaller scans are upscaled: Tesseract reads ~10 px high letters poorly
@@ -54,12 +55,18 @@ def ocr_page(image: Image.Image, number: int, scale: float, timeout_s: float) ->
 
 
 def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
+    """Return the grayscale image given to Tesseract and its scale factor.
+
+    The target size is computed first: a narrow image is upscaled towards ``MIN_WIDTH`` but
+    never beyond ``MAX_PIXELS`` pixels (a 200 × 200,000 strip stays as it is).
+    """
     gray = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
-    gray = gray.convert("L")
-    if gray.width >= MIN_WIDTH:
+    gray = gray.convert("L")  # as many pixels as the checked image: at most MAX_PIXELS
+    width, height = gray.size
+    factor = min(MIN_WIDTH / width, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
+    if factor <= 1.0:
         return gray, 1.0
-    factor = MIN_WIDTH / gray.width
-    size = (MIN_WIDTH, round(gray.height * factor))
+    size = (round(width * factor), round(height * factor))
     return gray.resize(size, Image.Resampling.LANCZOS), factor
 
 

@@ -7,49 +7,85 @@ coordinates of ``Evidence.bbox``: PDF points from the top-left corner, or image 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
-from checks.model import MAX_PIXELS, BBox
+from checks.model import BBox
 from checks.validate import PDF, PDFIUM_LOCK, open_image
 
 FILL = (255, 90, 0, 70)  # semi-transparent orange
 OUTLINE = (220, 0, 0, 255)  # red border
+RENDER_MAX_PIXELS = 4_000_000  # one rendered page of the review screen (A4 at 110 dpi: 2.3 MP)
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """One rendered page: the PNG, the pixels per unit of ``Evidence.bbox``, the page count."""
+
+    png: bytes
+    scale: float
+    page_count: int
+
+
+def render_page(data: bytes, media_type: str, number: int, *, resolution: int = 110,
+                max_pixels: int = RENDER_MAX_PIXELS) -> PageImage:
+    """Render page ``number`` (1-based) alone, at most ``max_pixels`` pixels, no highlight.
+
+    The scale is computed from the page size before anything is drawn; an image larger than
+    ``max_pixels`` is reduced (``draft`` lets JPEG decode at a fraction of its size). Raises
+    ``FileRejected`` for an image that cannot be opened, ``IndexError`` for a missing page.
+    """
+    if media_type != PDF:
+        image = open_image(data)
+        image.seek(0)
+        factor = min(1.0, (max_pixels / max(image.width * image.height, 1)) ** 0.5)
+        size = (max(1, int(image.width * factor)), max(1, int(image.height * factor)))
+        if factor < 1.0:
+            image.draft("RGB", size)  # JPEG only: decode at a reduced size
+            image = image.convert("RGB").resize(size)
+        return PageImage(_png(image.convert("RGB")), factor, 1)
+    with PDFIUM_LOCK:  # uncontended in a sandbox worker (one thread); kept for direct callers
+        doc = pdfium.PdfDocument(data)
+        try:
+            count = len(doc)
+            if not 1 <= number <= count:
+                raise IndexError(f"page {number} of {count}")
+            page = doc[number - 1]
+            width, height = page.get_size()
+            scale = min(resolution / 72, (max_pixels / max(width * height, 1.0)) ** 0.5)
+            image = page.render(scale=scale).to_pil().convert("RGB")
+            page.close()
+        finally:
+            doc.close()
+    return PageImage(_png(image), scale, count)
+
+
+def draw_highlights(page: PageImage, boxes: list[BBox]) -> bytes:
+    """Return ``page``'s PNG with ``boxes`` drawn (the page was rendered without them)."""
+    if not boxes:
+        return page.png
+    with Image.open(io.BytesIO(page.png)) as image:  # our own PNG, at most RENDER_MAX_PIXELS
+        return _png(_highlight(image.convert("RGB"), boxes, page.scale))
 
 
 def render_pages(data: bytes, media_type: str, *,
                  highlights: dict[int, list[BBox]] | None = None, resolution: int = 110,
                  max_pages: int = 50) -> list[bytes]:
-    """Return one PNG per page (at most ``max_pages``) with ``highlights`` drawn.
+    """Return one PNG per page (at most ``max_pages``) with ``highlights`` drawn, each page
+    rendered alone by ``render_page`` (bounded pixels).
 
     ``highlights`` maps a 1-based page number to boxes (x0, top, x1, bottom). Raises
     ``FileRejected`` for an image that cannot be opened; the file is assumed validated.
     """
     highlights = highlights or {}
-    if media_type != PDF:
-        image = open_image(data)
-        image.seek(0)
-        return [_png(_highlight(image.convert("RGB"), highlights.get(1, []), 1.0))]
-    return _render_pdf(data, highlights, resolution, max_pages)
-
-
-def _render_pdf(data: bytes, highlights: dict[int, list[BBox]], resolution: int,
-                max_pages: int) -> list[bytes]:
-    images: list[tuple[Image.Image, float]] = []
-    with PDFIUM_LOCK:
-        doc = pdfium.PdfDocument(data)
-        try:
-            for index in range(min(len(doc), max_pages)):
-                page = doc[index]
-                width, height = page.get_size()
-                scale = min(resolution / 72, (MAX_PIXELS / max(width * height, 1.0)) ** 0.5)
-                images.append((page.render(scale=scale).to_pil().convert("RGB"), scale))
-                page.close()
-        finally:
-            doc.close()
-    return [_png(_highlight(image, highlights.get(number, []), scale))
-            for number, (image, scale) in enumerate(images, start=1)]
+    first = render_page(data, media_type, 1, resolution=resolution)
+    out = [draw_highlights(first, highlights.get(1, []))]
+    for number in range(2, min(first.page_count, max_pages) + 1):
+        page = render_page(data, media_type, number, resolution=resolution)
+        out.append(draw_highlights(page, highlights.get(number, [])))
+    return out
 
 
 def _highlight(image: Image.Image, boxes: list[BBox], scale: float) -> Image.Image:

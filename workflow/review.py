@@ -29,9 +29,12 @@ from workflow.paging import Page, paginate
 from workflow.review_screen import (  # noqa: F401  (the screen's API, re-exported)
     OUTCOME_ICONS,
     OUTCOME_LABELS,
+    PageImage,
     ReviewData,
     RunView,
     Verdict,
+    highlight,
+    render_page,
     render_pages,
     review_data,
     run_view,
@@ -270,7 +273,8 @@ def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> RunVie
                           .order_by(Document.version.desc()).limit(1)).first()
     if doc is None:
         raise WorkflowError(f"Aucun document déposé pour la pro forma {pf.number}.")
-    run = store_check_run(session, doc, run_checks(session, pf, doc.content, doc.filename))
+    run = store_check_run(session, doc, run_checks(session, pf, doc.content, doc.filename,
+                                                   media_type=doc.media_type))
     session.flush()
     events.record(session, actor, "checks_rerun", pro_forma_id=pf.id, version=pf.version,
                   data={"run_id": run.id, "document_version": doc.version,

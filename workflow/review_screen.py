@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
-from checks.render import render_pages as _render
+from checks import MAX_PAGES, FileRejected, sandbox
+from checks.render import PageImage, draw_highlights  # noqa: F401  (PageImage re-exported)
 from db.models import (
     Apprentice,
     Cfa,
@@ -235,14 +236,34 @@ def run_view(run: CheckRun, doc_version: int) -> RunView:
     )
 
 
+def render_page(data: bytes, media_type: str, number: int = 1) -> PageImage:
+    """Page ``number`` (1-based) as a PNG of at most ``checks.render.RENDER_MAX_PIXELS``
+    pixels, without highlights, rendered in the sandbox (``checks.sandbox``).
+
+    Raises InvalidInput (French) when the file cannot be rendered within the sandbox's limits.
+    """
+    try:
+        return sandbox.render_page(data, media_type, number)
+    except FileRejected as exc:
+        raise InvalidInput("file", f"Le document ne peut pas être affiché : {exc.message}"
+                           ) from None
+    except Exception as exc:  # a broken stored file must not break the screen
+        raise InvalidInput("file", f"Le document ne peut pas être affiché ({exc}).") from None
+
+
+def highlight(page: PageImage, boxes: list[list[float]] | None) -> bytes:
+    """``page``'s PNG with the evidence boxes of that page drawn on top."""
+    return draw_highlights(page, [tuple(b) for b in boxes or []])  # type: ignore[misc]
+
+
 def render_pages(data: bytes, media_type: str,
                  highlights: dict[int, list[list[float]]] | None = None) -> list[bytes]:
-    """The document's pages as PNG images, the given boxes drawn (pages are 1-based).
+    """Every page (at most ``checks.MAX_PAGES``) as PNG images, the given boxes drawn (pages
+    are 1-based), each page rendered alone by ``render_page``.
 
     Raises InvalidInput when the file cannot be rendered.
     """
-    try:
-        boxes = {p: [tuple(b) for b in bs] for p, bs in (highlights or {}).items()}
-        return list(_render(data, media_type, highlights=boxes))  # type: ignore[arg-type]
-    except Exception as exc:  # a broken stored file must not break the screen
-        raise InvalidInput("file", f"Le document ne peut pas être affiché ({exc}).") from None
+    first = render_page(data, media_type, 1)
+    pages = [first] + [render_page(data, media_type, n)
+                       for n in range(2, min(first.page_count, MAX_PAGES) + 1)]
+    return [highlight(p, (highlights or {}).get(n)) for n, p in enumerate(pages, start=1)]
