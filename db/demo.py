@@ -18,9 +18,18 @@ from sqlalchemy.orm import Session, sessionmaker
 from stdnum import iban as stdiban
 from stdnum import luhn
 
-from db.models import Apprentice, Cfa, Contract, Echeance, Employer, User
+from db.models import (
+    Apprentice,
+    Cfa,
+    Contract,
+    Echeance,
+    Employer,
+    ProForma,
+    ProFormaLine,
+    User,
+)
 from workflow.clock import freeze, now
-from workflow.schedule import ContractTerms, Installment, schedule
+from workflow.schedule import ContractTerms, Installment, Nature, schedule
 
 DEMO_PASSWORD = "demo"
 TITLES = [
@@ -160,6 +169,47 @@ def add_contracts(session: Session, rng: random.Random, cfa: Cfa, count: int, to
             echeance_row(contract.id, cfa.id, i) for i in schedule(terms)
         ])
     return start_number + count
+
+
+def record_rupture(session: Session, contract_id: int, rupture_on: date) -> None:
+    """Seed builders: record the rupture of a contract after some of its échéances were paid.
+
+    The échéances in a pro forma Validé or Payé stay as paid; the unclaimed ones are replaced
+    by the schedule recomputed to the rupture against what was paid, so its regularisation is
+    a trop-perçu only when what was paid exceeds what is due (R6332-25; issue 18). Not the
+    avenant/rupture recompute of the console: a contract with an échéance in any other live
+    pro forma, or a paid one of another nature, is refused.
+    """
+    from workflow.contracts import PAID_STATUSES, paid_installments, terms_of
+
+    contract = session.get_one(Contract, contract_id)
+    contract.rupture_on, contract.status = rupture_on, "rupture"
+    paid = paid_installments(session, contract.id)
+    claimed = session.execute(
+        select(Echeance.nature, ProForma.status).join(ProForma)
+        .where(Echeance.contract_id == contract.id)).all()
+    if any(n != Nature.PEDAGOGIE.value or st not in PAID_STATUSES for n, st in claimed):
+        raise ValueError(f"contrat {contract.number} : échéance dans une pro forma en cours")
+    fresh = {(i.nature.value, i.kind, i.year): i for i in schedule(terms_of(contract), paid)
+             if not (i.nature is Nature.PEDAGOGIE and (i.kind, i.year) in paid)}
+    unclaimed = session.scalars(select(Echeance).where(
+        Echeance.contract_id == contract.id, Echeance.pro_forma_id.is_(None))).all()
+    for row in unclaimed:  # updated in place: a cancelled pro forma's lines still name it
+        new = fresh.pop((row.nature, row.kind, row.year), None)
+        if new is not None:
+            row.period_start, row.period_end, row.due_on = (new.period_start, new.period_end,
+                                                            new.due_on)
+            row.amount, row.detail = new.amount, new.detail
+        elif session.scalar(select(ProFormaLine.id).where(ProFormaLine.echeance_id == row.id)
+                            .limit(1)) is None:
+            session.delete(row)
+        else:
+            raise ValueError(f"contrat {contract.number} : échéance annulée {row.kind} "
+                             "sans équivalent après la rupture")
+    if fresh:
+        session.execute(insert(Echeance), [echeance_row(contract.id, contract.cfa_id, i)
+                                           for i in fresh.values()])
+    session.flush()
 
 
 def echeance_row(contract_id: int, cfa_id: int, i: Installment) -> dict[str, object]:

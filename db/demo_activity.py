@@ -15,11 +15,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Cfa, Echeance, ProForma
+from db.models import Cfa, Contract, Echeance, ProForma, ProFormaLine
 from workflow import decisions, deposits, payments, proformas
 from workflow.access import Actor
 from workflow.clock import freeze
 from workflow.confirm import Seen
+from workflow.eligibility import not_lapsed
 
 # (cfa, pro forma, own invoice number, total shown or None, IBAN shown or None) -> PDF bytes
 InvoiceMaker = Callable[[Cfa, ProForma, str, Decimal | None, str | None], bytes]
@@ -31,16 +32,16 @@ class Scenario:
 
     days_ago: int
     steps: tuple[str, ...]  # deposit_ok, deposit_bad_total, deposit_bad_iban, validate,
-    #                         refuse_total, pay, cancel
+    #                         refuse_total, pay, cancel, rupture (after pay: see _rupture)
     contracts: int = 4
     nature: str = "pedagogie"
     with_credit: bool = False
 
 
 DEMO_CFA_STORY = (
-    Scenario(150, ("deposit_ok", "validate", "pay"), contracts=6),
+    Scenario(150, ("deposit_ok", "validate", "pay", "rupture"), contracts=6),
     Scenario(140, ("deposit_ok", "validate", "pay"), contracts=3, nature="equipement"),
-    Scenario(130, ("deposit_ok", "validate"), contracts=4, with_credit=True),
+    Scenario(122, ("deposit_ok", "validate"), contracts=4, with_credit=True),
     Scenario(120, ("deposit_bad_total", "refuse_total"), contracts=3),
     Scenario(115, ("deposit_bad_total", "refuse_total", "deposit_ok", "validate"), contracts=2),
     Scenario(110, ("deposit_bad_total", "refuse_total"), contracts=3),
@@ -87,7 +88,7 @@ def _pick(s: Session, cfa_id: int, sc: Scenario, at: datetime) -> list[int]:
     rows = s.execute(
         select(Echeance.id, Echeance.contract_id, Echeance.amount).where(
             Echeance.cfa_id == cfa_id, Echeance.nature == sc.nature,
-            Echeance.pro_forma_id.is_(None), Echeance.due_on <= at.date(),
+            Echeance.pro_forma_id.is_(None), Echeance.due_on <= at.date(), not_lapsed(),
         ).order_by(Echeance.due_on, Echeance.id)
     ).all()
     contracts: list[int] = []
@@ -140,3 +141,23 @@ def _step(s: Session, cast: Cast, pf_id: int, step: str, invoice_pdf: InvoiceMak
                      reference=f"VIR-{pf.number}")
     elif step == "cancel":
         proformas.cancel(s, cast.cfa_user, pf_id)
+    elif step == "rupture":
+        _rupture(s, pf_id)
+
+
+RUPTURES_AFTER_PAYMENT = 4
+
+
+def _rupture(s: Session, pf_id: int) -> None:
+    """Ruptures recorded after the payment of a pro forma: a few of its contracts end 60 days
+    after their start, so what was paid exceeds what is due and the regularisation is a real
+    trop-perçu (paid − due, R6332-25), for the demo's credit notes."""
+    from db.demo import record_rupture
+
+    contracts = s.scalars(select(Contract).join(ProFormaLine, ProFormaLine.contract_id
+                                                == Contract.id)
+                          .where(ProFormaLine.pro_forma_id == pf_id,
+                                 Contract.rupture_on.is_(None))
+                          .distinct().order_by(Contract.id)).all()
+    for contract in contracts[:RUPTURES_AFTER_PAYMENT]:
+        record_rupture(s, contract.id, min(contract.start + timedelta(days=60), contract.end))

@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.paging import Page, paginate
+from workflow.schedule import ContractTerms, Nature, PaidKey
+from workflow.statuses import Status
 from workflow.textsearch import contains_ci
 
 CONTRACT_STATUS_LABELS = {"engage": "Engagé", "rupture": "Rupture"}
+# "Paid" for a trop-perçu: validated for payment or paid; never merely scheduled, awaiting an
+# invoice, under review, refused or cancelled (../shared/domain.md; issue 18).
+PAID_STATUSES = (Status.VALIDATED.value, Status.PAID.value)
 
 
 @dataclass(frozen=True)
@@ -86,3 +91,25 @@ def contract_schedule(session: Session, actor: Actor, contract_id: object) -> li
         .order_by(Echeance.due_on, Echeance.id)
     )
     return [EcheanceRow(*r) for r in session.execute(stmt)]
+
+
+def terms_of(contract: Contract) -> ContractTerms:
+    """The schedule's inputs, as stored on the contract row."""
+    return ContractTerms(
+        start=contract.start, end=contract.end, signed_on=contract.signed_on,
+        npec=contract.npec, level=contract.level, rupture_on=contract.rupture_on,
+        meals_per_year=contract.meals_per_year, nights_per_year=contract.nights_per_year,
+        equipment_amount=contract.equipment_amount, mobility_amount=contract.mobility_amount)
+
+
+def paid_installments(session: Session, contract_id: int) -> set[PaidKey]:
+    """(kind, year) of the contract's pedagogy échéances in a pro forma Validé or Payé: what a
+    rupture counts as "déjà versé" (``schedule.pedagogy_schedule(terms, paid)``)."""
+    stmt = (
+        select(Echeance.kind, Echeance.year)
+        .join(ProForma, ProForma.id == Echeance.pro_forma_id)
+        .where(Echeance.contract_id == contract_id,
+               Echeance.nature == Nature.PEDAGOGIE.value,
+               ProForma.status.in_(PAID_STATUSES))
+    )
+    return {(kind, year) for kind, year in session.execute(stmt)}

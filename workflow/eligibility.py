@@ -26,7 +26,7 @@ from workflow.contracts import CONTRACT_STATUS_LABELS
 from workflow.errors import InvalidInput
 from workflow.formatting import format_day
 from workflow.paging import Page, window
-from workflow.schedule import Nature
+from workflow.schedule import Nature, add_months
 from workflow.textsearch import contains_ci
 
 # Columns of the tables (Core): the eligible page is the CFA's most used screen, and Core
@@ -195,11 +195,27 @@ def check_nature(nature: str) -> str:
     return nature
 
 
+BALANCE_LAPSES_AFTER_MONTHS = 4
+
+
+def not_lapsed() -> ColumnElement[bool]:
+    """The final 10 % balance (new regime) is due only when the CFA sends its invoice (and the
+    attestation de réalisation) within 4 months of the contract's end; after that it is not
+    due and leaves the eligible list (R6332-25 as amended by décret 2025-585; issue 18).
+
+    The final balance is the ``balance_10`` due on the last day of its period (the contract's
+    end); a yearly balance is due the day after its period, with the next year's advance.
+    Eligible up to and including ``end + 4 months``.
+    """
+    cutoff = add_months(today(), -BALANCE_LAPSES_AFTER_MONTHS)
+    return ~and_(_E.kind == "balance_10", _E.due_on == _E.period_end, _E.due_on < cutoff)
+
+
 def _due_of_contract(nature: str) -> list[ColumnElement[bool]]:
-    """An échéance is eligible: of ``nature``, claimed by no live pro forma, due (conditions
-    for an échéance reached through its contract; ``_due`` adds the CFA)."""
+    """An échéance is eligible: of ``nature``, claimed by no live pro forma, due, not lapsed
+    (conditions for an échéance reached through its contract; ``_due`` adds the CFA)."""
     return [_E.nature == nature, _E.pro_forma_id.is_(None),
-            _E.due_on <= today()]
+            _E.due_on <= today(), not_lapsed()]
 
 
 def _due(cfa_id: int, nature: str) -> list[ColumnElement[bool]]:

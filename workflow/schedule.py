@@ -12,30 +12,32 @@ Rule choices (where the public rules leave room, documented here once):
 * Old regime (signed before ``REFORM_DATE``): 40 % at the year start (months 1-6), 30 % at
   month 7 (months 7-9), 30 % at month 10 (months 10-12), as shares of the *year's* entitlement.
   A year cut short is due pro rata of the months started: ``NPEC × months started / 12``.
-  Installments due after the contract end are folded into the last installment that is due,
-  whose period then runs to the end of the year.
+  Installments due after the contract end are paid as one ``balance_end`` at the contract end,
+  never ahead of the months they pay for (R6332-25 I; docs/domain-notes.md).
 * New regime (signed from ``REFORM_DATE``): a complete year is due the NPEC (even a 366-day one);
   a year cut short is due ``NPEC × days / 365``, both ends included. 40 % at the year start,
   30 % at month 7, 20 % at month 10, and a 10 % balance due at the start of the next year, or at
   the contract end for the last year; installments due after the end fold into that balance.
   Levels 6 and 7: the employer's 750 € comes off the year-1 installments in order (the advance
   first), so year 1 is due ``max(0, gross - 750 €)``; an installment brought to 0 is dropped.
+  A rupture within the first 45 days: the employer's share is 50 % of the prorated year 1,
+  within 750 € (R6332-25-1, décret 2025-585).
+* Duration: six months to three years, both included (L6222-7-1); the rupture does not count.
 * Rounding: each year's entitlement is rounded to the cent; each installment is rounded to the
   cent and the year's last installment takes the remainder, so a year sums exactly.
   The contract's entitlement is the sum of its years' entitlements.
-* Rupture: the schedule is planned on the contract's end; installments due on or before the
-  rupture date are kept (they were payable); later ones are dropped; one ``regularisation``
-  installment, due at the rupture date, equals the rupture year's entitlement recomputed to the
-  rupture date minus what was kept for that year (negative: trop-perçu). Earlier years were
-  fully due before the rupture, so this also equals the contract's entitlement minus all kept.
+* Rupture: the schedule is planned on the contract's end, then recomputed against what was
+  *paid* (in a pro forma Validé or Payé; ``paid``): see ``_after_rupture``. Trop-perçu = paid −
+  due; nothing is negative unless something was paid, and the installments add up to the
+  entitlement at the rupture date.
 * Frais annexes: one installment per execution year, due at its start, of
   ``meals × 3 € + nights × 6 €`` for a complete year, ``× days / 365`` for a year cut short
   (end or rupture), under both regimes. First equipment: one year-1 installment due at the
   start (at most 500 €). Mobility: one installment due at the start, covering the whole contract.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -69,6 +71,13 @@ NIGHT_RATE = Decimal("6.00")
 EQUIPMENT_CAP = Decimal("500.00")
 EMPLOYER_SHARE = Decimal("750.00")  # paid by the employer, levels 6+, new regime
 EMPLOYER_SHARE_MIN_LEVEL = 6
+# R6332-25-1 (décret 2025-585): a rupture within the first 45 days of practical training
+# brings the employer's share to 50 % of the prorated funding, within the 750 €.
+PROBATION_DAYS = 45
+PROBATION_SHARE = Decimal("0.50")
+# L6222-7-1: a contract (or apprenticeship period) lasts from six months to three years.
+MIN_MONTHS = 6
+MAX_MONTHS = 36
 LEVELS = range(3, 8)
 ZERO = Decimal("0.00")
 
@@ -190,7 +199,7 @@ def validate(terms: ContractTerms) -> None:
     Raises:
         ScheduleError: on the first bad field, with a French message naming the bad value.
     """
-    for check in (_check_dates, _check_amounts, _check_quantities):
+    for check in (_check_dates, _check_duration, _check_amounts, _check_quantities):
         check(terms)
 
 
@@ -206,6 +215,22 @@ def _check_dates(terms: ContractTerms) -> None:
         raise ScheduleError("rupture_on", f"La date de rupture ({format_day(rupture)}) est "
                                           "postérieure à la fin du contrat "
                                           f"({format_day(terms.end)}).")
+
+
+def _check_duration(terms: ContractTerms) -> None:
+    """L6222-7-1: from six months to three years, both bounds included (the rupture does not
+    count: the contract's planned duration does). See docs/domain-notes.md for the exceptions."""
+    shortest = add_months(terms.start, MIN_MONTHS) - timedelta(days=1)
+    longest = add_months(terms.start, MAX_MONTHS) - timedelta(days=1)
+    span = f"du {format_day(terms.start)} au {format_day(terms.end)}"
+    if terms.end < shortest:
+        raise ScheduleError("end", f"Le contrat ({span}) dure moins de six mois : la durée d'un "
+                                   "contrat d'apprentissage va de six mois à trois ans "
+                                   "(Code du travail, art. L6222-7-1).")
+    if terms.end > longest:
+        raise ScheduleError("end", f"Le contrat ({span}) dure plus de trois ans : la durée d'un "
+                                   "contrat d'apprentissage va de six mois à trois ans "
+                                   "(Code du travail, art. L6222-7-1).")
 
 
 def _check_amounts(terms: ContractTerms) -> None:
@@ -275,14 +300,38 @@ def _gross(terms: ContractTerms, number: int, start: date, end: date) -> tuple[D
     return amount, f"NPEC {format_eur(npec)} × {months}/12 mois commencés = {format_eur(amount)}"
 
 
+def in_probation(terms: ContractTerms) -> bool:
+    """True when the contract was broken within its first `PROBATION_DAYS` days (R6332-25-1),
+    counted as calendar days from the start, both ends included (docs/domain-notes.md)."""
+    rupture = terms.rupture_on
+    return rupture is not None and (rupture - terms.start).days + 1 <= PROBATION_DAYS
+
+
+def _employer_share(terms: ContractTerms, end: date, gross: Decimal) -> tuple[Decimal, str]:
+    """Year 1's employer participation (R6332-25-1, levels 6+, new regime) and its wording.
+
+    750 €, capped at the year's gross; when the year ends at a rupture within the first 45 days,
+    50 % of the funding prorated to those days, within 750 €.
+    """
+    if not is_new_regime(terms) or terms.level < EMPLOYER_SHARE_MIN_LEVEL:
+        return ZERO, ""
+    if in_probation(terms) and end == terms.rupture_on:
+        share = min(EMPLOYER_SHARE, cents(gross * PROBATION_SHARE))
+        return share, (f"participation employeur (rupture dans les {PROBATION_DAYS} premiers "
+                       f"jours) {format_pct(PROBATION_SHARE)} × {format_eur(gross)} = "
+                       f"{format_eur(share)}")
+    return min(gross, EMPLOYER_SHARE), ""
+
+
 def _years(terms: ContractTerms, until: date) -> list[_Year]:
     """The execution years up to `until` with their entitlements."""
-    share = EMPLOYER_SHARE if (is_new_regime(terms)
-                               and terms.level >= EMPLOYER_SHARE_MIN_LEVEL) else ZERO
     years = []
     for number, (start, end) in enumerate(_bounds(terms.start, until), start=1):
         gross, text = _gross(terms, number, start, end)
-        deduction = min(gross, share) if number == 1 else ZERO
+        deduction = ZERO
+        if number == 1:
+            deduction, wording = _employer_share(terms, end, gross)
+            text += f" ; {wording}" if wording else ""
         years.append(_Year(number, start, end, gross, deduction, text))
     return years
 
@@ -323,7 +372,19 @@ def _slots(terms: ContractTerms, year: _Year) -> list[_Slot]:
         due = add_months(terms.start, base + step.first_month)
         end = add_months(terms.start, base + step.first_month + step.months) - timedelta(days=1)
         slots.append(_Slot(step.kind, (step.share,), due, due, min(end, year.end)))
+    if plan is OLD_PLAN and any(slot.due > terms.end for slot in slots):
+        return _settle_at_end(slots, terms.end, year.start, year.end)
     return _fold(slots, terms.end, year.end)
+
+
+def _settle_at_end(slots: list[_Slot], end: date, year_start: date, year_end: date
+                   ) -> list[_Slot]:
+    """Old regime, a year cut short by the contract end: the installments that would fall due
+    after the end are paid as one balance at the end, after the months they pay for were
+    executed (R6332-25 I: payment after execution; never the whole short year at its start)."""
+    due = [slot for slot in slots if slot.due <= end]
+    shares = tuple(s for slot in slots if slot.due > end for s in slot.shares)
+    return due + [_Slot("balance_end", shares, end, year_start, year_end)]
 
 
 def _fold(slots: list[_Slot], limit: date, year_end: date) -> list[_Slot]:
@@ -374,25 +435,71 @@ def _slot_detail(year: _Year, slot: _Slot, before: Decimal, after: Decimal) -> s
     return detail
 
 
-def _regularisation(terms: ContractTerms, kept: list[Installment], rupture: date
-                    ) -> Installment | None:
-    """The installment settling the rupture year, or None when nothing is owed either way."""
+PaidKey = tuple[str, int]  # (kind, year) of a planned pedagogy installment
+
+
+def _after_rupture(terms: ContractTerms, planned: list[Installment],
+                   paid: Collection[PaidKey], rupture: date) -> list[Installment]:
+    """The pedagogy installments once the rupture is known (R6332-25: the funding is due to
+    the rupture date; trop-perçu = paid − due, ``../shared/domain.md``).
+
+    Earlier years were fully due before the rupture: kept. In the rupture year (and after),
+    the installments in `paid` (a pro forma Validé or Payé) are kept as they were paid; the
+    unpaid ones due by the rupture are kept in due order within what remains of the year's
+    entitlement (reduced, or dropped, past it); later ones are dropped. One ``regularisation``
+    installment settles the rest: positive when still due, negative (trop-perçu) only when
+    what was paid exceeds the entitlement. So the installments add up to the entitlement at
+    the rupture date, and nothing is negative unless something was paid.
+    """
     year = _years(terms, rupture)[-1]
-    paid = sum((i.amount for i in kept if i.year == year.number), ZERO)
-    balance = year.net - paid
-    if not balance:
-        return None
+    settled = [i for i in planned if i.year >= year.number and (i.kind, i.year) in paid]
+    versed = sum((i.amount for i in settled), ZERO)
+    room = year.net - versed
+    result: list[Installment] = []
+    unpaid_kept = ZERO
+    for i in planned:
+        if i.year < year.number or i in settled:
+            result.append(i)
+            continue
+        if i.due_on > rupture:
+            continue
+        amount = min(i.amount, max(room, ZERO))
+        room -= amount
+        unpaid_kept += amount
+        if amount == i.amount:
+            result.append(i)
+        elif amount:
+            result.append(replace(i, amount=amount, detail=(
+                f"{i.detail} ; ramené à {format_eur(amount)} par la rupture du "
+                f"{format_day(rupture)} : {year.text} ; droit de l'année "
+                f"{format_eur(year.net)}")))
+    if room:
+        result.append(_regularisation(terms, year, rupture, versed, unpaid_kept, room))
+    return result
+
+
+def _regularisation(terms: ContractTerms, year: _Year, rupture: date, versed: Decimal,
+                    unpaid_kept: Decimal, balance: Decimal) -> Installment:
+    """The installment settling the rupture year: `balance` = entitlement − paid − unpaid
+    installments kept (negative: trop-perçu, only when `versed` exceeds the entitlement)."""
     text = year.text
-    if year.deduction:
+    if year.deduction and not (in_probation(terms) and year.end == rupture):
         text += f" ; participation employeur {format_eur(-year.deduction)}"
+    text += f" ; déjà versé {format_eur(versed)}"
+    if unpaid_kept:
+        text += f" ; échéances non versées dues avant la rupture {format_eur(unpaid_kept)}"
     outcome = "trop-perçu" if balance < 0 else "reste dû"
-    detail = f"{text} ; déjà versé {format_eur(paid)} ; {outcome} {format_eur(abs(balance))}"
     return Installment(Nature.PEDAGOGIE, "regularisation", year.number, year.start, rupture,
-                       rupture, balance, detail)
+                       rupture, balance, f"{text} ; {outcome} {format_eur(abs(balance))}")
 
 
-def pedagogy_schedule(terms: ContractTerms) -> list[Installment]:
+def pedagogy_schedule(terms: ContractTerms, paid: Collection[PaidKey] = ()
+                      ) -> list[Installment]:
     """Return the pedagogy installments in due order, with the rupture regularisation if any.
+
+    `paid`: the (kind, year) of the planned installments already paid or validated for
+    payment (in a pro forma Validé or Payé); only those count as "déjà versé" at a rupture.
+    A contract created with its rupture already known has none.
 
     Raises:
         ScheduleError: if the terms are invalid.
@@ -401,9 +508,7 @@ def pedagogy_schedule(terms: ContractTerms) -> list[Installment]:
     planned = _planned(terms)
     if terms.rupture_on is None:
         return planned
-    kept = [i for i in planned if i.due_on <= terms.rupture_on]
-    regularisation = _regularisation(terms, kept, terms.rupture_on)
-    return kept + ([regularisation] if regularisation else [])
+    return _after_rupture(terms, planned, frozenset(paid), terms.rupture_on)
 
 
 def _annexes(terms: ContractTerms) -> list[Installment]:
@@ -447,11 +552,12 @@ def _in_order(installments: Iterable[Installment]) -> list[Installment]:
     return sorted(installments, key=lambda i: (i.due_on, NATURE_ORDER[i.nature], i.year))
 
 
-def schedule(terms: ContractTerms) -> list[Installment]:
-    """Return every installment of the contract, all natures, by due date then nature.
+def schedule(terms: ContractTerms, paid: Collection[PaidKey] = ()) -> list[Installment]:
+    """Return every installment of the contract, all natures, by due date then nature
+    (`paid`: see ``pedagogy_schedule``).
 
     Raises:
         ScheduleError: if the terms are invalid.
     """
     validate(terms)
-    return _in_order([*pedagogy_schedule(terms), *_annexes(terms), *_one_offs(terms)])
+    return _in_order([*pedagogy_schedule(terms, paid), *_annexes(terms), *_one_offs(terms)])
