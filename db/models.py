@@ -473,3 +473,14 @@ class WebSession(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class LoginSource(Base):
+    """Failed logins from one source (``workflow.auth``): the sha256 of the address the login
+    page saw, its failures, the last one, and until when its attempts are held back."""
+
+    __tablename__ = "login_source"
+    source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)

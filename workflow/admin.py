@@ -2,12 +2,15 @@
 
 Every change is written to the event log (entity "refusal_reason", "setting" or "user") in
 the caller's transaction. A refusal reason that has served is never deleted, only retired,
-so that old letters and decisions keep their meaning. Managers manage instructeur and CFA
-accounts; admins manage every account. Nobody deactivates their own account.
+so that old letters and decisions keep their meaning. Managers manage instructeur, manager and
+CFA accounts; admins manage CFA and admin accounts only; a change of the four-eyes threshold
+waits for a second manager's approval (``workflow.duties``). Nobody deactivates their own
+account.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
-from workflow import bounds, events, sessions
+from workflow import bounds, duties, events, sessions
 from workflow.access import ROLE_LABELS, Actor, Role, require_manager
 from workflow.auth import check_new_password, hash_password
 from workflow.clock import now
@@ -29,8 +32,7 @@ from workflow.paging import Page, paginate
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TEMP_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CAN_CREATE = {Role.MANAGER: (Role.INSTRUCTEUR, Role.CFA),
-              Role.ADMIN: (Role.INSTRUCTEUR, Role.CFA, Role.MANAGER, Role.ADMIN)}
+CAN_CREATE = duties.ACCOUNTS_MANAGED_BY
 
 
 # --- refusal reasons -------------------------------------------------------------------------
@@ -64,9 +66,10 @@ def list_reasons(session: Session, actor: Actor) -> list[ReasonRow]:
 
 def _texts(label: str, letter: str) -> tuple[str, str]:
     label, letter = (label or "").strip(), (letter or "").strip()
-    if not label or len(label) > 200:
-        raise InvalidInput("label", "Le libellé du motif est obligatoire (200 caractères au "
-                                    "plus).")
+    limit = bounds.max_length(RefusalReason.label)
+    if not label or len(label) > limit:
+        raise InvalidInput("label", f"Le libellé du motif est obligatoire ({limit} caractères "
+                                    "au plus).")
     if len(letter) < 20:
         raise InvalidInput("letter", "Le texte du courrier est obligatoire (20 caractères au "
                                      "moins) : c'est ce que lit le CFA.")
@@ -150,18 +153,41 @@ def delete_reason(session: Session, actor: Actor, reason_id: object) -> None:
 # --- settings ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class PendingThreshold:
+    """A proposed four-eyes threshold, waiting for a second manager (``workflow.duties``)."""
+
+    value: Decimal
+    proposed_by_id: int
+    proposed_by: str
+    proposed_at: datetime
+
+
+@dataclass(frozen=True)
 class ManagerSettings:
-    """The settings managers change."""
+    """The settings managers change; ``pending`` is a proposed threshold not yet in force."""
 
     sla_days: int
     four_eyes_threshold: Decimal
+    pending: PendingThreshold | None = None
 
 
 def get_settings(session: Session, actor: Actor) -> ManagerSettings:
-    """The current service-level target (days) and four-eyes threshold (euros)."""
+    """The current service-level target (days) and four-eyes threshold (euros), and the
+    proposed threshold waiting for approval, if any."""
     require_manager(actor)
     return ManagerSettings(int(setting(session, "sla_days", "15")),
-                           Decimal(setting(session, "four_eyes_threshold", "50000.00")))
+                           Decimal(setting(session, "four_eyes_threshold", "50000.00")),
+                           _pending(session))
+
+
+def _pending(session: Session) -> PendingThreshold | None:
+    row = session.get(Setting, duties.PENDING_THRESHOLD)
+    if row is None:
+        return None
+    data = json.loads(row.value)
+    who = session.get(User, data["by"])
+    return PendingThreshold(Decimal(data["value"]), data["by"], who.name if who else "?",
+                            datetime.fromisoformat(data["at"]))
 
 
 def _store(session: Session, actor: Actor, key: str, value: str) -> None:
@@ -186,7 +212,12 @@ def set_sla_days(session: Session, actor: Actor, days: object) -> int:
 
 
 def set_four_eyes_threshold(session: Session, actor: Actor, amount: object) -> Decimal:
-    """Set the amount above which a validation needs a second instructeur; returns it."""
+    """Propose the amount above which a validation needs a second instructeur; returns it.
+
+    The threshold in force does not change: the proposal waits for another manager's
+    approval (``approve_threshold``). Proposing the value in force withdraws any proposal;
+    a new proposal replaces the previous one.
+    """
     require_manager(actor)
     what = "Le seuil du double contrôle"
     if isinstance(amount, (Decimal, int, float)) and not isinstance(amount, bool):
@@ -198,15 +229,69 @@ def set_four_eyes_threshold(session: Session, actor: Actor, amount: object) -> D
                                                       "euros, au centime près (par exemple "
                                                       "50000,00).")
         value = parsed
-    _store(session, actor, "four_eyes_threshold", str(value))
+    in_force = Decimal(setting(session, "four_eyes_threshold", "50000.00"))
+    pending = _pending(session)
+    if pending is not None and pending.value == value:
+        return value
+    row = session.get(Setting, duties.PENDING_THRESHOLD)
+    if row is not None:
+        session.delete(row)
+        session.flush()
+    if value == in_force:
+        if pending is not None:
+            events.record(session, actor, "setting_rejected", entity="setting",
+                          reason="four_eyes_threshold",
+                          data={"key": "four_eyes_threshold", "proposed": str(pending.value),
+                                "proposed_by": pending.proposed_by_id})
+        return value
+    session.add(Setting(key=duties.PENDING_THRESHOLD, value=json.dumps(
+        {"value": str(value), "by": actor.user_id, "at": now().isoformat()})))
+    events.record(session, actor, "setting_proposed", entity="setting",
+                  reason="four_eyes_threshold",
+                  data={"key": "four_eyes_threshold", "old": str(in_force), "new": str(value)})
     return value
+
+
+def approve_threshold(session: Session, actor: Actor, value: object) -> Decimal:
+    """A second manager approves the proposed threshold ``value`` (the one shown to them):
+    it is in force from now on; returns it. Raises WorkflowError when nothing is proposed,
+    when the proposal is another value, or when the actor proposed it."""
+    require_manager(actor)
+    pending = _pending(session)
+    if pending is None or str(pending.value) != str(value):
+        raise WorkflowError("Cette proposition de seuil n'est plus en attente : rechargez la "
+                            "page.")
+    duties.check_threshold_approval(session, actor, pending.proposed_by_id)
+    session.delete(session.get_one(Setting, duties.PENDING_THRESHOLD))
+    _store(session, actor, "four_eyes_threshold", str(pending.value))
+    events.record(session, actor, "setting_approved", entity="setting",
+                  reason="four_eyes_threshold",
+                  data={"key": "four_eyes_threshold", "new": str(pending.value),
+                        "proposed_by": pending.proposed_by_id})
+    return pending.value
+
+
+def reject_threshold(session: Session, actor: Actor, value: object) -> None:
+    """Reject (or, for its proposer, withdraw) the proposed threshold ``value``."""
+    require_manager(actor)
+    pending = _pending(session)
+    if pending is None or str(pending.value) != str(value):
+        raise WorkflowError("Cette proposition de seuil n'est plus en attente : rechargez la "
+                            "page.")
+    session.delete(session.get_one(Setting, duties.PENDING_THRESHOLD))
+    events.record(session, actor, "setting_rejected", entity="setting",
+                  reason="four_eyes_threshold",
+                  data={"key": "four_eyes_threshold", "proposed": str(pending.value),
+                        "proposed_by": pending.proposed_by_id})
 
 
 def set_thresholds(session: Session, actor: Actor, sla_days: object,
                    four_eyes_threshold: object) -> ManagerSettings:
-    """Set both settings of the form at once (all or nothing); returns the new values."""
-    return ManagerSettings(set_sla_days(session, actor, sla_days),
-                           set_four_eyes_threshold(session, actor, four_eyes_threshold))
+    """Set the service-level target and propose the four-eyes threshold (all or nothing);
+    returns the settings now, the proposal under ``pending``."""
+    set_sla_days(session, actor, sla_days)
+    set_four_eyes_threshold(session, actor, four_eyes_threshold)
+    return get_settings(session, actor)
 
 
 # --- user accounts -----------------------------------------------------------------------
@@ -274,10 +359,11 @@ def create_user(session: Session, actor: Actor, email: str, name: str, role: str
     """
     require_manager(actor)
     email, name = (email or "").strip().lower(), (name or "").strip()
-    if not EMAIL.match(email) or len(email) > 200:
+    if not EMAIL.match(email) or len(email) > bounds.max_length(User.email):
         raise InvalidInput("email", "Adresse e-mail invalide.")
-    if not name or len(name) > 200:
-        raise InvalidInput("name", "Le nom est obligatoire (200 caractères au plus).")
+    if not name or len(name) > bounds.max_length(User.name):
+        raise InvalidInput("name", f"Le nom est obligatoire ({bounds.max_length(User.name)} "
+                                   "caractères au plus).")
     if role not in {r.value for r in CAN_CREATE[actor.role]}:
         raise InvalidInput("role", "Vous ne pouvez pas créer de compte de ce rôle.")
     cfa = None

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalReason, Setting
-from workflow import events
+from workflow import duties, events
 from workflow.access import Actor, Role, require_opco, require_role
 from workflow.clock import now
 from workflow.confirm import Seen, check
@@ -172,8 +172,10 @@ def approve(session: Session, actor: Actor, seen: Seen) -> list[Decision]:
     formas of ``seen``, at the versions and for the total the user confirmed.
 
     All or nothing. Raises ConfirmationMismatch when a pro forma changed since, or the total
-    differs; WorkflowError when one no longer awaits approval or when the actor made the
-    validation (nobody approves their own decision); AccessDenied.
+    differs; WorkflowError when one no longer awaits approval or when separation of duties
+    forbids it (``workflow.duties``: nobody approves their own decision, nor one whose
+    validator's account they, or whoever controls their own, created or reset recently);
+    AccessDenied.
     """
     require_role(actor, *DECIDERS)
     if not seen.ids:
@@ -187,9 +189,7 @@ def approve(session: Session, actor: Actor, seen: Seen) -> list[Decision]:
         if (pf.status != Status.VALIDATED or not pf.needs_second_approval
                 or pf.approved_by_id):
             raise WorkflowError(f"La pro forma {pf.number} n'attend pas de second contrôle.")
-        if pf.decided_by_id == actor.user_id:
-            raise WorkflowError(f"Vous ne pouvez pas approuver votre propre décision "
-                                f"({pf.number}).")
+        duties.check_approval(session, actor, pf.decided_by_id, pf.number)
         version = pf.version
         pf.approved_by_id = actor.user_id
         pf.version += 1

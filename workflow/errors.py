@@ -91,3 +91,9 @@ class InvalidInput(WorkflowError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class CountedRefusal(InvalidInput):
+    """A refusal that was counted against the account (a wrong current password): the
+    transaction holds only that count, and the caller commits it before showing the message
+    (``console.ui.call``/``attempt`` do), so that guesses cannot be rolled back."""

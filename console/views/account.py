@@ -21,8 +21,11 @@ with st.form("password", clear_on_submit=True):
     submitted = st.form_submit_button("Changer le mot de passe", type="primary")
 if submitted:
     # every other session of the account ends; this one stays logged in
+    conf = ui.settings()
     _, error = ui.attempt(change_password, current, new, again,
-                          keep_session=ui.web_session_id())
+                          keep_session=ui.web_session_id(),
+                          max_failures=conf.max_failed_logins,
+                          lockout_minutes=conf.lockout_minutes)
     if error:
         st.error(error)
     else:

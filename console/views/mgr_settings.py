@@ -5,11 +5,12 @@ import streamlit as st
 
 from console import ui
 from workflow import admin
-from workflow.access import ROLE_LABELS, Role
+from workflow.access import ROLE_LABELS
 
 st.title("Paramètres")
 if msg := st.session_state.pop("settings_flash", None):
     st.success(msg)
+me = ui.require_actor()
 current = ui.call(admin.get_settings)
 if current is None:
     st.stop()
@@ -28,8 +29,28 @@ with st.form("thresholds"):
     seuil = b.text_input("Seuil du double contrôle (€)", value=f"{current.four_eyes_threshold}",
                          max_chars=20)
     if st.form_submit_button("Enregistrer", type="primary"):
-        if ui.call(admin.set_thresholds, int(sla), seuil) is not None:
-            done("Paramètres enregistrés.")
+        saved = ui.call(admin.set_thresholds, int(sla), seuil)
+        if saved is not None:
+            done("Paramètres enregistrés." if saved.pending is None or
+                 saved.pending.proposed_by_id != me.user_id else
+                 "Paramètres enregistrés ; le nouveau seuil du double contrôle "
+                 f"({ui.money(saved.pending.value)}) attend l'approbation d'un autre "
+                 "gestionnaire.")
+pending = current.pending
+if pending is not None:
+    st.info(f"Changement de seuil du double contrôle en attente : "
+            f"{ui.money(current.four_eyes_threshold)} → {ui.money(pending.value)}, proposé par "
+            f"{ui.text(pending.proposed_by)} le {pending.proposed_at:%d/%m/%Y à %H:%M}. "
+            "Il ne s'applique qu'après l'approbation d'un autre gestionnaire.")
+    a, b = st.columns(2)
+    mine = pending.proposed_by_id == me.user_id
+    if a.button("Approuver le nouveau seuil", disabled=mine,
+                help="Vous avez proposé ce changement." if mine else None) and \
+            ui.call(admin.approve_threshold, pending.value) is not None:
+        done(f"Seuil du double contrôle : {ui.money(pending.value)}, en vigueur.")
+    if b.button("Retirer la proposition" if mine else "Rejeter la proposition") and \
+            ui.call(admin.reject_threshold, pending.value) is not None:
+        done("Proposition de seuil retirée." if mine else "Proposition de seuil rejetée.")
 
 st.subheader("Motifs de refus")
 reasons = ui.call(admin.list_reasons) or []
@@ -95,7 +116,7 @@ with st.expander("Créer un compte"):
     with st.form("user_new", clear_on_submit=True):
         email = st.text_input("Adresse e-mail")
         name = st.text_input("Nom")
-        role = st.selectbox("Rôle", [Role.INSTRUCTEUR, Role.CFA, Role.MANAGER, Role.ADMIN],
+        role = st.selectbox("Rôle", list(admin.CAN_CREATE[me.role]),
                             format_func=lambda r: ROLE_LABELS[r])
         cfa = st.selectbox("CFA (comptes CFA)", [None, *cfas],
                            format_func=lambda c: "—" if c is None else cfas[c])

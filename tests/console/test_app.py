@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import PASSWORD
+from workflow.auth import BAD_LOGIN
 
 APP = str(Path(__file__).resolve().parents[2] / "console" / "app.py")
 
@@ -38,7 +39,7 @@ def test_wrong_password_is_refused_in_french(app_env):
     at = _login("cfa1@test.fr", "nope")
     assert not at.exception
     assert "user_id" not in at.session_state
-    assert at.error[0].value == "Adresse e-mail ou mot de passe incorrect."
+    assert at.error[0].value == BAD_LOGIN
 
 
 @pytest.mark.parametrize("email,title", [

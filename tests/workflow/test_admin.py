@@ -29,15 +29,22 @@ def test_sla_and_four_eyes_settings_change_and_are_logged(world, factory):
     with factory.begin() as s:
         assert admin.get_settings(s, m) == admin.ManagerSettings(15, Decimal("50000.00"))
         assert admin.set_sla_days(s, m, "20") == 20
-        assert admin.set_four_eyes_threshold(s, m, "30 000,50") == Decimal("30000.50")
+        assert admin.set_four_eyes_threshold(s, world.admin, "30 000,50") == Decimal("30000.50")
         admin.set_sla_days(s, m, 20)  # unchanged: no event
+    with factory.begin() as s:  # a proposal until a manager approves it (workflow.duties)
+        assert four_eyes_threshold(s) == Decimal("50000.00")
+        assert admin.approve_threshold(s, m, "30000.50") == Decimal("30000.50")
     with factory() as s:
         assert admin.get_settings(s, world.admin) == admin.ManagerSettings(20, Decimal("30000.50"))
         assert four_eyes_threshold(s) == Decimal("30000.50")
-    assert events(factory, "setting") == [
-        ("setting_changed", None, {"key": "sla_days", "old": "15", "new": "20"}),
-        ("setting_changed", None, {"key": "four_eyes_threshold", "old": "50000.00",
-                                   "new": "30000.50"}),
+    assert [(a, d) for a, _, d in events(factory, "setting")] == [
+        ("setting_changed", {"key": "sla_days", "old": "15", "new": "20"}),
+        ("setting_proposed", {"key": "four_eyes_threshold", "old": "50000.00",
+                              "new": "30000.50"}),
+        ("setting_changed", {"key": "four_eyes_threshold", "old": "50000.00",
+                             "new": "30000.50"}),
+        ("setting_approved", {"key": "four_eyes_threshold", "new": "30000.50",
+                              "proposed_by": world.admin.user_id}),
     ]
     for bad in ("0", "366", "quinze", "2.5"):
         with pytest.raises(InvalidInput), factory.begin() as s:
@@ -126,7 +133,7 @@ def test_create_deactivate_and_reset_accounts(world, factory):
 @pytest.mark.parametrize(("email", "role", "password", "cfa"), [
     ("pas-une-adresse", "instructeur", "phrase assez longue", None),  # bad e-mail
     ("instr@test.fr", "instructeur", "phrase assez longue", None),     # e-mail taken
-    ("new@test.fr", "manager", "phrase assez longue", None),           # managers can't
+    ("new@test.fr", "admin", "phrase assez longue", None),             # managers can't
     ("new@test.fr", "cfa", "phrase assez longue", None),               # CFA user needs a CFA
     ("new@test.fr", "instructeur", "court", None),                     # too short
     ("new@test.fr", "instructeur", "motdepasse", None),                # too common
@@ -146,10 +153,20 @@ def test_who_may_manage(world, factory):
             for who in (world.instructeur, world.cfa1):
                 with pytest.raises(AccessDenied):
                     fn(s, who, *args)
-        # managers do not touch manager or admin accounts; admins do
+        # managers do not touch admin accounts; admins touch only CFA and admin accounts
+        # (workflow.duties: an admin never makes or takes over an account that pays)
         with pytest.raises(NotFound):
             admin.reset_password(s, world.manager, world.admin.user_id)
-        assert admin.reset_password(s, world.admin, world.manager.user_id)
+        for staff in (world.manager, world.instructeur):
+            with pytest.raises(NotFound):
+                admin.reset_password(s, world.admin, staff.user_id)
+            with pytest.raises(NotFound):
+                admin.set_user_active(s, world.admin, staff.user_id, False)
+        for role in ("instructeur", "manager"):
+            with pytest.raises(InvalidInput):
+                admin.create_user(s, world.admin, f"{role}2@test.fr", "X", role, PASSWORD)
+        assert admin.reset_password(s, world.admin, world.cfa1.user_id)
         with pytest.raises(WorkflowError):
             admin.set_user_active(s, world.admin, world.admin.user_id, False)
-        assert admin.create_user(s, world.admin, "m2@test.fr", "M2", "manager", PASSWORD)
+        assert admin.create_user(s, world.admin, "a2@test.fr", "A2", "admin", PASSWORD)
+        assert admin.create_user(s, world.manager, "m2@test.fr", "M2", "manager", PASSWORD)

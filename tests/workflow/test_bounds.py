@@ -100,8 +100,10 @@ def test_settings_refuse_hostile_thresholds_and_sla(world, factory):
         assert admin.set_four_eyes_threshold(s, m, "99 999 999,99") == bounds.MAX_AMOUNT
         assert admin.set_four_eyes_threshold(s, m, Decimal("1000")) == Decimal("1000.00")
         assert admin.set_sla_days(s, m, 365) == 365
-    with factory() as s:
-        assert admin.get_settings(s, m) == admin.ManagerSettings(365, Decimal("1000.00"))
+    with factory() as s:  # the threshold is proposed, in force once a second manager approves
+        settings = admin.get_settings(s, m)
+        assert (settings.sla_days, settings.four_eyes_threshold, settings.pending.value) == \
+            (365, Decimal("50000.00"), Decimal("1000.00"))
 
 
 def test_eligible_filters_refuse_dates_out_of_bounds():

@@ -190,6 +190,8 @@ MANAGER_ONLY: dict[str, Call] = {
     "admin.set_four_eyes_threshold":
         lambda s, a, t: admin.set_four_eyes_threshold(s, a, Decimal("1")),
     "admin.set_thresholds": lambda s, a, t: admin.set_thresholds(s, a, 1, Decimal("1")),
+    "admin.approve_threshold": lambda s, a, t: admin.approve_threshold(s, a, "1"),
+    "admin.reject_threshold": lambda s, a, t: admin.reject_threshold(s, a, "1"),
     "admin.list_users": lambda s, a, t: admin.list_users(s, a),
     "admin.cfa_choices": lambda s, a, t: admin.cfa_choices(s, a),
     "admin.instructeur_choices": lambda s, a, t: admin.instructeur_choices(s, a),
