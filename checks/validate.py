@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+import unicodedata
 import warnings
 import zlib
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from checks.model import MAX_BYTES, MAX_NAME, MAX_PAGES, MAX_PIXELS, FileRejected
+from checks.pdfbounds import check_pdf_costs
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -96,10 +98,46 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
+# A file name is shown to the instructeur and stored: it may hold letters, marks, digits,
+# punctuation, symbols and plain spaces of any script, nothing else. Refused by category:
+# every C* (controls, C1 included, formats such as U+200B, U+061C and the bidi overrides,
+# surrogates, private use, unassigned), line and paragraph separators (Zl, Zp). Refused by
+# name: whatever looks like a slash or a backslash (a forged path in what the reviewer reads),
+# invisible fillers, and the combining solidus overlays.
+_NAME_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me", "Nd", "Nl", "No",
+                              "Zs", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "Sk",
+                              "So"})
+_NAME_LOOKALIKES = frozenset(
+    "\u2044\u2215\u2216\u2571\u2572\u27cb\u27cd\u29f5\u29f6\u29f8\u29f9\ufe68\uff0f\uff3c"
+    "\u2f03\u3033\u0337\u0338\u20e5\u115f\u1160\u3164\uffa0\u2800")
+
+
+def name_problem(name: str) -> str | None:
+    """The first character of ``name`` that a file name may not hold, as "U+XXXX" (with its
+    Unicode name when it has one); None when every character is in the safe set."""
+    for ch in name:
+        if ch in "/\\":
+            continue  # path separators: only the last component is kept (``base_name``)
+        if (unicodedata.category(ch) not in _NAME_CATEGORIES or ch in _NAME_LOOKALIKES
+                or unicodedata.normalize("NFKC", ch) in ("/", "\\")):
+            label = unicodedata.name(ch, "")
+            return f"U+{ord(ch):04X}" + (f" {label}" if label else "")
+    return None
+
+
+def name_message(problem: str) -> str:
+    """The French sentence refusing a file name that holds ``problem`` (``name_problem``)."""
+    return (f"Nom de fichier refusé : il contient un caractère non autorisé ({problem}), "
+            "invisible, de contrôle ou imitant une barre oblique. Renommez le fichier avec des "
+            "lettres, des chiffres, des espaces et une ponctuation simple avant de le déposer.")
+
+
 def _check_name(name: str) -> None:
     if not name.strip():
         raise FileRejected("bad_name", "Nom de fichier vide : renommez le fichier avant de le "
                            "déposer.")
+    if (problem := name_problem(name)) is not None:
+        raise FileRejected("bad_name", name_message(problem))
     if len(name) > MAX_NAME:
         raise FileRejected("name_too_long", f"Nom de fichier trop long ({len(name)} caractères, "
                            f"{MAX_NAME} au maximum extension comprise) : raccourcissez-le.")
@@ -132,6 +170,7 @@ def _inspect_pdf(data: bytes) -> tuple[int, tuple[int, ...]]:
                            "votre logiciel et déposez-le.")
     if has_active_content(data):
         raise _active_content()
+    check_pdf_costs(data)  # inflated streams, form nesting, image pixels: before PDFium parses
     with PDFIUM_LOCK:
         doc = _open_pdf(data)
         try:

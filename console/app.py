@@ -32,7 +32,8 @@ def login_form() -> None:
         conf = ui.settings()
         with ui.factory().begin() as s:
             result = authenticate(s, email, password, max_failures=conf.max_failed_logins,
-                                  lockout_minutes=conf.lockout_minutes)
+                                  lockout_minutes=conf.lockout_minutes,
+                                  source=st.context.ip_address)
             opened = sessions.open_session(s, result.actor.user_id) if result.actor else None
         if result.actor is None or opened is None:
             st.error(result.message)
@@ -60,7 +61,7 @@ def main() -> None:
             page.run()
         return
     with st.sidebar:
-        st.markdown(f"**{actor.name}**  \n{ROLE_LABELS[actor.role]} — {actor.email}")
+        st.markdown(f"**{ui.text(actor.name)}**  \n{ROLE_LABELS[actor.role]} — {actor.email}")
         if st.button("Se déconnecter", key="logout"):
             ui.logout("Vous êtes déconnecté.")
             st.rerun()

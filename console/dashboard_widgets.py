@@ -19,6 +19,7 @@ from console import ui
 from workflow import admin, dashboard_drill
 from workflow.bounds import MAX_DATE, MIN_DATE
 from workflow.dashboard_sql import Drill, Filters
+from workflow.exports import neutral
 from workflow.schedule import NATURE_LABELS
 
 REVIEW_PAGE = ui.REVIEW_PAGE
@@ -51,10 +52,11 @@ def _day(value: Any) -> date | None:
 
 
 def csv_cell(value: Any) -> Any:
-    """A value as written to CSV: amounts as "1234.56", never a float."""
+    """A value as written to CSV: amounts as "1234.56", never a float; text that a spreadsheet
+    would read as a formula (a CFA's name "=HYPERLINK(…)") quoted (``exports.neutral``)."""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return value
+    return neutral(value)
 
 
 def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:

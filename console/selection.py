@@ -70,7 +70,7 @@ def pick(key: str, rows: list[dict[str, Any]], ids: Sequence[int], *, labels: Se
     st.session_state[f"{key}:names"] = {i: names[i] for i in kept if i in names}
     if gone:
         st.warning("Retiré de la sélection, car plus dans la liste : "
-                   + ", ".join(names.get(i, f"n° {i}") for i in gone) + ".",
+                   + ui.text(", ".join(names.get(i, f"n° {i}") for i in gone)) + ".",
                    icon=":material/remove_done:")
     widget = f"{key}:grid:{_digest(shown)}"
     positions = [shown.index(i) for i in kept if i in shown]
@@ -80,6 +80,17 @@ def pick(key: str, rows: list[dict[str, Any]], ids: Sequence[int], *, labels: Se
                  selection_mode="multi-row" if multi else "single-row",
                  **{"width": "stretch", **dataframe_args})
     return [i for i in shown if i in kept] + [i for i in kept if i not in shown]
+
+
+def empty(key: str) -> None:
+    """The list is empty now: whatever was selected leaves the selection, visibly."""
+    gone = selected(key)
+    if gone:
+        names = st.session_state.get(f"{key}:names", {})
+        st.warning("Retiré de la sélection, car plus dans la liste : "
+                   + ", ".join(names.get(i, f"n° {i}") for i in gone) + ".",
+                   icon=":material/remove_done:")
+    clear(key)
 
 
 def label_of(key: str, row_id: int) -> str:

@@ -5,6 +5,7 @@ Only the sessionmaker is cached; ``st.session_state`` keeps ids, never ORM objec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from workflow import sessions
 from workflow.access import Actor, load_actor
-from workflow.errors import WorkflowError
+from workflow.errors import CountedRefusal, WorkflowError
 
 T = TypeVar("T")
 
@@ -163,23 +164,46 @@ def unknown_page_notice() -> None:
 
 
 def current_actor() -> Actor | None:
-    """The logged-in actor, re-read from the database (a deactivated account is logged out)."""
+    """The logged-in actor, re-read from the database, or None (and the user logged out).
+
+    Every call checks the session first, so that a click in a dialog or a fragment (which
+    reruns neither the page nor ``touch_session``) is judged like a page run: the server-side
+    session's ``last_seen_at`` is the truth (``workflow.sessions.check``, which also records
+    the activity); a session revoked, idle past ``SESSION_TIMEOUT_MINUTES`` or whose account
+    is inactive ends here, before any workflow call (``call``, ``attempt``, ``deferred`` and
+    ``require_actor`` come through here).
+    """
     user_id = st.session_state.get("user_id")
     if user_id is None:
         return None
+    conf = settings()
+    web = st.session_state.get("web_session_id")
+    state = sessions.ACTIVE
     try:
         with factory().begin() as s:
-            return load_actor(s, user_id)
+            if web is not None:
+                state = sessions.check(s, web, timeout_minutes=conf.session_timeout_minutes)
+            act = load_actor(s, user_id) if state == sessions.ACTIVE else None
     except WorkflowError:
         logout("Ce compte n'est plus actif.")
         return None
+    if web is None:  # a session without a server-side record (page tests set user_id)
+        last = st.session_state.get("last_seen")
+        if last is not None and \
+                datetime.now() - last > timedelta(minutes=conf.session_timeout_minutes):
+            state = sessions.EXPIRED
+    if state != sessions.ACTIVE:
+        logout(SESSION_ENDED.get(state, SESSION_CLOSED))
+        return None
+    st.session_state["last_seen"] = datetime.now()
+    return act
 
 
 def require_actor() -> Actor:
-    """The actor, or stop the page (a logged-out session sees nothing)."""
+    """The actor, or stop the page (a logged-out session sees nothing but why)."""
     act = current_actor()
     if act is None:
-        st.warning("Connectez-vous pour accéder à cette page.")
+        st.warning(st.session_state.get("flash") or "Connectez-vous pour accéder à cette page.")
         st.stop()
     return act
 
@@ -193,13 +217,53 @@ def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     act = require_actor()
     try:
         with factory().begin() as s:
-            return fn(s, act, *args, **kwargs)
+            try:
+                return fn(s, act, *args, **kwargs)
+            except CountedRefusal as exc:  # the count is committed, the refusal shown
+                refused = exc
+        raise refused
     except WorkflowError as exc:
-        st.error(str(exc))
+        st.error(text(exc))
         return None
     except Exception as exc:  # noqa: BLE001 - rolled back above; never a traceback on screen
         incidents.report_and_show(exc)
         return None
+
+
+_MARKDOWN_ALWAYS = re.compile(r"([\\`*_\[\]<>!#~$&|@])")
+_MARKDOWN_CONTEXT = re.compile(r"(?i):(?=\S)|(?<=www)\.")
+# Streamlit's markdown (remark-gfm) also links URLs and e-mail addresses found in the parsed
+# text, after escapes are resolved: a WORD JOINER (U+2060, invisible) breaks those patterns.
+_AUTOLINK = re.compile(r"(?i)(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_JOINER = "\u2060"
+_MARKDOWN_LEADING = re.compile(r"^(\s*)(?:([-+=])|(\d+)([.)]))")
+
+
+def text(value: Any, *, lines: bool = False) -> str:
+    """``value`` made inert for Streamlit's markdown (markdown, captions, messages, metric and
+    widget labels, radio options), shown exactly as typed: the characters that can start a
+    link, an image, emphasis, code, an HTML tag or entity, LaTeX or a Streamlit directive
+    (``[ ] ! < > * _ ` # ~ $ & | @ \\``) are backslash-escaped, as are a colon glued to what
+    follows (``https\\:``, ``javascript\\:``) and the dot of ``www.``; line breaks become
+    spaces and a leading list or heading marker is escaped, so no block forms. CommonMark
+    renders ``\\x`` as a literal ``x`` for any ASCII punctuation ``x``. Since GitHub-flavoured
+    markdown links bare URLs and e-mail addresses of the text once parsed, an invisible word
+    joiner (U+2060) follows ``http:``/``https:``, ``www`` and ``@``: no autolink forms.
+
+    Every text that comes from a CFA, a file or its XML (invoice numbers, file names, check
+    messages, CFA and apprentice names, comments) goes through here before a markdown
+    element; Streamlit's plain-text elements (``st.text``, select boxes, tables) need none.
+    With ``lines``, each line is escaped alike and the line breaks are kept (a letter).
+    """
+    if lines:
+        return "  \n".join(text(line) for line in str(value or "").splitlines())
+    raw = " ".join(("" if value is None else str(value)).splitlines())
+    raw = _AUTOLINK.sub(_JOINER, raw)
+    out = _MARKDOWN_ALWAYS.sub(r"\\\1", raw)
+    out = _MARKDOWN_CONTEXT.sub(lambda m: "\\" + m.group(0), out)
+    return _MARKDOWN_LEADING.sub(
+        lambda m: m.group(1) + ("\\" + m.group(2) if m.group(2)
+                                else m.group(3) + "\\" + m.group(4)), out)
 
 
 def money(value: Any) -> str:
@@ -236,6 +300,7 @@ def deferred(fn: Callable[..., Any], *args: Any) -> Callable[[], bytes]:
     """
     act = require_actor()
     make = factory()
+    web, timeout = st.session_state.get("web_session_id"), settings().session_timeout_minutes
 
     def failure(message: str) -> bytes:
         text = f"Le document n'a pas pu être produit. {message}"
@@ -257,8 +322,12 @@ def deferred(fn: Callable[..., Any], *args: Any) -> Callable[[], bytes]:
 
     def run() -> bytes:
         try:
-            with make.begin() as s:
-                return bytes(fn(s, act, *args).data)
+            with make.begin() as s:  # the click may come long after the page was drawn
+                state = sessions.ACTIVE if web is None else \
+                    sessions.check(s, web, timeout_minutes=timeout)
+                if state == sessions.ACTIVE:
+                    return bytes(fn(s, act, *args).data)
+            return failure(SESSION_ENDED.get(state, SESSION_CLOSED))
         except WorkflowError as exc:
             return failure(str(exc))
         except Exception as exc:  # noqa: BLE001 - rolled back above; Streamlit shows English
@@ -274,7 +343,11 @@ def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, 
     act = require_actor()
     try:
         with factory().begin() as s:
-            return fn(s, act, *args, **kwargs), None
+            try:
+                return fn(s, act, *args, **kwargs), None
+            except CountedRefusal as exc:  # the count is committed, the refusal returned
+                refused = exc
+        return None, str(refused)
     except WorkflowError as exc:
         return None, str(exc)
     except Exception as exc:  # noqa: BLE001 - rolled back above; never a traceback on screen
@@ -317,7 +390,7 @@ def show_flash() -> None:
     """Show the messages left by ``flash``, once."""
     for kind, message in st.session_state.pop("flash_messages", []):
         {"success": st.success, "error": st.error, "warning": st.warning,
-         "info": st.info}.get(kind, st.info)(message)
+         "info": st.info}.get(kind, st.info)(text(message))
 
 
 REVIEW_PAGE = "views/instr_review.py"

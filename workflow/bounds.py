@@ -13,6 +13,7 @@ import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from workflow.errors import InvalidInput
 from workflow.formatting import format_day, format_eur
@@ -108,3 +109,56 @@ def day(value: object, field: str = "date", what: str = "La date") -> date:
         raise InvalidInput(field, f"{what} doit être comprise entre le {format_day(MIN_DATE)} "
                                   f"et le {format_day(MAX_DATE)}.")
     return value
+
+
+# Stored strings. Each String(n) column's length is declared once, in db/models.py; every
+# string a user types or a file yields is checked against it here before it is stored, so
+# that PostgreSQL never refuses it (StringDataRightTruncation) and SQLite never keeps more
+# than the schema says. ``lengths_fit`` (a before_flush hook on every session) is the net
+# under the field-by-field checks: whatever reaches an ORM flush too long is refused there.
+
+def max_length(column: Any) -> int:
+    """The declared length of a ``String(n)`` model attribute (``ProForma.own_invoice_number``)."""
+    length = getattr(_column(column).type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} is no String(n) column")
+    return length
+
+
+def _column(column: Any) -> Any:
+    return column.property.columns[0] if hasattr(column, "property") else column
+
+
+def fits(value: str, column: Any, what: str, field: str | None = None) -> str:
+    """``value`` unchanged when it fits ``column`` (a ``String(n)`` model attribute); else
+    InvalidInput: "<what> dépasse <n> caractères (<m> reçus)"."""
+    limit = max_length(column)
+    if len(value) > limit:
+        raise InvalidInput(field or _column(column).key,
+                           f"{what} dépasse {limit} caractères ({len(value)} reçus) : "
+                           "raccourcissez-le.")
+    return value
+
+
+def too_long(obj: Any) -> tuple[str, int, int] | None:
+    """The first ``String(n)`` attribute of a mapped object whose value exceeds n, as
+    (attribute, n, length); None when every one fits."""
+    from sqlalchemy import String, inspect
+
+    for attr in inspect(obj).mapper.column_attrs:
+        kind = attr.columns[0].type
+        if isinstance(kind, String) and isinstance(kind.length, int):
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and len(value) > kind.length:
+                return attr.key, kind.length, len(value)
+    return None
+
+
+def lengths_fit(session: Any, _context: Any = None, _instances: Any = None) -> None:
+    """before_flush: refuse, in French, a new or changed row whose text exceeds its column."""
+    for obj in (*session.new, *session.dirty):
+        found = too_long(obj)
+        if found is not None:
+            key, limit, length = found
+            raise InvalidInput(key, f"Texte trop long pour « {key} » : {length} caractères, "
+                                    f"{limit} au plus. Rien n'a été enregistré.")

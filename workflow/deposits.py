@@ -7,25 +7,23 @@ transaction: either all of them land or none does. Every version is kept.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import checks
-from checks.validate import base_name
+from checks import sandbox
+from checks.validate import base_name, name_message, name_problem
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from workflow.access import Actor, get_owned, require_cfa
+from workflow.bounds import fits
 from workflow.clock import now
 from workflow.errors import InvalidInput, TransitionRefused
 from workflow.proformas import load_for_update, transition
 from workflow.statuses import LIVE, CfaAction, Status, cfa_actions, label
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
-# Control characters (NUL, newlines, escapes) and bidirectional overrides have no place in a
-# file name: PostgreSQL refuses NUL in text, and the others forge what the reviewer reads.
-_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -52,21 +50,37 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
 def clean_filename(filename: str) -> str:
     """The name stored for an upload: its last path component (no ``../``, no folders).
 
-    Raises InvalidInput when the name holds control or invisible direction characters.
+    Raises InvalidInput when the name holds a character outside the safe set of
+    ``checks.validate.name_problem`` (controls, invisible or bidi formats, line separators,
+    look-alike slashes): PostgreSQL refuses NUL in text, the others forge what the reviewer
+    reads.
     """
-    if _UNSAFE_NAME.search(filename or ""):
-        raise InvalidInput("file", "Nom de fichier refusé : il contient des caractères de "
-                           "contrôle ou invisibles. Renommez le fichier avant de le déposer.")
-    return base_name(filename or "")
+    if (problem := name_problem(filename or "")) is not None:
+        raise InvalidInput("file", name_message(problem))
+    return base_name(filename or "")  # its length: checks.validate (MAX_NAME, the column's)
 
 
-def run_checks(session: Session, pf: ProForma, data: bytes, filename: str) -> Precheck:
-    """Run the automatic checks and the duplicate check; raises InvalidInput for a bad file."""
+def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
+               timeout: float | None = None, media_type: str | None = None) -> Precheck:
+    """Run the automatic checks (in ``checks.sandbox``) and the duplicate check.
+
+    Raises InvalidInput for a bad file, "Fichier trop coûteux à analyser" included, except
+    when ``media_type`` is given (a re-check of a stored file): a file the sandbox stops then
+    gets every check ``unknown`` with the reason. ``timeout``: ``sandbox.CHECK_TIMEOUT_S``.
+    """
     try:
-        report = checks.check_document(data, filename, expected_for(session, pf))
+        report = sandbox.check_document(data, filename, expected_for(session, pf),
+                                        timeout=timeout or sandbox.CHECK_TIMEOUT_S)
+    except sandbox.TooCostly as exc:
+        if media_type is None:
+            raise InvalidInput("file", exc.message) from None
+        report = sandbox.unknown_report(filename, media_type, exc)
     except checks.FileRejected as exc:
         raise InvalidInput("file", exc.message) from None
     own = report.found.get("invoice_number")
+    if own is not None:  # read from the file: it must fit where it is stored
+        fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
+             "file")
     return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own))
 
 
@@ -112,7 +126,8 @@ def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
     require_cfa(actor)
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
     _deposit_allowed(pf)
-    return run_checks(session, pf, data, clean_filename(filename))
+    return run_checks(session, pf, data, clean_filename(filename),
+                      timeout=sandbox.PRECHECK_TIMEOUT_S)
 
 
 def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, filename: str,

@@ -30,6 +30,18 @@ COLUMNS = ("N° pro forma", "Type", "Numéro enregistrement", "Libellé", "Appre
 CSV_MEDIA = "text/csv"
 XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EURO_FORMAT = '#,##0.00 "€";-#,##0.00 "€"'
+# A text cell starting with one of these is a formula (or becomes one) for Excel, LibreOffice
+# and Google Sheets: "=HYPERLINK(…)" in an employer's name from upstream contract data must
+# stay text. OWASP's CSV injection advice: prefix such text cells with a quote.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutral(value: object) -> object:
+    """A cell for a CSV or XLSX export: text that a spreadsheet would read as a formula gets a
+    leading quote; anything else (numbers, dates, Decimal amounts, None) is returned as is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 @dataclass(frozen=True)
@@ -90,7 +102,7 @@ def _frame(export: Export) -> pd.DataFrame:
         ln.employer_siret, format_period(ln.contract_start, ln.contract_end),
         format_period(ln.period_start, ln.period_end), ln.due_on.strftime("%d/%m/%Y"),
         ln.amount, CONTRACT_STATUS_LABELS.get(ln.status, ln.status),
-    ] for ln in export.lines], columns=list(COLUMNS))
+    ] for ln in export.lines], columns=list(COLUMNS)).map(neutral)
 
 
 def to_csv(export: Export) -> bytes:

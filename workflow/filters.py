@@ -10,11 +10,12 @@ from sqlalchemy.orm import Session
 from db.models import SavedFilter
 from workflow import events
 from workflow.access import Actor, require_cfa
+from workflow.bounds import max_length
 from workflow.eligibility import EligibleFilters
 from workflow.errors import AccessDenied, InvalidInput
 
 MAX_FILTERS = 30
-NAME_LENGTH = 100
+NAME_LENGTH = max_length(SavedFilter.name)
 
 
 @dataclass(frozen=True)

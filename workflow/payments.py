@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, aliased
 from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, User
 from workflow import events
 from workflow.access import Actor, Role, require_opco, require_role
+from workflow.bounds import max_length
 from workflow.clock import now, today
 from workflow.confirm import Seen, check
 from workflow.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
@@ -480,9 +481,10 @@ def record_reimbursement(session: Session, actor: Actor, seen: Seen, reference: 
         raise WorkflowError(f"La pro forma {note.number} n'est pas une facture d'avoir validée "
                             "à rembourser.")
     ref = (reference or "").strip()
-    if not ref or len(ref) > 35:
+    limit = max_length(CreditApplication.reference)
+    if not ref or len(ref) > limit:
         raise InvalidInput("reference", "Indiquez la référence du remboursement reçu "
-                                        "(35 caractères au plus).")
+                                        f"({limit} caractères au plus).")
     left = -note.total - settled(session, note.id)
     check(seen, {note.id: (note.number, note.version)}, left, what="facture d'avoir",
           nothing_done="Aucun remboursement n'a été enregistré.")

@@ -19,6 +19,7 @@ from workflow import events
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.clock import now, today
 from workflow.confirm import Seen, check
+from workflow.eligibility import not_lapsed
 from workflow.errors import AlreadyClaimed, InvalidInput, StaleVersion, TransitionRefused
 from workflow.statuses import Status, allowed_next, label
 
@@ -65,10 +66,11 @@ def next_numbers(session: Session, count: int) -> list[str]:
 
 def _selected(session: Session, cfa_id: int, nature: str,
               ids: Sequence[int]) -> list[tuple[int, int, Decimal]]:
-    """(id, contract_id, amount) of the selected échéances that are still eligible."""
+    """(id, contract_id, amount) of the selected échéances that are still eligible (a final
+    balance lapsed 4 months after the contract's end is not: ``eligibility.not_lapsed``)."""
     stmt = select(Echeance.id, Echeance.contract_id, Echeance.amount).where(
         Echeance.id.in_(list(ids)), Echeance.cfa_id == cfa_id, Echeance.nature == nature,
-        Echeance.pro_forma_id.is_(None), Echeance.due_on <= today(),
+        Echeance.pro_forma_id.is_(None), Echeance.due_on <= today(), not_lapsed(),
     )
     return [(r[0], r[1], r[2]) for r in session.execute(stmt)]
 

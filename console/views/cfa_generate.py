@@ -179,7 +179,7 @@ with b.popover("☆ Mes filtres"):
         st.success("Filtre ajouté à vos filtres.")
     for saved in ui.call(filters.list_filters) or []:
         x, y = st.columns([3, 1])
-        if x.button(saved.name, key=f"g_f_{saved.id}"):
+        if x.button(ui.text(saved.name), key=f"g_f_{saved.id}"):
             crit.clear()
             crit.update(saved.filters.to_dict())
             bump_editor()
@@ -224,7 +224,7 @@ else:
     with st.expander("Voir les détails"):
         for r in page.rows:
             st.markdown(f"**{r.number}** — {format_period(r.period_start, r.period_end)} — "
-                        f"{ui.money(r.amount)} : {r.detail}")
+                        f"{ui.money(r.amount)} : {ui.text(r.detail)}")
     before = st.session_state.get("g_page", 0)
     if ui.pager("g_page", page.total, page.page_size) != before:
         bump_editor()
@@ -249,7 +249,7 @@ if rec is not None:
     st.caption("Le récapitulatif des contrats vous permet de visualiser le nombre de contrats "
                "inclus et exclus de la proposition de facturation pro forma.")
     st.markdown(f"**Filtres appliqués ({page.total})**  \n"
-                + ("  \n".join(flt.applied()) or "AUCUN FILTRE APPLIQUÉ"))
+                + ("  \n".join(map(ui.text, flt.applied())) or "AUCUN FILTRE APPLIQUÉ"))
 
 if "g_dialog" in st.session_state:
     d = st.session_state["g_dialog"]

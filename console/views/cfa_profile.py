@@ -13,8 +13,10 @@ if profile is None:
 
 st.subheader("Identité")
 a, b = st.columns(2)
-a.markdown(f"**Raison sociale :** {profile.name}  \n**Adresse :** {profile.address}")
-b.markdown(f"**SIRET :** {profile.siret}  \n**UAI :** {profile.uai}  \n**NDA :** {profile.nda}")
+a.markdown(f"**Raison sociale :** {ui.text(profile.name)}  \n"
+           f"**Adresse :** {ui.text(profile.address)}")
+b.markdown(f"**SIRET :** {ui.text(profile.siret)}  \n**UAI :** {ui.text(profile.uai)}  \n"
+           f"**NDA :** {ui.text(profile.nda)}")
 
 st.subheader("Coordonnées bancaires")
 a, b = st.columns([3, 1])

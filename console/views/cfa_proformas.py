@@ -47,14 +47,14 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
                                                                   up.name)
     verdicts = d["verdicts"]
     if verdicts is None:
-        st.error(d["error"])
+        st.error(ui.text(d["error"]))
         return
     st.dataframe(pd.DataFrame([{
         "Contrôle": v.label, "Résultat": v.outcome_label,
         "Détail": v.message} for v in verdicts]), hide_index=True, width="stretch")
     for v in verdicts:
         if v.outcome == "fail":
-            st.warning(v.message)
+            st.warning(ui.text(v.message))
     if any(v.outcome == "fail" for v in verdicts):
         st.caption("Vous pouvez corriger votre facture avant de l'envoyer, ou l'envoyer tout de "
                    "même : elle sera examinée par l'Opco EP.")
@@ -89,9 +89,9 @@ def refusal_view(pf: portal.ProFormaRow) -> None:
     letter = ui.call(portal.refusal_letter, pf.id)
     if letter is None:
         return
-    st.markdown(f"**N° de la pro forma :** {letter.number}  \n"
-                f"**Motif de refus :** {letter.reason_label}")
-    st.info(letter.body)
+    st.markdown(f"**N° de la pro forma :** {ui.text(letter.number)}  \n"
+                f"**Motif de refus :** {ui.text(letter.reason_label)}")
+    st.info(ui.text(letter.body, lines=True))
     st.download_button("Télécharger le courrier (PDF)",
                        ui.deferred(documents.refusal_letter_pdf, pf.id),
                        f"Motif_de_refus_{pf.number}.pdf", "application/pdf", on_click="ignore")
@@ -111,7 +111,7 @@ def refusal_view(pf: portal.ProFormaRow) -> None:
 def dialog_body() -> None:
     d = st.session_state["p_dialog"]
     if d.get("sent"):  # the action is done: its message replaces the form
-        st.success(d["sent"])
+        st.success(ui.text(d["sent"]))
     elif (pf := ui.call(portal.get_pro_forma, d["id"])) is not None:
         {"attach": deposit_form, "replace": deposit_form, "cancel": cancel_form,
          "refusal": refusal_view}[d["mode"]](pf)
@@ -128,7 +128,8 @@ def menu(row: portal.ProFormaRow) -> None:
     with b.popover("Consulter la facture déposée", disabled=row.deposited_at is None):
         for v in ui.call(portal.document_versions, row.id) or []:
             st.download_button(
-                f"Version {v.version} — {v.filename} ({format_day(v.uploaded_at.date())})",
+                f"Version {v.version} — {ui.text(v.filename)} "
+                f"({format_day(v.uploaded_at.date())})",
                 ui.deferred(portal.document_file, v.id), v.filename, v.media_type,
                 key=f"p_doc_{v.id}", on_click="ignore")
     with c.popover("Actions complémentaires"):
@@ -182,7 +183,7 @@ page = ui.call(portal.list_pro_formas, search, page=st.session_state.get("p_page
                page_size=20)
 if page is None:
     st.stop()
-applied = [f"{k} : {v}" for k, v in (
+applied = [f"{k} : {ui.text(v)}" for k, v in (
     ("N° DE PRO FORMA", search.number), ("N° DE FACTURE", search.own_number),
     ("STATUT", STATUS_CHOICES.get(search.status, "")),
     ("TYPE", NATURE_LABELS[Nature(search.nature)] if search.nature else "")) if v]

@@ -68,8 +68,8 @@ def approve(payload: dict) -> tuple[bool, str]:
 def refund_lines(payload: dict) -> None:
     note: payments.DueRow = payload["note"]
     st.markdown(f"**Enregistrer un remboursement de {ui.money(payload['amount'])} reçu du "
-                f"CFA {note.cfa} sur la facture d'avoir {note.number} ?**")
-    st.caption(f"Référence : {payload['reference']} — reste dû avant ce remboursement : "
+                f"CFA {ui.text(note.cfa)} sur la facture d'avoir {note.number} ?**")
+    st.caption(f"Référence : {ui.text(payload['reference'])} — reste dû avant ce remboursement : "
                f"{ui.money(note.left)}, après : {ui.money(note.left - payload['amount'])}.")
 
 
@@ -120,6 +120,7 @@ with ready_tab:
                 st.error("La sélection a changé : certaines factures ne sont plus à payer. "
                          "Vérifiez la liste.")
     elif page is not None:
+        selection.empty("ready")
         st.info("Aucune facture validée en attente de paiement.")
 
 with approve_tab:
@@ -139,6 +140,7 @@ with approve_tab:
                      disabled=not others):
             selection.ask("approve", rows=others)
     elif waiting_page is not None:
+        selection.empty("approve")
         st.info("Aucune validation n'attend de second contrôle.")
 
 with run_tab:
@@ -164,7 +166,7 @@ with run_tab:
     done = ui.call(payments.batches, page_size=10)
     for b in done.rows if done else []:
         line = (f"{b.reference} — {b.created_at:%d/%m/%Y %H:%M} — {b.payments} paiement(s), "
-                f"{ui.money(b.total)} — {b.created_by or '—'}")
+                f"{ui.money(b.total)} — {ui.text(b.created_by or '—')}")
         if b.has_file and (f := ui.call(payments.batch_file, b.id)):
             st.download_button(f"Télécharger le virement SEPA (pain.001) · {line}", f[1], f[0],
                                mime="application/xml", key=f"sepa_{b.id}")

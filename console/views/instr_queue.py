@@ -64,6 +64,7 @@ page = ui.call(review.queue, filters, page_no, PAGE_SIZE)
 if page is None:
     st.stop()
 if not page.rows:
+    selection.empty("queue")
     st.info("Aucune pro forma ne correspond à ces critères.")
     st.stop()
 rows = {r.pro_forma_id: r for r in page.rows}

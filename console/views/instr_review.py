@@ -10,9 +10,15 @@ from workflow.schedule import NATURE_LABELS
 from workflow.statuses import KIND_LABELS
 
 
-@st.cache_data(max_entries=32, show_spinner="Affichage du document…")
-def pages(doc_id: int, _content: bytes, media_type: str, marks: tuple) -> list[bytes]:
-    return review.render_pages(_content, media_type, {p: list(b) for p, b in marks})
+@st.cache_data(max_entries=64, show_spinner="Affichage du document…")
+def page(doc_id: int, number: int, _content: bytes, media_type: str) -> review.PageImage | str:
+    """One page rendered in the sandbox, bounded in pixels, cached by document and page (the
+    highlights are drawn on top); the French message when it cannot be shown (cached too, so
+    that a costly file is not tried again at every rerun)."""
+    try:
+        return review.render_page(_content, media_type, number)
+    except WorkflowError as exc:
+        return str(exc)
 
 
 def marks_of(verdict: review.Verdict | None) -> tuple:
@@ -34,7 +40,7 @@ if data is None:
 st.session_state["review_pf"], st.query_params["pf"] = data.pro_forma_id, str(data.pro_forma_id)
 anchor_key = f"anchor_{data.pro_forma_id}"  # the state the user's decisions are based on
 seen, was_decidable = st.session_state.setdefault(anchor_key, (data.version, data.decidable))
-st.subheader(f"{KIND_LABELS[data.kind]} pro forma {data.number} — {data.status_label}")
+st.subheader(f"{KIND_LABELS[data.kind]} pro forma {ui.text(data.number)} — {data.status_label}")
 if seen != data.version:  # changed under the user: say so until they have looked again
     st.warning(f"La pro forma {data.number} a changé depuis que vous l'avez ouverte "
                f"(version {seen} → {data.version}) : elle est maintenant « "
@@ -51,41 +57,49 @@ def acted() -> None:
     st.rerun()
 
 
-st.caption(f"Version {data.version} · attribuée à {data.assigned_to or 'personne'}")
+st.caption(f"Version {data.version} · attribuée à {ui.text(data.assigned_to or 'personne')}")
 if flash := st.session_state.pop("review_flash", None):
-    st.success(flash)
+    st.success(ui.text(flash))
 
 run = data.latest_run
 verdicts = run.verdicts if run else []
 left, right = st.columns([3, 2], gap="large")
 with right:
     cfa = data.cfa
-    st.markdown(f"**{cfa['name']}**  \nSIRET enregistré : `{cfa['siret']}`  \n"
-                f"IBAN enregistré : `{cfa['iban']}` (BIC {cfa['bic']})")
+    st.markdown(f"**{ui.text(cfa['name'])}**  \nSIRET enregistré : {ui.text(cfa['siret'])}  \n"
+                f"IBAN enregistré : {ui.text(cfa['iban'])} (BIC {ui.text(cfa['bic'])})")
     a, b, c = st.columns(3)
     a.metric("Montant total", ui.money(data.total))
     b.metric("Dossiers", data.dossiers)
     c.metric("Nature", NATURE_LABELS.get(data.nature, data.nature))
-    st.caption(f"N° de facture du CFA : {data.own_invoice_number or '—'}")
+    st.caption(f"N° de facture du CFA : {ui.text(data.own_invoice_number or '—')}")
     st.markdown("**Contrôles automatiques** (cliquez pour voir où la valeur a été lue)")
     pick = st.radio("Contrôle", range(len(verdicts)), key=f"verdict_{run.id if run else 0}",
                     label_visibility="collapsed", index=None,
                     format_func=lambda i: f"{review.OUTCOME_ICONS[verdicts[i].outcome]} "
-                    f"{verdicts[i].label} — {verdicts[i].message}")
+                    f"{ui.text(verdicts[i].label)} — {ui.text(verdicts[i].message)}")
 with left:
     if not data.documents:
         st.info("Aucun document déposé.")
     else:
         doc = data.documents[0]
         chosen = verdicts[pick] if pick is not None else None
-        st.caption(f"{doc.filename} — version {doc.version} du "
+        st.caption(f"{ui.text(doc.filename)} — version {doc.version} du "
                    f"{doc.uploaded_at:%d/%m/%Y %H:%M}")
-        try:
-            images = pages(doc.id, doc.content, doc.media_type, marks_of(chosen))
-            for n, img in enumerate(images, start=1):
-                st.image(img, caption=f"Page {n}", width="stretch")
-        except WorkflowError as exc:
-            st.warning(str(exc))
+        marks = dict(marks_of(chosen))
+        first = page(doc.id, 1, doc.content, doc.media_type)
+        number = 1
+        if isinstance(first, review.PageImage) and first.page_count > 1:
+            number = st.selectbox("Page", range(1, first.page_count + 1),
+                                  index=min(max(min(marks, default=1), 1), first.page_count) - 1,
+                                  key=f"page_{doc.id}_{pick}",
+                                  format_func=lambda n: f"Page {n} / {first.page_count}")
+        shown = first if number == 1 else page(doc.id, number, doc.content, doc.media_type)
+        if isinstance(shown, str):
+            st.warning(ui.text(shown))
+        else:
+            st.image(review.highlight(shown, [list(b) for b in marks.get(number, ())]),
+                     caption=f"Page {number}", width="stretch")
         st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
                            mime=doc.media_type)
 
@@ -104,7 +118,7 @@ if data.decidable or was_decidable:  # a click on a screen that went stale gets 
     with val:
         st.markdown("#### Valider")
         if failed:
-            st.warning("Contrôles non conformes : " + ", ".join(failed)
+            st.warning("Contrôles non conformes : " + ui.text(", ".join(failed))
                        + ". Une justification est obligatoire.")
         note = st.text_area("Justification", key="justification")
         if st.button("Valider", type="primary", shortcut="Alt+V", help="Raccourci : Alt+V") \
@@ -132,7 +146,7 @@ tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles 
 tabs[0].dataframe(pd.DataFrame(data.lines).assign(
     Montant=lambda t: t["Montant"].map(ui.money)) if data.lines else None, hide_index=True)
 for doc in data.documents[1:]:
-    tabs[1].download_button(f"Version {doc.version} — {doc.filename} "
+    tabs[1].download_button(f"Version {doc.version} — {ui.text(doc.filename)} "
                             f"({doc.uploaded_at:%d/%m/%Y %H:%M})", doc.content,
                             doc.filename, mime=doc.media_type, key=f"doc_{doc.id}")
 for old in data.runs[1:]:

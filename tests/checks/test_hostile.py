@@ -94,8 +94,8 @@ REFUSED = [
     ("facture.pdf", hand_pdf("/OpenAction << /S /Launch /F (cmd.exe) >>"), "active_content"),
     ("facture.pdf", zip_bytes() + pdf_bytes(), "bad_type"),  # ZIP first: not a PDF
     ("facture.pdf", pdf_bytes() + zip_bytes(4096), "corrupt"),  # big ZIP tail: no %%EOF
-    ("facture.pdf\x00.exe", pdf_bytes(), "bad_type"),  # NUL-truncation trick
-    ("facture\u202efdp.exe", pdf_bytes(), "bad_type"),  # right-to-left override spoof
+    ("facture.pdf\x00.exe", pdf_bytes(), "bad_name"),  # NUL-truncation trick
+    ("facture\u202efdp.exe", pdf_bytes(), "bad_name"),  # right-to-left override spoof
 ]
 
 
@@ -132,7 +132,12 @@ def test_javascript_inside_an_object_stream_is_refused():
 
 # Names the workflow refuses before the checks run (control and bidi characters).
 BAD_NAMES = ["fac\x00ture.pdf", "fac\x1b[31mture.pdf", "facture\n.pdf", "facture\r.pdf",
-             "fac\tture.pdf", "fac\x7fture.pdf", "facture\u202egpj.pdf"]
+             "fac\tture.pdf", "fac\x7fture.pdf", "facture\u202egpj.pdf",
+             # issue 17 item 8: C1 controls, Arabic letter mark, line separator, zero width
+             # space, fullwidth slashes
+             "fac\u0085ture.pdf", "fac\u009bture.pdf", "fac\u061cture.pdf",
+             "fac\u2028ture.pdf", "fac\u200bture.pdf", "..\uff0f..\uff0fture.pdf",
+             "..\uff3cfacture.pdf"]
 
 
 def _stored(factory, pf_id: int) -> tuple:

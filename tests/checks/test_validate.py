@@ -149,3 +149,40 @@ def test_check_document_refuses_before_reading() -> None:
 
 def test_path_in_name_is_ignored() -> None:
     assert validate_file(pdf_bytes(), "/tmp/" + "d" * 60 + "/facture.pdf") == "application/pdf"
+
+
+# Issue 17 item 8: each character the adversarial review slipped through, and its relatives
+@pytest.mark.parametrize("char", [
+    "\u0085",  # NEXT LINE (C1 control)
+    "\u009b",  # CONTROL SEQUENCE INTRODUCER (C1 control)
+    "\u061c",  # ARABIC LETTER MARK (bidi format)
+    "\u2028",  # LINE SEPARATOR (Zl)
+    "\u2029",  # PARAGRAPH SEPARATOR (Zp)
+    "\u200b",  # ZERO WIDTH SPACE (format)
+    "\ufeff",  # ZERO WIDTH NO-BREAK SPACE (format)
+    "\u202e",  # RIGHT-TO-LEFT OVERRIDE
+    "\u2066",  # LEFT-TO-RIGHT ISOLATE
+    "\x00", "\x1b", "\x7f",  # C0 controls and DEL
+    "\uff0f",  # FULLWIDTH SOLIDUS
+    "\uff3c",  # FULLWIDTH REVERSE SOLIDUS
+    "\u2215",  # DIVISION SLASH
+    "\u2044",  # FRACTION SLASH
+    "\u29f8",  # BIG SOLIDUS
+    "\ufe68",  # SMALL REVERSE SOLIDUS
+    "\u2216",  # SET MINUS
+    "\u0338",  # COMBINING LONG SOLIDUS OVERLAY
+    "\u3164",  # HANGUL FILLER (invisible letter)
+    "\ue000",  # private use
+])
+def test_unsafe_characters_in_names_are_refused(char: str) -> None:
+    error = rejected(pdf_bytes(), f"facture{char}2026.pdf")
+    assert error.code == "bad_name"
+    assert f"U+{ord(char):04X}" in error.message and "Renommez le fichier" in error.message
+
+
+@pytest.mark.parametrize("name", [
+    "Facture n°12 (mars) – été.pdf", "фактура 2026.pdf", "請求書_2026.pdf", "facture\u00a0A.pdf",
+    "Cafe\u0301 & Cie #3 [v2] +€.pdf", "[Voir](javascript:alert(1)).pdf",
+])
+def test_names_in_the_safe_set_are_accepted(name: str) -> None:
+    assert validate_file(pdf_bytes(), name) == "application/pdf"

@@ -37,6 +37,23 @@ def invoice_bytes(s: Session, pf: ProForma, *, total: Decimal | None = None,
     ))
 
 
+def facturx_bytes(s: Session, pf: ProForma, own: str) -> bytes:
+    """A real Factur-X PDF answering ``pf`` whose invoice number ``own`` is in its XML only
+    (the visible page carries none), as a CFA's software may produce it."""
+    from dataclasses import replace
+
+    from facturx import generate_from_binary
+
+    from checks.specimen_media import cii_xml
+
+    cfa = s.get_one(Cfa, pf.cfa_id)
+    spec = InvoiceSpec(layout="simple", cfa_name=cfa.name, siret=cfa.siret, iban=cfa.iban,
+                       bic=cfa.bic, invoice_number=own, pro_forma_text=pf.number,
+                       lines=(("Pédagogie", pf.total),))
+    return generate_from_binary(make_invoice(replace(spec, invoice_number=None)), cii_xml(spec),
+                                flavor="factur-x", level="basicwl", check_xsd=True)
+
+
 def generate(world: World, factory: sessionmaker[Session], contracts: list[int],
              actor: Actor | None = None, mode: str | None = None,
              nature: str = "pedagogie") -> list[int]:

@@ -113,7 +113,11 @@ def test_payment_run_writes_a_valid_pain001_to_the_ibans_on_file(world, factory)
     xmlschema.XMLSchema(str(XSD)).validate(xml.decode())
     doc = xmlschema.XMLSchema(str(XSD)).to_dict(xml.decode())
     txs = doc["CstmrCdtTrfInitn"]["PmtInf"][0]["CdtTrfTxInf"]
-    got = {t["CdtrAcct"]["Id"]["IBAN"]: Decimal(str(t["Amt"]["InstdAmt"]["$"])) for t in txs}
+    got: dict[str, Decimal] = {}  # one transfer per pro forma: summed per IBAN
+    for t in txs:
+        iban = t["CdtrAcct"]["Id"]["IBAN"]
+        got[iban] = got.get(iban, Decimal("0")) + Decimal(str(t["Amt"]["InstdAmt"]["$"]))
+    assert len(txs) == len([p for p in paid if p.net > 0])
     assert got == {ibans[world.cfa1_id]: sum(p.net for p in paid if p.cfa_id == world.cfa1_id),
                    ibans[world.cfa2_id]: sum(p.net for p in paid if p.cfa_id == world.cfa2_id)}
     assert doc["CstmrCdtTrfInitn"]["PmtInf"][0]["DbtrAcct"]["Id"]["IBAN"] == sepa.OPCO_IBAN
@@ -213,3 +217,48 @@ def test_cfa_users_reach_no_payment_function(world, factory, who):
             call(s)
     with pytest.raises(AccessDenied), factory.begin() as s:
         payments.pay(s, world.admin, seen(s, pf_id), reference="X")
+
+
+def test_a_run_of_twelve_invoices_of_one_cfa_names_every_pro_forma_in_the_transfers(
+        world, factory):
+    """Issue 17 item 10: sepaxml cuts a remittance at 140 characters; one transfer per CFA
+    lost 4 of 12 pro forma numbers. Each pro forma is now its own transfer, its number in its
+    remittance and as its end-to-end id, and the file still validates."""
+    from workflow import proformas
+
+    set_setting(factory, "four_eyes_threshold", "99999999.99")
+    with factory() as s:
+        positive = list(s.scalars(select(Echeance.id).where(
+            Echeance.id.in_(world.eligible(world.cfa1_id)), Echeance.amount > 0)
+            .order_by(Echeance.id)))[:12]
+    assert len(positive) == 12
+    ids = []
+    for echeance_id in positive:  # one pro forma per échéance: 12 invoices of cfa1
+        with factory.begin() as s:
+            ids += [p.id for p in proformas.generate(s, world.cfa1, "pedagogie",
+                                                     [echeance_id])]
+    for pf_id in ids:
+        deposit(world, factory, pf_id)
+        with factory.begin() as s:
+            decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))
+    with factory() as s:
+        plan = payments.plan_payment_run(s, world.instructeur)
+    assert sorted(plan.pro_forma_ids) == sorted(ids)
+    with factory.begin() as s:
+        batch = payments.execute_payment_run(s, world.instructeur, plan.seen)
+    with factory() as s:
+        _, xml = payments.batch_file(s, world.instructeur, batch.id)
+        numbers = {s.get_one(ProForma, i).number for i in ids}
+        nets = {s.get_one(ProForma, p.pro_forma_id).number: p.net
+                for p in s.scalars(select(Payment).where(Payment.batch_id == batch.id))}
+    schema = xmlschema.XMLSchema(str(XSD))
+    schema.validate(xml.decode())
+    txs = schema.to_dict(xml.decode())["CstmrCdtTrfInitn"]["PmtInf"][0]["CdtTrfTxInf"]
+    assert len(txs) == 12
+    remitted = {t["PmtId"]["EndToEndId"]: "".join(t["RmtInf"]["Ustrd"]) for t in txs}
+    assert all(len(t["RmtInf"]["Ustrd"]) == 1 for t in txs)  # one remittance per transfer
+    assert set(remitted) == numbers
+    for number, text in remitted.items():
+        assert text == f"{number} {batch.reference}" and len(text) <= 140
+    amounts = {t["PmtId"]["EndToEndId"]: Decimal(str(t["Amt"]["InstdAmt"]["$"])) for t in txs}
+    assert amounts == nets and sum(amounts.values()) == batch.total
