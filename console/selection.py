@@ -68,10 +68,7 @@ def pick(key: str, rows: list[dict[str, Any]], ids: Sequence[int], *, labels: Se
     gone = [i for i in before if i not in kept]
     st.session_state[f"{key}:ids"] = kept
     st.session_state[f"{key}:names"] = {i: names[i] for i in kept if i in names}
-    if gone:
-        st.warning("Retiré de la sélection, car plus dans la liste : "
-                   + ui.text(", ".join(names.get(i, f"n° {i}") for i in gone)) + ".",
-                   icon=":material/remove_done:")
+    _say_gone(gone, names)
     widget = f"{key}:grid:{_digest(shown)}"
     positions = [shown.index(i) for i in kept if i in shown]
     st.session_state[widget] = {"selection": {"rows": positions, "columns": [], "cells": []}}
@@ -84,13 +81,16 @@ def pick(key: str, rows: list[dict[str, Any]], ids: Sequence[int], *, labels: Se
 
 def empty(key: str) -> None:
     """The list is empty now: whatever was selected leaves the selection, visibly."""
-    gone = selected(key)
-    if gone:
-        names = st.session_state.get(f"{key}:names", {})
-        st.warning("Retiré de la sélection, car plus dans la liste : "
-                   + ", ".join(names.get(i, f"n° {i}") for i in gone) + ".",
-                   icon=":material/remove_done:")
+    _say_gone(selected(key), st.session_state.get(f"{key}:names", {}))
     clear(key)
+
+
+def _say_gone(gone: list[int], names: dict[int, str]) -> None:
+    """Tell which selected rows left the selection because they left the list."""
+    if gone:
+        st.warning("Retiré de la sélection, car plus dans la liste : "
+                   + ui.text(", ".join(names.get(i, f"n° {i}") for i in gone)) + ".",
+                   icon=":material/remove_done:")
 
 
 def label_of(key: str, row_id: int) -> str:

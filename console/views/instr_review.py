@@ -58,8 +58,7 @@ def acted() -> None:
 
 
 st.caption(f"Version {data.version} · attribuée à {ui.text(data.assigned_to or 'personne')}")
-if flash := st.session_state.pop("review_flash", None):
-    st.success(ui.text(flash))
+ui.show_flash()
 
 run = data.latest_run
 verdicts = run.verdicts if run else []
@@ -123,7 +122,7 @@ if data.decidable or was_decidable:  # a click on a screen that went stale gets 
         note = st.text_area("Justification", key="justification")
         if st.button("Valider", type="primary", shortcut="Alt+V", help="Raccourci : Alt+V") \
                 and ui.call(decisions.validate, pf_id, seen, note):
-            st.session_state["review_flash"] = f"Pro forma {data.number} validée."
+            ui.flash(f"Pro forma {data.number} validée.")
             acted()
     with ref:
         st.markdown("#### Refuser")
@@ -138,7 +137,7 @@ if data.decidable or was_decidable:  # a click on a screen that went stale gets 
         if st.button("Refuser et envoyer le courrier", shortcut="Alt+X",
                      help="Raccourci : Alt+X") and reason is not None \
                 and ui.call(decisions.refuse, pf_id, seen, reason.code, comment):
-            st.session_state["review_flash"] = f"Pro forma {data.number} refusée."
+            ui.flash(f"Pro forma {data.number} refusée.")
             acted()
 
 tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles précédents",
