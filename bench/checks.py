@@ -22,7 +22,7 @@ from typing import Any
 import pdfplumber
 
 from checks import FileRejected, check_document
-from checks.specimens import Specimen, corpus
+from specimens import Specimen, corpus
 
 TARGETED = ("total", "pro_forma_number")  # the checks with accuracy targets in issue 3
 

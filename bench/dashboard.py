@@ -20,9 +20,9 @@ from bench.workload import median_ms
 from db.config import Settings
 from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
+from domain.clock import today
 from workflow import dashboard, dashboard_drill, dashboard_money
 from workflow.access import actor_of
-from workflow.clock import today
 from workflow.dashboard_sql import Drill, Filters
 
 RUNS = 5

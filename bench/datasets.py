@@ -17,9 +17,9 @@ from sqlalchemy.engine import make_url
 
 from db.migrate import upgrade
 from db.models import Setting
-from db.national import SCALES, build_national
 from db.session import make_engine, make_sessionmaker
-from workflow.clock import today
+from domain.clock import today
+from seed.national import SCALES, build_national
 
 BUILD_VERSION = "5"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -24,12 +24,12 @@ from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
+from domain.clock import now, today
+from domain.vocabulary import Status
 from workflow import documents, proformas, review
 from workflow.access import Actor, actor_of
-from workflow.clock import now, today
 from workflow.eligibility import EligibleFilters, eligible_ids, list_eligible, recap
 from workflow.review import QueueFilters
-from workflow.statuses import Status
 
 RUNS = 15
 GENERATED_LINES = 5000

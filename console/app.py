@@ -10,8 +10,8 @@ import streamlit as st
 
 from console import incidents, ui
 from console.navigation import ACCOUNT_PAGES, PAGES, URL_PATHS, url_path
+from domain.vocabulary import ROLE_LABELS
 from workflow import sessions
-from workflow.access import ROLE_LABELS
 from workflow.auth import authenticate
 
 st.set_page_config(page_title="Action Apprentissage — Facturation", page_icon="💶",

@@ -16,11 +16,11 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import NATURE_LABELS
 from workflow import admin, dashboard_drill
 from workflow.bounds import MAX_DATE, MIN_DATE
 from workflow.dashboard_sql import Drill, Filters
 from workflow.exports import neutral
-from workflow.schedule import NATURE_LABELS
 
 REVIEW_PAGE = ui.REVIEW_PAGE
 DRILL_PAGE_SIZE = 20

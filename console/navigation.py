@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workflow.access import Role
+from domain.vocabulary import Role
 
 CFA_PAGES = {
     "Accueil": [("views/cfa_home.py", "Accueil", ":material/home:")],

@@ -17,9 +17,9 @@ from console import incidents
 from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
+from domain.errors import CountedRefusal, WorkflowError
 from workflow import sessions
 from workflow.access import Actor, load_actor
-from workflow.errors import CountedRefusal, WorkflowError
 
 T = TypeVar("T")
 
@@ -268,7 +268,7 @@ def text(value: Any, *, lines: bool = False) -> str:
 
 def money(value: Any) -> str:
     """An amount in the manual's French format."""
-    from workflow.formatting import format_eur
+    from domain.formatting import format_eur
 
     return format_eur(value)
 

@@ -13,7 +13,7 @@ import time
 from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from workflow.clock import today
+from domain.clock import today
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "upgrade":
         print("Schéma à jour.")
         return 0
-    from db import demo as demo_mod
+    from seed import demo as demo_mod
 
     factory = make_sessionmaker(engine)
     if not demo_mod.is_empty(factory):
@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scale == "small":
         demo_mod.build_small(factory, today())
     else:
-        from db.national import build_national
+        from seed.national import build_national
 
         build_national(engine, today())
     print(f"Données de démonstration créées en {time.perf_counter() - started:.1f} s.")

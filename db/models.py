@@ -1,7 +1,7 @@
 """SQLAlchemy 2 typed models of the billing console.
 
 Every amount of money is ``Numeric(12, 2)`` in SQL and ``Decimal`` in Python. Statuses and
-natures are stored as their code strings (see ``workflow.statuses`` and ``workflow.schedule``
+natures are stored as their code strings (see ``domain.vocabulary`` and ``domain.schedule``
 for the labels and the rules); the database only enforces what must never be broken whatever
 the code does: an échéance in at most one live pro forma, one version number per document,
 an append-only event log (triggers added by the migration).

@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.migrate import upgrade
-from db.reference import PRO_FORMA_FIRST, REFUSAL_REASONS, SETTINGS
 from db.session import make_engine, make_sessionmaker
-from workflow.clock import freeze
+from domain.clock import freeze
+from seed.reference import PRO_FORMA_FIRST, REFUSAL_REASONS, SETTINGS
 
 ADMIN_URL = os.environ.get("TEST_DATABASE_URL", "")
 ON_POSTGRES = ADMIN_URL.startswith("postgresql")

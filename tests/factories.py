@@ -14,12 +14,12 @@ from functools import cache
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.demo import echeance_row, make_cfa, make_siret, make_user
 from db.models import Apprentice, Contract, Echeance, Employer
+from domain.clock import freeze
+from domain.schedule import ContractTerms, schedule
+from seed.demo import echeance_row, make_cfa, make_siret, make_user
 from workflow.access import Actor, actor_of
 from workflow.auth import hash_password
-from workflow.clock import freeze
-from workflow.schedule import ContractTerms, schedule
 
 TODAY = datetime(2026, 11, 27, 10, 0)
 PASSWORD = "correct horse battery"

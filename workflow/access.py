@@ -7,31 +7,14 @@ whatever id it passes, and a missing row and a forbidden row get the same answer
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Base, User
-from workflow.errors import AccessDenied, PasswordChangeRequired
-
-
-class Role(StrEnum):
-    """User roles."""
-
-    CFA = "cfa"
-    INSTRUCTEUR = "instructeur"
-    MANAGER = "manager"
-    ADMIN = "admin"
-
-
-ROLE_LABELS = {
-    Role.CFA: "CFA",
-    Role.INSTRUCTEUR: "Instructeur",
-    Role.MANAGER: "Manager",
-    Role.ADMIN: "Administrateur",
-}
+from domain.errors import AccessDenied, PasswordChangeRequired
+from domain.vocabulary import Role
 
 OPCO_ROLES = frozenset({Role.INSTRUCTEUR, Role.MANAGER, Role.ADMIN})
 MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})

@@ -21,12 +21,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
+from domain.clock import now
+from domain.errors import InvalidInput, NotFound, WorkflowError
+from domain.vocabulary import ROLE_LABELS, Role
 from workflow import bounds, duties, events, sessions
-from workflow.access import ROLE_LABELS, Actor, Role, require_manager
+from workflow.access import Actor, require_manager
 from workflow.auth import check_new_password, hash_password
-from workflow.clock import now
 from workflow.decisions import setting
-from workflow.errors import InvalidInput, NotFound, WorkflowError
 from workflow.paging import Page, paginate
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")

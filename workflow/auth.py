@@ -43,10 +43,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import LoginSource, User
+from domain.clock import now
+from domain.errors import AccessDenied, CountedRefusal, InvalidInput
 from workflow import events, sessions
 from workflow.access import Actor, actor_of
-from workflow.clock import now
-from workflow.errors import AccessDenied, CountedRefusal, InvalidInput
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8

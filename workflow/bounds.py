@@ -15,8 +15,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from workflow.errors import InvalidInput
-from workflow.formatting import format_day, format_eur
+from domain.errors import InvalidInput
+from domain.formatting import format_day, format_eur
 
 # Money is Numeric(12, 2): the application keeps every typed amount well inside it
 MAX_AMOUNT = Decimal("99999999.99")

@@ -14,12 +14,11 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Payment, ProForma
+from domain.vocabulary import KIND_LABELS, NATURE_LABELS, Nature, Status
 from workflow.access import Actor, require_cfa
 from workflow.dashboard_money import left_to_settle
 from workflow.dashboard_sql import as_money
 from workflow.paging import Page, paginate
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import KIND_LABELS, Status
 
 INVOICED = (Status.UNDER_REVIEW, Status.REFUSED, Status.VALIDATED, Status.PAID)
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from db.models import Cfa
+from domain.errors import InvalidInput
 from workflow import events
 from workflow.access import Actor, require_cfa
-from workflow.errors import InvalidInput
 from workflow.proformas import SETTLEMENT_MODES
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from workflow.errors import ConfirmationMismatch
+from domain.errors import ConfirmationMismatch
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,6 @@ def check(seen: Seen, current: Mapping[int, tuple[str, int | None]], total: Deci
 
 
 def _eur(value: Decimal) -> str:
-    from workflow.formatting import format_eur
+    from domain.formatting import format_eur
 
     return format_eur(value)

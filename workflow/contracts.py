@@ -10,10 +10,10 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma
+from domain.schedule import ContractTerms, PaidKey
+from domain.vocabulary import Nature, Status
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.paging import Page, paginate
-from workflow.schedule import ContractTerms, Nature, PaidKey
-from workflow.statuses import Status
 from workflow.textsearch import contains_ci
 
 CONTRACT_STATUS_LABELS = {"engage": "Engagé", "rupture": "Rupture"}

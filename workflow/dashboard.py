@@ -29,8 +29,9 @@ from db.models import (
     RefusalReason,
     User,
 )
+from domain.clock import today
+from domain.vocabulary import STATUS_CHOICES, Status
 from workflow.access import Actor, require_manager
-from workflow.clock import today
 from workflow.dashboard_sql import (
     Drill,
     Durations,
@@ -50,7 +51,6 @@ from workflow.dashboard_sql import (
     week_of,
 )
 from workflow.decisions import setting
-from workflow.statuses import STATUS_CHOICES, Status
 
 ZERO = Decimal("0.00")
 DECIDED = ("validated", "refused")

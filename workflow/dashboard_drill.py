@@ -14,6 +14,8 @@ from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Cfa, Decision, Event, ProForma, User
+from domain.errors import InvalidInput
+from domain.vocabulary import NATURE_LABELS, STATUS_CHOICES, Nature, Status, label
 from workflow.access import Actor, require_manager
 from workflow.dashboard import (
     BUCKETS,
@@ -26,10 +28,7 @@ from workflow.dashboard import (
 )
 from workflow.dashboard_money import credit_conditions, stage_conditions
 from workflow.dashboard_sql import Drill, Filters, scope
-from workflow.errors import InvalidInput
 from workflow.paging import Page, paginate
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import STATUS_CHOICES, Status, label
 
 
 @dataclass(frozen=True)

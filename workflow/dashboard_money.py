@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Contract, CreditApplication, Decision, Echeance, ProForma
+from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature, Status
 from workflow.access import Actor, require_manager
 from workflow.dashboard import decisions, deposits, first_run_of_decision
 from workflow.dashboard_sql import (
@@ -29,8 +30,6 @@ from workflow.dashboard_sql import (
     scope,
     share,
 )
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import SETTLEMENT_LABELS, Status
 
 ZERO = Decimal("0.00")
 STAGES = ("engaged", "invoiced", "validated", "paid")

@@ -34,10 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from db.models import CheckRun, ProForma
+from domain.errors import InvalidInput
+from domain.money import cents
+from domain.vocabulary import Nature
 from workflow import bounds
-from workflow.errors import InvalidInput
-from workflow.money import cents
-from workflow.schedule import Nature
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalReason, Setting
+from domain.clock import now
+from domain.errors import InvalidInput, WorkflowError
+from domain.vocabulary import CHECK_LABELS, Role, Status
 from workflow import duties, events
-from workflow.access import Actor, Role, require_opco, require_role
-from workflow.clock import now
+from workflow.access import Actor, require_opco, require_role
 from workflow.confirm import Seen, check
-from workflow.errors import InvalidInput, WorkflowError
 from workflow.proformas import load_for_update, transition
-from workflow.statuses import Status
 
 DECIDERS = (Role.INSTRUCTEUR, Role.MANAGER)
-CHECK_LABELS = {
-    "file": "Fichier", "pro_forma_number": "Numéro de pro forma", "total": "Montant total",
-    "invoice_number": "Numéro de facture", "siret": "SIRET", "iban": "IBAN",
-    "duplicate": "Doublon",
-}
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,13 @@ import checks
 from checks import sandbox
 from checks.validate import base_name, name_message, name_problem
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
+from domain.clock import now
+from domain.errors import InvalidInput, TransitionRefused
+from domain.lifecycle import LIVE, cfa_actions
+from domain.vocabulary import CfaAction, Status, label
 from workflow.access import Actor, get_owned, require_cfa
 from workflow.bounds import fits
-from workflow.clock import now
-from workflow.errors import InvalidInput, TransitionRefused
 from workflow.proformas import load_for_update, transition
-from workflow.statuses import LIVE, CfaAction, Status, cfa_actions, label
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
 

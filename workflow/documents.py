@@ -21,11 +21,10 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Cfa, Contract, Echeance, ProForma, ProFormaLine
+from domain.formatting import format_day, format_eur, format_period
+from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature
 from workflow.access import Actor, get_owned
-from workflow.formatting import format_day, format_eur, format_period
 from workflow.portal import FileDownload, refusal_letter
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import SETTLEMENT_LABELS
 
 OPCO_NAME = "Opco EP"
 OPCO_LINES = ("Opérateur de compétences des entreprises de proximité",

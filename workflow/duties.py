@@ -32,9 +32,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Event
-from workflow.access import Actor, Role
-from workflow.clock import now
-from workflow.errors import WorkflowError
+from domain.clock import now
+from domain.errors import WorkflowError
+from domain.vocabulary import Role
+from workflow.access import Actor
 
 CONTROL_DAYS = 30
 CONTROL_ACTIONS = ("user_created", "password_reset")  # events whose actor knew the password

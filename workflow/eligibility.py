@@ -19,14 +19,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from db.models import Apprentice, Cfa, Contract, Echeance, Employer
+from domain.clock import today
+from domain.errors import InvalidInput
+from domain.formatting import format_day
+from domain.schedule import add_months
+from domain.vocabulary import Nature
 from workflow import bounds
 from workflow.access import Actor, require_cfa
-from workflow.clock import today
 from workflow.contracts import CONTRACT_STATUS_LABELS
-from workflow.errors import InvalidInput
-from workflow.formatting import format_day
 from workflow.paging import Page, window
-from workflow.schedule import Nature, add_months
 from workflow.textsearch import contains_ci
 
 # Columns of the tables (Core): the eligible page is the CFA's most used screen, and Core

@@ -9,8 +9,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Event
+from domain.clock import now
 from workflow.access import Actor
-from workflow.clock import now
 
 
 def record(session: Session, actor: Actor | None, action: str, *, entity: str = "pro_forma",

@@ -17,12 +17,11 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma, ProFormaLine
+from domain.formatting import format_period
+from domain.vocabulary import NATURE_LABELS, CfaAction, Nature
 from workflow.access import Actor, get_owned
 from workflow.contracts import CONTRACT_STATUS_LABELS
-from workflow.formatting import format_period
 from workflow.portal import FileDownload, require_action
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import CfaAction
 
 COLUMNS = ("N° pro forma", "Type", "Numéro enregistrement", "Libellé", "Apprenti", "Employeur",
            "SIRET employeur", "Durée contrat", "Période acompte", "Échéance le", "Montant",

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import SavedFilter
+from domain.errors import AccessDenied, InvalidInput
 from workflow import events
 from workflow.access import Actor, require_cfa
 from workflow.bounds import max_length
 from workflow.eligibility import EligibleFilters
-from workflow.errors import AccessDenied, InvalidInput
 
 MAX_FILTERS = 30
 NAME_LENGTH = max_length(SavedFilter.name)

@@ -21,17 +21,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, User
+from domain.clock import now, today
+from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
+from domain.formatting import format_eur
+from domain.vocabulary import Role, Status
 from workflow import events
-from workflow.access import Actor, Role, require_opco, require_role
+from workflow.access import Actor, require_opco, require_role
 from workflow.bounds import max_length
-from workflow.clock import now, today
 from workflow.confirm import Seen, check
-from workflow.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
-from workflow.formatting import format_eur
 from workflow.paging import Page, paginate
 from workflow.proformas import load_for_update, transition
 from workflow.sepa import sepa_file
-from workflow.statuses import Status
 
 PAYERS = (Role.INSTRUCTEUR, Role.MANAGER)
 ZERO = Decimal("0.00")

@@ -3,7 +3,7 @@ deposited documents, refusal letters and cancellation.
 
 Every function checks access first: a CFA user reaches only its own CFA's pro formas,
 documents and letters, whatever id it passes (a missing and a forbidden row answer the same).
-The additional actions offered per row come from ``workflow.statuses.CFA_ACTIONS`` only, and
+The additional actions offered per row come from ``domain.vocabulary.CFA_ACTIONS`` only, and
 each action re-checks that table, so a hand-made request for a forbidden action is refused.
 """
 
@@ -17,25 +17,23 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Document, Notice, ProForma
+from domain.clock import now
+from domain.errors import AccessDenied, InvalidInput, TransitionRefused
+from domain.formatting import format_eur
+from domain.lifecycle import cfa_actions
+from domain.vocabulary import (
+    ACTION_LABELS,
+    CHECK_LABELS,
+    OUTCOME_LABELS,
+    STATUS_CHOICES,
+    CfaAction,
+    Nature,
+    Role,
+    label,
+)
 from workflow import deposits, events, proformas
-from workflow.access import Actor, Role, get_owned, require_cfa
-from workflow.clock import now
-from workflow.errors import AccessDenied, InvalidInput, TransitionRefused
-from workflow.formatting import format_eur
+from workflow.access import Actor, get_owned, require_cfa
 from workflow.paging import Page, paginate
-from workflow.schedule import Nature
-from workflow.statuses import ACTION_LABELS, STATUS_CHOICES, CfaAction, cfa_actions, label
-
-CHECK_LABELS = {
-    "file": "Fichier",
-    "pro_forma_number": "Numéro de pro forma",
-    "total": "Montant total",
-    "invoice_number": "Numéro de votre facture",
-    "siret": "SIRET",
-    "iban": "Coordonnées bancaires (IBAN)",
-    "duplicate": "Doublon",
-}
-OUTCOME_LABELS = {"pass": "Conforme", "fail": "Non conforme", "unknown": "À vérifier"}
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Counter, Echeance, ProForma, ProFormaLine
+from domain.clock import now, today
+from domain.errors import AlreadyClaimed, InvalidInput, StaleVersion, TransitionRefused
+from domain.lifecycle import allowed_next
+from domain.vocabulary import Status, label
 from workflow import events
 from workflow.access import Actor, get_owned, require_cfa
-from workflow.clock import now, today
 from workflow.confirm import Seen, check
 from workflow.eligibility import not_lapsed
-from workflow.errors import AlreadyClaimed, InvalidInput, StaleVersion, TransitionRefused
-from workflow.statuses import Status, allowed_next, label
 
 SETTLEMENT_MODES = ("deduction", "remboursement")
 ACTION_WORDS = {

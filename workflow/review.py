@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Cfa, CheckResultRow, Document, ProForma, User
 from db.session import is_postgres
+from domain.clock import now
+from domain.errors import InvalidInput, TransitionRefused, WorkflowError
+from domain.vocabulary import Role, Status, label
 from workflow import bounds, events
-from workflow.access import Actor, Role, get_owned, require_opco, require_role
-from workflow.clock import now
+from workflow.access import Actor, get_owned, require_opco, require_role
 from workflow.deposits import run_checks, store_check_run
-from workflow.errors import InvalidInput, TransitionRefused, WorkflowError
 from workflow.paging import Page, paginate
 from workflow.review_screen import (  # noqa: F401  (the screen's API, re-exported)
     OUTCOME_ICONS,
@@ -39,7 +40,6 @@ from workflow.review_screen import (  # noqa: F401  (the screen's API, re-export
     review_data,
     run_view,
 )
-from workflow.statuses import Status, label
 
 REVIEWERS = (Role.INSTRUCTEUR, Role.MANAGER)
 CHECK_FILTERS = {"pass": "Tous conformes", "fail": "Au moins un non conforme",

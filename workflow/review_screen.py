@@ -31,11 +31,10 @@ from db.models import (
     RefusalReason,
     User,
 )
+from domain.errors import AccessDenied, InvalidInput
+from domain.formatting import format_period
+from domain.vocabulary import CHECK_LABELS, Status, label
 from workflow.access import Actor, require_opco
-from workflow.decisions import CHECK_LABELS
-from workflow.errors import AccessDenied, InvalidInput
-from workflow.formatting import format_period
-from workflow.statuses import Status, label
 
 OUTCOME_LABELS = {"pass": "Conforme", "fail": "Non conforme", "unknown": "À vérifier"}
 OUTCOME_ICONS = {"pass": "✅", "fail": "❌", "unknown": "❔"}

@@ -15,8 +15,8 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Payment, ProForma
+from domain.errors import WorkflowError
 from workflow.decisions import setting
-from workflow.errors import WorkflowError
 
 OPCO_NAME = "Opco EP"
 OPCO_IBAN = "FR7630001007941234567890185"

@@ -31,8 +31,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from db.models import Setting, User, WebSession
-from workflow.clock import now
-from workflow.errors import AccessDenied
+from domain.clock import now
+from domain.errors import AccessDenied
 
 COOKIE_NAME = "aa_session"
 TICKET_SECONDS = 60

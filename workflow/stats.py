@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Contract, ProForma
+from domain.clock import now
+from domain.vocabulary import Status
 from workflow.access import Actor, require_manager, require_opco
-from workflow.clock import now
-from workflow.statuses import Status
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_period
+from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts import CONTRACT_STATUS_LABELS, contract_schedule, list_contracts
-from workflow.formatting import format_period
-from workflow.schedule import NATURE_LABELS, Nature
 
 st.title("Mes contrats")
 ui.require_actor()  # a logged-out session sees nothing but the warning

@@ -4,12 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_period
+from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature
 from workflow import cfa_profile, documents, eligibility, filters, proformas
 from workflow.contracts import CONTRACT_STATUS_LABELS
 from workflow.eligibility import RUPTURE_LABELS, SORT_LABELS, EligibleFilters
-from workflow.formatting import format_period
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import SETTLEMENT_LABELS
 
 GUIDANCE = """La facture pro forma est un modèle que vous pouvez utiliser pour l'établissement d'une facture sur votre propre papier en-tête.
 

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import SETTLEMENT_LABELS
 from workflow import cfa_profile
-from workflow.statuses import SETTLEMENT_LABELS
 
 st.title("Mon CFA")
 profile = ui.call(cfa_profile.get_profile)

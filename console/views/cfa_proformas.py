@@ -6,11 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_day
+from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
 from workflow import documents, exports, portal
-from workflow.formatting import format_day
 from workflow.portal import ProFormaSearch
-from workflow.schedule import NATURE_LABELS, Nature
-from workflow.statuses import ACTION_LABELS, STATUS_CHOICES, CfaAction
 
 ACCEPTED = ["pdf", "jpg", "jpeg", "gif", "png"]
 FILE_RULES = ("Vous pouvez choisir un fichier pdf, jpg, jpeg, gif, png. La taille maximum de "

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import STATUS_CHOICES, Status
 from workflow.stats import overview
-from workflow.statuses import STATUS_CHOICES, Status
 
 st.title("Accueil instruction")
 ov = ui.call(overview)

@@ -6,9 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from console import selection, ui
+from domain.vocabulary import NATURE_LABELS
 from workflow import decisions, payments
 from workflow.confirm import Seen
-from workflow.schedule import NATURE_LABELS
 
 PAGE_SIZE = 20
 

@@ -5,9 +5,8 @@ from decimal import Decimal
 import streamlit as st
 
 from console import selection, ui
+from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow import review
-from workflow.schedule import NATURE_LABELS
-from workflow.statuses import KIND_LABELS
 
 PAGE_SIZE = 25
 

@@ -4,10 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.errors import WorkflowError
+from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow import decisions, review
-from workflow.errors import WorkflowError
-from workflow.schedule import NATURE_LABELS
-from workflow.statuses import KIND_LABELS
 
 
 @st.cache_data(max_entries=64, show_spinner="Affichage du document…")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import Status
 from workflow.stats import portfolio
-from workflow.statuses import Status
 
 st.title("Accueil pilotage")
 ov = ui.call(portfolio)

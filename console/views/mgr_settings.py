@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import ROLE_LABELS
 from workflow import admin
-from workflow.access import ROLE_LABELS
 
 st.title("Paramètres")
 if msg := st.session_state.pop("settings_flash", None):

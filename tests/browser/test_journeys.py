@@ -21,8 +21,9 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from checks.specimens import InvoiceSpec, make_invoice
 from db.models import Cfa, Document, Payment, ProForma, User
+from domain.formatting import format_eur
+from specimens import InvoiceSpec, make_invoice
 from tests.browser.conftest import Console
 from tests.browser.helpers import (
     cell,
@@ -41,7 +42,6 @@ from tests.browser.helpers import (
 )
 from workflow.access import load_actor
 from workflow.eligibility import EligibleFilters, list_eligible
-from workflow.formatting import format_eur
 
 pytestmark = pytest.mark.browser
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from checks.specimens import Specimen
 from checks.text import Page, Row, Word, all_rows
+from specimens import Specimen
 
 
 def page_of(lines: list[list[tuple[str, float]]], size: float = 10.0) -> Page:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.specimens import InvoiceSpec, make_invoice
+from specimens import InvoiceSpec, make_invoice
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = InvoiceSpec(lines=(("Pédagogie – contrat 2024-001", Decimal("96540.00")),))

@@ -6,8 +6,8 @@ import pytest
 
 from checks import check_document
 from checks.ocr import ocr_available
-from checks.specimen_corpus import FACTURX, SCANNED, facturx_specimen, scan_group, text_group
-from checks.specimens import LAYOUTS
+from specimens import LAYOUTS
+from specimens.corpus import FACTURX, SCANNED, facturx_specimen, scan_group, text_group
 from tests.checks.helpers import false_passes, mismatches
 
 TEXT_GROUPS = [(layout, draw_no) for layout in LAYOUTS for draw_no in range(2)]

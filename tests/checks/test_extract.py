@@ -12,8 +12,8 @@ import pytest
 from checks import Expected, FileRejected, check_document
 from checks import extract as extract_module
 from checks.extract import _page_words
-from checks.specimen_corpus import random_spec
-from checks.specimens import InvoiceSpec, make_facturx, make_invoice, make_scan
+from specimens import InvoiceSpec, make_facturx, make_invoice, make_scan
+from specimens.corpus import random_spec
 
 
 @pytest.mark.parametrize("layout", ["table", "multipage", "english", "stacked"])

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks import Expected, FileRejected, check_document
-from checks.specimens import InvoiceSpec, make_invoice
+from specimens import InvoiceSpec, make_invoice
 
 NAMES = st.sampled_from(["facture.pdf", "scan.png", "scan.jpg", "scan.gif", "x.exe", "a.pdf"])
 PREFIXES = st.sampled_from([b"", b"%PDF-1.4\n", b"\x89PNG\r\n\x1a\n", b"GIF89a", b"\xff\xd8\xff"])

@@ -18,11 +18,11 @@ from sqlalchemy import func, select
 
 from checks import Expected, FileRejected, check_document
 from db.models import Document, Event, ProForma
+from domain.errors import InvalidInput
 from tests.checks.helpers import build_pdf
 from tests.checks.test_validate import hand_pdf, pdf_bytes
 from tests.workflow.reviewkit import generate
 from workflow import portal
-from workflow.errors import InvalidInput
 
 LIMIT_S = 10.0  # a refusal or a verdict, whatever the file, within this many seconds
 

@@ -9,7 +9,7 @@ from PIL import Image
 
 from checks import Expected, check_document
 from checks.render import render_pages
-from checks.specimens import InvoiceSpec, make_invoice, make_scan
+from specimens import InvoiceSpec, make_invoice, make_scan
 
 SPEC = InvoiceSpec(layout="multipage", lines=tuple(
     (f"Contrat 2024-{i:06d} – Pédagogie", Decimal("100.00")) for i in range(60)))

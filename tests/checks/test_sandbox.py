@@ -24,13 +24,13 @@ from sqlalchemy import select
 from checks import MAX_PIXELS, Expected, FileRejected, sandbox
 from checks.pdfbounds import MAX_CONTENT_BYTES, MAX_EXPANDED_BYTES
 from checks.render import RENDER_MAX_PIXELS
-from checks.specimens import InvoiceSpec, make_invoice
 from db.models import Document
+from domain.errors import InvalidInput
+from specimens import InvoiceSpec, make_invoice
 from tests.checks import sandbox_tasks as tasks
 from tests.checks.helpers import build_pdf
 from tests.workflow.reviewkit import deposit, generate
 from workflow import deposits, review
-from workflow.errors import InvalidInput
 
 SLACK_S = 30.0  # on top of a limit: a loaded 2-core CI machine, a killed worker's replacement
 GROWTH_MIB = 150  # this process's peak memory may grow by this much, never by the file's cost

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from db.demo_invoices import invoice_pdf
 from db.models import Cfa, Notice, ProForma
+from seed.demo_invoices import invoice_pdf
 from tests.console.conftest import page_text
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import decisions, deposits, proformas

@@ -23,9 +23,9 @@ from streamlit.proto.TextInput_pb2 import TextInput as TextInputProto
 from streamlit.testing.v1 import AppTest
 
 from console.navigation import PAGES
+from domain.vocabulary import Role
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
 from workflow import decisions
-from workflow.access import Role
 
 NUMBERS: list[float | int] = [1e300, -1e300, 1e30, 0, -1, 10**12]
 TEXTS = ["1e30", "1e300", "NaN", "Infinity", "-0", "1 234,567", "９９", "12345678901234,00",

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from db.models import Notice, Payment, ProForma
+from domain.vocabulary import Status
 from tests.console.conftest import page_tables, page_text
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
 from workflow import decisions, portal
-from workflow.statuses import Status
 
 
 def button(at: AppTest, label: str):

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import ProForma, WebSession
+from domain.clock import freeze
 from tests.console.conftest import page_text
 from tests.factories import TODAY
 from tests.workflow.reviewkit import generate
 from workflow import sessions
-from workflow.clock import freeze
 
 EXPIRED = "Votre session a expiré"
 

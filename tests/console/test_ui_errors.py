@@ -18,7 +18,7 @@ def _script() -> None:
 
     from console import ui
     from db.models import Setting
-    from workflow.errors import AccessDenied
+    from domain.errors import AccessDenied
 
     def boom(s, actor):
         s.add(Setting(key="boom", value="1"))

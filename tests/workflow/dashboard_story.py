@@ -29,10 +29,10 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa, ProForma
+from domain.clock import freeze
 from tests.factories import TODAY
 from tests.workflow.reviewkit import seen
 from workflow import decisions, deposits, payments, proformas
-from workflow.clock import freeze
 
 # pro forma letter -> (cfa 1 or 2, nature, échéance ids of the test world)
 PLAN = {

@@ -1,6 +1,6 @@
 """Setting up review scenarios through the real workflow: generate, deposit a real PDF.
 
-The deposited invoices are drawn by ``checks.specimens`` (reportlab) with the CFA's SIRET and
+The deposited invoices are drawn by ``specimens`` (reportlab) with the CFA's SIRET and
 IBAN on file, the pro forma number and its total; a total or an IBAN can be overridden to make
 the ``total`` or ``iban`` check fail.
 """
@@ -13,12 +13,12 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from checks.specimens import InvoiceSpec, make_invoice
 from db.models import Cfa, Echeance, ProForma, Setting
+from domain.clock import freeze
+from specimens import InvoiceSpec, make_invoice
 from tests.factories import TODAY, World
 from workflow import deposits, payments, proformas
 from workflow.access import Actor
-from workflow.clock import freeze
 from workflow.confirm import Seen
 
 OTHER_IBAN = "FR7630001007941234567890185"
@@ -44,7 +44,7 @@ def facturx_bytes(s: Session, pf: ProForma, own: str) -> bytes:
 
     from facturx import generate_from_binary
 
-    from checks.specimen_media import cii_xml
+    from specimens.media import cii_xml
 
     cfa = s.get_one(Cfa, pf.cfa_id)
     spec = InvoiceSpec(layout="simple", cfa_name=cfa.name, siret=cfa.siret, iban=cfa.iban,

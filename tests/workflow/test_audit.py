@@ -17,6 +17,8 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from db.models import Echeance, Event, ProForma
+from domain.lifecycle import ALLOWED
+from domain.vocabulary import Status
 from tests.factories import TODAY
 from tests.workflow.reviewkit import (
     deposit,
@@ -28,7 +30,6 @@ from tests.workflow.reviewkit import (
     version,
 )
 from workflow import decisions, payments, portal
-from workflow.statuses import ALLOWED, Status
 
 
 def _validate(world, factory, pf_id: int, actor=None) -> None:

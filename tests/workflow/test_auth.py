@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from db.models import User
+from domain.clock import freeze
 from tests.factories import PASSWORD, TODAY
 from workflow.auth import BAD_LOGIN, authenticate
-from workflow.clock import freeze
 
 
 def test_good_password_logs_in_and_hash_is_argon2(world, factory):
@@ -110,9 +110,9 @@ def test_a_reset_password_is_provisional_until_its_owner_changes_it(world, facto
     import pytest
 
     from db.models import Event
+    from domain.errors import InvalidInput, PasswordChangeRequired
     from workflow import admin, eligibility
     from workflow.auth import change_password
-    from workflow.errors import InvalidInput, PasswordChangeRequired
 
     with factory.begin() as s:
         temporary = admin.reset_password(s, world.manager, world.cfa1.user_id)

@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Echeance
+from domain.clock import freeze
+from domain.errors import AlreadyClaimed
 from tests.factories import TODAY
 from workflow import eligibility, proformas
-from workflow.clock import freeze
-from workflow.errors import AlreadyClaimed
 
 
 def _final_balance(world, factory) -> int:

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from db.models import ProForma
+from domain.errors import AccessDenied
 from tests.workflow.dashboard_story import Story, at
 from tests.workflow.reviewkit import seen
 from workflow import cfa_home, decisions, payments
-from workflow.errors import AccessDenied
 
 
 def test_figures_and_waiting_list_of_each_cfa(world, factory):

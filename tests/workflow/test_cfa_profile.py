@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Event
+from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import cfa_profile, proformas
-from workflow.errors import AccessDenied, InvalidInput
 
 
 def test_profile_shows_the_actors_cfa(world, factory):

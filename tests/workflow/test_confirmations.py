@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.models import CreditApplication, Decision, Event, Payment, PaymentBatch, ProForma
+from domain.errors import ConfirmationMismatch, WorkflowError
+from domain.vocabulary import Status
 from tests.workflow.reviewkit import (
     deposit,
     generate,
@@ -26,8 +28,6 @@ from tests.workflow.reviewkit import (
 )
 from workflow import decisions, payments, proformas
 from workflow.confirm import Seen
-from workflow.errors import ConfirmationMismatch, WorkflowError
-from workflow.statuses import Status
 
 CENT = Decimal("0.01")
 

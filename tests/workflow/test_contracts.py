@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain.errors import AccessDenied
 from workflow.contracts import contract_schedule, list_contracts
-from workflow.errors import AccessDenied
 
 
 def test_cfa_sees_only_its_contracts_paged(world, factory):

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from db.models import CheckRun, CreditApplication, Document, Event, Payment, PaymentBatch, ProForma
+from domain.vocabulary import Status
 from tests.workflow.reviewkit import deposit as deposit_ok
 from tests.workflow.reviewkit import generate, invoice_bytes, seen_run, version
 from workflow import decisions, deposits, events, payments
-from workflow.statuses import Status
 
 
 class Crash(RuntimeError):

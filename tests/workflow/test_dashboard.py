@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.dashboard_story import Story
 from workflow import admin, dashboard, dashboard_drill, dashboard_money
 from workflow.dashboard_sql import Drill, Filters, percentile_cont
-from workflow.errors import AccessDenied, InvalidInput
 
 ALL = Filters()
 

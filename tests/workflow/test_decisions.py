@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Decision, Event, Notice, ProForma
-from db.reference import REFUSAL_REASONS
+from domain.errors import AccessDenied, InvalidInput, StaleVersion, WorkflowError
+from domain.vocabulary import Status
+from seed.reference import REFUSAL_REASONS
 from tests.workflow.reviewkit import (
     OTHER_IBAN,
     deposit,
@@ -20,8 +22,6 @@ from tests.workflow.reviewkit import (
     version,
 )
 from workflow import decisions, proformas
-from workflow.errors import AccessDenied, InvalidInput, StaleVersion, WorkflowError
-from workflow.statuses import Status
 
 SEED_LETTER = dict((c, t) for c, _, t, _ in REFUSAL_REASONS)["MONTANTTOTAL_ERR"]
 

@@ -8,12 +8,12 @@ import re
 import pdfplumber
 import pytest
 
-from db.demo_invoices import invoice_pdf
 from db.models import Cfa, ProForma
+from domain.errors import AccessDenied, TransitionRefused
+from domain.formatting import format_eur
+from seed.demo_invoices import invoice_pdf
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import decisions, deposits, documents, proformas
-from workflow.errors import AccessDenied, TransitionRefused
-from workflow.formatting import format_eur
 
 
 def _text(data: bytes) -> str:

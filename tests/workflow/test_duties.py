@@ -9,14 +9,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from db.demo import make_user
 from db.models import Event, ProForma, User
+from domain.errors import InvalidInput, WorkflowError
+from seed.demo import make_user
 from tests.factories import PASSWORD, password_hash
 from tests.workflow.reviewkit import deposit, generate, seen, version
 from workflow import admin, decisions, payments
 from workflow.access import actor_of
 from workflow.auth import authenticate, change_password
-from workflow.errors import InvalidInput, WorkflowError
 
 NEW = "une phrase bien à moi"
 

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Contract, Event, SavedFilter
+from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import eligibility, filters, proformas
 from workflow.eligibility import EligibleFilters
-from workflow.errors import AccessDenied, InvalidInput
 
 
 def _all(world, factory, flt=None, **kw):

@@ -9,9 +9,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from domain.errors import AccessDenied
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import exports, proformas
-from workflow.errors import AccessDenied
 
 
 @pytest.fixture

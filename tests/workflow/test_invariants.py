@@ -28,11 +28,11 @@ from hypothesis.stateful import (
 from sqlalchemy import func, insert, select
 
 from db.models import CreditApplication, Echeance, Event, Payment, ProForma, ProFormaLine
+from domain.errors import WorkflowError
+from domain.vocabulary import Status
 from tests.checks.test_validate import pdf_bytes
 from tests.workflow.reviewkit import seen, seen_note, set_setting, version
 from workflow import decisions, deposits, payments, portal, proformas
-from workflow.errors import WorkflowError
-from workflow.statuses import Status
 
 PICK = st.integers(0, 10_000)
 

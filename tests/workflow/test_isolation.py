@@ -31,6 +31,7 @@ from db.models import (
     SavedFilter,
     User,
 )
+from domain.errors import AccessDenied, WorkflowError
 from tests.workflow.reviewkit import deposit, generate, version
 from workflow import (
     admin,
@@ -56,7 +57,6 @@ from workflow import (
 from workflow.confirm import Seen
 from workflow.dashboard_sql import Drill, Filters
 from workflow.eligibility import EligibleFilters
-from workflow.errors import AccessDenied, WorkflowError
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -332,7 +332,7 @@ def test_a_provisional_password_reaches_nothing(world, factory, target):
     the actor, its own rows included, and changes nothing."""
     from dataclasses import replace
 
-    from workflow.errors import PasswordChangeRequired
+    from domain.errors import PasswordChangeRequired
 
     before = (_snapshot(factory, world.cfa1_id), _snapshot(factory, world.cfa2_id))
     cfa = replace(world.cfa1, must_change_password=True)

@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 
 from checks.model import MAX_NAME
 from db.models import Cfa, CreditApplication, Document, ProForma, SavedFilter, User
+from domain.errors import InvalidInput
 from tests.workflow.reviewkit import facturx_bytes, generate
 from workflow import bounds, deposits, filters
 from workflow.eligibility import EligibleFilters
-from workflow.errors import InvalidInput
 
 LONG = "FA-2026-" + "0123456789" * 6  # 68 characters
 

@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import select
 
 from db.models import User
+from domain.clock import freeze, now
+from domain.errors import CountedRefusal
 from tests.factories import PASSWORD, TODAY
 from tests.workflow.test_races import race
 from workflow import sessions
 from workflow.auth import BAD_LOGIN, authenticate, change_password
-from workflow.clock import freeze, now
-from workflow.errors import CountedRefusal
 
 NEW = "une phrase neuve"
 

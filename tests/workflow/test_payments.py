@@ -12,6 +12,8 @@ import xmlschema
 from sqlalchemy import insert, select
 
 from db.models import CreditApplication, Echeance, Event, Payment, PaymentBatch, ProForma
+from domain.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
+from domain.vocabulary import Status
 from tests.factories import TODAY
 from tests.workflow.reviewkit import (
     deposit,
@@ -23,8 +25,6 @@ from tests.workflow.reviewkit import (
     version,
 )
 from workflow import decisions, payments, sepa
-from workflow.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
-from workflow.statuses import Status
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.03}"

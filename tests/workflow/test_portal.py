@@ -7,13 +7,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from db.demo_invoices import invoice_pdf
 from db.models import Cfa, CheckRun, Document, Event, Notice, ProForma
+from domain.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
+from domain.vocabulary import CfaAction, Status
+from seed.demo_invoices import invoice_pdf
 from tests.workflow.reviewkit import seen_echeances as lines
 from workflow import decisions, documents, eligibility, exports, portal, proformas
-from workflow.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
 from workflow.portal import ProFormaSearch
-from workflow.statuses import CfaAction, Status
 
 SENT = "Votre facture a bien été envoyée à l'Opco EP pour instruction."
 
@@ -114,7 +114,7 @@ def test_the_whole_chapter(world, factory):
 
 
 def _eur(amount):
-    from workflow.formatting import format_eur
+    from domain.formatting import format_eur
     return format_eur(amount)
 
 

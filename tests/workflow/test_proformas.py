@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Echeance, Event, ProForma
+from domain.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
+from domain.lifecycle import ALLOWED, CFA_ACTIONS, allowed_next
+from domain.vocabulary import Status, label
 from workflow import proformas
-from workflow.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
-from workflow.statuses import ALLOWED, CFA_ACTIONS, Status, allowed_next, label
 
 
 def test_mixed_selection_gives_an_invoice_and_a_credit_note(world, factory):

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import func, select
 
 from db.models import Decision, Echeance, Payment, ProForma, ProFormaLine
+from domain.clock import freeze
+from domain.errors import AlreadyClaimed, WorkflowError
+from domain.vocabulary import Status
 from tests.workflow.reviewkit import deposit, generate, version
 from workflow import decisions, payments, portal, proformas, review
-from workflow.clock import freeze
-from workflow.errors import AlreadyClaimed, WorkflowError
-from workflow.statuses import Status
 
 
 def race(factory, *calls: Callable[[Any], Any], timeout: float = 30) -> list[Any]:

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from db.models import CheckRun, Event, ProForma
+from domain.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
 from tests.conftest import ON_POSTGRES
 from tests.workflow.reviewkit import deposit, generate, queue_of
 from workflow import review
-from workflow.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
 from workflow.review import QueueFilters
 
 

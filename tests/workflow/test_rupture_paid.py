@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from db.demo import record_rupture
 from db.models import Echeance
+from seed.demo import record_rupture
 from tests.workflow.reviewkit import deposit, version
 from workflow import decisions, portal, proformas
 from workflow.contracts import paid_installments

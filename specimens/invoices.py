@@ -9,15 +9,15 @@ near-miss variants with the verdict each check should give (``Specimen.truth``).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from stdnum import luhn
 from stdnum.iban import calc_check_digits
 
-from checks import specimen_layouts as draw
 from checks.model import Expected
+from specimens import layouts as draw
 
 CENT = Decimal("0.01")
 VAT_RATE = Decimal("0.20")
@@ -248,24 +248,3 @@ def random_iban(rng: random.Random) -> str:
     key = 97 - (89 * bank + 15 * branch + 3 * account) % 97
     bban = f"{bank:05d}{branch:05d}{account:011d}{key:02d}"
     return "FR" + calc_check_digits("FR00" + bban) + bban
-
-
-def make_scan(pdf: bytes, fmt: str = "png", seed: int = 0) -> bytes:
-    """Return a noisy scan of ``pdf`` as "png", "jpeg" or an image-only "pdf"."""
-    from checks.specimen_media import make_scan as _make_scan
-
-    return _make_scan(pdf, fmt, seed)
-
-
-def make_facturx(spec: InvoiceSpec, grand_total: Decimal | None = None) -> bytes:
-    """Return a Factur-X PDF of ``spec`` (XML grand total overridable to make it inconsistent)."""
-    from checks.specimen_media import make_facturx as _make_facturx
-
-    return _make_facturx(spec, grand_total)
-
-
-def corpus(seed: int = 0, *, scans: bool = True, per_variant: int = 2) -> Iterator[Specimen]:
-    """Yield every specimen (layouts × variants, Factur-X, scans) with its true verdicts."""
-    from checks.specimen_corpus import corpus as _corpus
-
-    return _corpus(seed, scans=scans, per_variant=per_variant)

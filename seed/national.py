@@ -8,21 +8,23 @@ the échéancier of each distinct set of terms is computed once by the real sche
 
 from __future__ import annotations
 
-import json
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, Table, insert, text
+from sqlalchemy import Engine, text
 
-from db.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, TITLES, make_cfa, make_siret
 from db.models import Base
-from workflow.schedule import ContractTerms, Installment, Nature, pedagogy_schedule, schedule
-from workflow.schedule import add_months as _add_months
+from domain.schedule import ContractTerms, Installment, pedagogy_schedule, schedule
+from domain.schedule import add_months as _add_months
+from domain.vocabulary import Nature
+from seed.bulk import bulk
+from seed.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, TITLES, make_cfa, make_siret
+from seed.national_proformas import ProFormaBuilder
 
 CHUNK = 20_000
 
@@ -55,65 +57,6 @@ class Ids:
         value = self.next.get(table, 1)
         self.next[table] = value + 1
         return value
-
-
-def bulk(engine: Engine, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
-    if not rows:
-        return
-    cols = list(rows[0])
-    if engine.dialect.name == "sqlite":
-        _sqlite_bulk(engine, table, cols, rows)
-        return
-    if engine.dialect.name == "postgresql":
-        raw = engine.raw_connection()
-        try:
-            with raw.cursor() as cur:  # type: ignore[attr-defined]
-                names = ", ".join(f'"{c}"' for c in cols)
-                with cur.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy:
-                    for r in rows:
-                        copy.write_row([json.dumps(r[c]) if isinstance(r[c], dict | list)
-                                        else r[c] for c in cols])
-            raw.commit()
-        finally:
-            raw.close()
-        return
-    with engine.begin() as conn:
-        conn.execute(insert(table), list(rows))
-
-
-def _sqlite_converter(value: Any) -> Callable[[Any], Any] | None:
-    """How SQLAlchemy would bind a value of this type on SQLite (None: as it is)."""
-    if isinstance(value, Decimal):
-        return float
-    if isinstance(value, datetime):
-        return lambda v: v if v is None else v.isoformat(" ", "microseconds")
-    if isinstance(value, date):
-        return lambda v: v if v is None else v.isoformat()
-    if isinstance(value, dict | list):
-        return json.dumps
-    return None
-
-
-def _sqlite_bulk(engine: Engine, table: Table, cols: list[str],
-                 rows: Sequence[dict[str, Any]]) -> None:
-    """executemany through the raw driver: SQLAlchemy's per-row binding costs more than the
-    insert itself at this volume. Converters are chosen per column from the table's types."""
-    sample = {c: next((r[c] for r in rows if r[c] is not None), None) for c in cols}
-    convert = [(c, _sqlite_converter(sample[c])) for c in cols]
-    names = ", ".join(f'"{c}"' for c in cols)
-    sql = (f"INSERT INTO {table.name} ({names}) "
-           f"VALUES ({', '.join('?' for _ in cols)})")
-    data = [tuple(r[c] if f is None or r[c] is None else f(r[c]) for c, f in convert)
-            for r in rows]
-    raw = engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute("BEGIN")
-        cur.executemany(sql, data)
-        cur.execute("COMMIT")
-    finally:
-        raw.close()
 
 
 def _cached_schedule() -> Callable[[ContractTerms], list[Installment]]:
@@ -279,5 +222,3 @@ def _finish(engine: Engine, contracts: int, ids: Ids, last_number: int) -> None:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM (ANALYZE)"))
 
-
-from db.national_proformas import ProFormaBuilder  # noqa: E402  (split for module size)

@@ -21,9 +21,10 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from db.demo_invoices import invoice_pdf
 from db.models import Base, Cfa, ProForma
-from db.reference import PRO_FORMA_FIRST
+from seed.bulk import bulk
+from seed.demo_invoices import invoice_pdf
+from seed.reference import PRO_FORMA_FIRST
 
 INSTRUCTEURS = [3, 4, *range(7, 35)]  # user ids of the instructeur rows made by _users
 CHECKS = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "duplicate")
@@ -190,8 +191,6 @@ class ProFormaBuilder:
 
     def flush_pro_formas(self, engine: Engine) -> None:
         """Insert the pro formas made so far (before the échéances that point to them)."""
-        from db.national import bulk
-
         rows = self.rows.pop("pro_forma", [])
         for start in range(0, len(rows), 20_000):
             bulk(engine, Base.metadata.tables["pro_forma"], rows[start:start + 20_000])
@@ -199,8 +198,6 @@ class ProFormaBuilder:
 
     def flush(self, engine: Engine, say: Callable[[str], None]) -> None:
         """Insert every other accumulated row, parents first."""
-        from db.national import bulk
-
         self.flush_pro_formas(engine)
         say(f"{self.pro_formas} pro formas")
         tables = Base.metadata.tables

@@ -1,6 +1,6 @@
 """Drawing of specimen invoices with reportlab, one function per layout.
 
-Used by ``checks.specimens`` (the corpus for tests, demo data and benchmarks). Each layout draws
+Used by ``specimens`` (the corpus for tests, demo data and benchmarks). Each layout draws
 the same facts (``InvoiceSpec``) the way a different accounting program would.
 """
 
@@ -18,7 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 if TYPE_CHECKING:
-    from checks.specimens import InvoiceSpec
+    from specimens.invoices import InvoiceSpec
 
 _DEJAVU = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 UNICODE_FONT = "Helvetica"

@@ -1,4 +1,4 @@
-"""The CFA's own invoice PDF for demo deposits, drawn by ``checks.specimens``.
+"""The CFA's own invoice PDF for demo deposits, drawn by ``specimens``.
 
 Each CFA "uses its own accounting program": the layout is picked from the CFA's SIRET. The
 invoice follows the pro forma as the manual asks (own number, pro forma number recalled, same
@@ -10,8 +10,8 @@ from __future__ import annotations
 import zlib
 from decimal import Decimal
 
-from checks.specimens import InvoiceSpec, make_invoice
 from db.models import Cfa, ProForma
+from specimens import InvoiceSpec, make_invoice
 
 INVOICE_LAYOUTS = ("simple", "table", "two_column", "vat_block", "stacked")
 NATURE_WORDS = {"pedagogie": "Pédagogie", "frais_annexes": "Frais annexes",

@@ -6,10 +6,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from db.demo import build_small, is_empty
 from db.models import Apprentice, Contract, Document, Echeance, Notice, ProForma, User
+from domain.vocabulary import Status
+from seed.demo import build_small, is_empty
 from workflow.auth import authenticate
-from workflow.statuses import Status
 
 
 def test_small_demo(factory):

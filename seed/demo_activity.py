@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa, Contract, Echeance, ProForma, ProFormaLine
+from domain.clock import freeze
 from workflow import decisions, deposits, payments, proformas
 from workflow.access import Actor
-from workflow.clock import freeze
 from workflow.confirm import Seen
 from workflow.eligibility import not_lapsed
 
@@ -152,7 +152,7 @@ def _rupture(s: Session, pf_id: int) -> None:
     """Ruptures recorded after the payment of a pro forma: a few of its contracts end 60 days
     after their start, so what was paid exceeds what is due and the regularisation is a real
     trop-perçu (paid − due, R6332-25), for the demo's credit notes."""
-    from db.demo import record_rupture
+    from seed.demo import record_rupture
 
     contracts = s.scalars(select(Contract).join(ProFormaLine, ProFormaLine.contract_id
                                                 == Contract.id)

@@ -40,28 +40,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
-from enum import StrEnum
 
-from workflow.errors import WorkflowError
-from workflow.formatting import format_day, format_eur, format_pct
-from workflow.money import cents
+from domain.errors import WorkflowError
+from domain.formatting import format_day, format_eur, format_pct
+from domain.money import cents
+from domain.vocabulary import Nature
 
-
-class Nature(StrEnum):
-    """Nature of cost; one pro forma is made per nature."""
-
-    PEDAGOGIE = "pedagogie"
-    FRAIS_ANNEXES = "frais_annexes"
-    EQUIPEMENT = "equipement"
-    MOBILITE = "mobilite"
-
-
-NATURE_LABELS: dict[Nature, str] = {
-    Nature.PEDAGOGIE: "Pédagogie",
-    Nature.FRAIS_ANNEXES: "Frais annexes",
-    Nature.EQUIPEMENT: "1ers équipements",
-    Nature.MOBILITE: "Mobilités",
-}
 NATURE_ORDER: dict[Nature, int] = {nature: rank for rank, nature in enumerate(Nature)}
 
 REFORM_DATE = date(2025, 7, 1)  # décrets 2025-585/586: contracts signed from this day

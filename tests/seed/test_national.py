@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from db.models import Apprentice, Contract, Echeance, ProForma, ProFormaLine
-from db.national import Scale, build_national
-from workflow.statuses import Status
+from domain.vocabulary import Status
+from seed.national import Scale, build_national
 
 TINY = Scale("tiny", 3, 400, 50)
 

@@ -9,12 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workflow.formatting import format_eur, format_period
-from workflow.money import cents
-from workflow.schedule import (
+from domain.formatting import format_eur, format_period
+from domain.money import cents
+from domain.schedule import (
     ContractTerms,
     Installment,
-    Nature,
     ScheduleError,
     add_months,
     effective_end,
@@ -26,6 +25,7 @@ from workflow.schedule import (
     year_bounds,
     year_entitlements,
 )
+from domain.vocabulary import Nature
 
 D = Decimal
 NEW_START = date(2025, 9, 1)

@@ -28,8 +28,9 @@ from db.models import (
     ProFormaLine,
     User,
 )
-from workflow.clock import freeze, now
-from workflow.schedule import ContractTerms, Installment, Nature, schedule
+from domain.clock import freeze, now
+from domain.schedule import ContractTerms, Installment, schedule
+from domain.vocabulary import Nature
 
 DEMO_PASSWORD = "demo"
 TITLES = [
@@ -261,8 +262,8 @@ def with_clock(at: datetime, fn: Callable[[], None]) -> None:
 def build_small(factory: sessionmaker[Session], today: date, seed: int = 7,
                 progress: Callable[[str], None] = print) -> None:
     """Fill an empty database with the small demo (a few CFAs, ~120 contracts, accounts)."""
-    from db.demo_activity import DEMO_CFA_STORY, OTHER_CFA_STORY, Cast, replay
-    from db.demo_invoices import invoice_pdf
+    from seed.demo_activity import DEMO_CFA_STORY, OTHER_CFA_STORY, Cast, replay
+    from seed.demo_invoices import invoice_pdf
     from workflow.access import actor_of
     from workflow.auth import hash_password
 

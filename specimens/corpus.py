@@ -9,10 +9,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from decimal import Decimal
 
-from checks import specimen_layouts as draw
 from checks.model import Expected
-from checks.specimen_media import make_facturx, make_scan
-from checks.specimens import (
+from specimens import layouts as draw
+from specimens.invoices import (
     CHECKS,
     LAYOUTS,
     InvoiceSpec,
@@ -22,6 +21,7 @@ from checks.specimens import (
     random_iban,
     random_siret,
 )
+from specimens.media import make_facturx, make_scan
 
 _CFAS = ["CFA des Métiers du Sud", "CFA BTP Île-de-France", "Institut Formation Alternance",
          "CFA Commerce et Services", "École Supérieure d'Apprentissage", "CFA de l'Industrie"]

@@ -1,0 +1,157 @@
+"""The words of the console, on the ground floor: statuses, natures, kinds, roles, check names
+and outcomes, settlement modes, each with its French label.
+
+Codes are what the database stores (``StrEnum``: a member equals its string value).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Pro forma status codes, as stored in the database."""
+
+    AWAITING = "awaiting_invoice"
+    UNDER_REVIEW = "under_review"
+    REFUSED = "refused"
+    VALIDATED = "validated"
+    PAID = "paid"
+    CANCELLED = "cancelled"
+
+
+class CfaAction(StrEnum):
+    """The CFA's additional actions of the manual's menu (§1.2.1.2)."""
+
+    EXPORT = "export"
+    ATTACH = "attach"
+    REPLACE = "replace"
+    CANCEL = "cancel"
+    SEE_REFUSAL = "see_refusal"
+
+
+ACTION_LABELS: dict[CfaAction, str] = {
+    CfaAction.EXPORT: "Exporter les contrats concernés",
+    CfaAction.ATTACH: "Joindre une facture/facture d'avoir",
+    CfaAction.REPLACE: "Modifier une facture/facture d'avoir",
+    CfaAction.CANCEL: "Annuler",
+    CfaAction.SEE_REFUSAL: "Voir le motif de refus",
+}
+
+
+def label(status: str, kind: str = "invoice") -> str:
+    """French label of a status; "En attente d'avoir" for a credit note awaiting its document."""
+    s = Status(status)
+    if s is Status.AWAITING:
+        return "En attente d'avoir" if kind == "credit_note" else "En attente de facture"
+    return _LABELS[s]
+
+
+_LABELS = {
+    Status.UNDER_REVIEW: "En cours de validation",
+    Status.REFUSED: "Refusé",
+    Status.VALIDATED: "Validé",
+    Status.PAID: "Payé",
+    Status.CANCELLED: "Annulé",
+}
+
+STATUS_CHOICES: dict[str, str] = {
+    Status.AWAITING: "En attente de facture/d'avoir",
+    **{k.value: v for k, v in _LABELS.items()},
+}
+
+
+
+
+class Kind(StrEnum):
+    """A pro forma is an invoice or a credit note."""
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+
+
+KIND_LABELS: dict[str, str] = {Kind.INVOICE: "Facture", Kind.CREDIT_NOTE: "Facture d'avoir"}
+
+
+class SettlementMode(StrEnum):
+    """How a credit note is settled."""
+
+    DEDUCTION = "deduction"
+    REMBOURSEMENT = "remboursement"
+
+
+SETTLEMENT_LABELS: dict[str, str] = {
+    SettlementMode.DEDUCTION: "Déduction",
+    SettlementMode.REMBOURSEMENT: "Remboursement",
+}
+
+
+class Nature(StrEnum):
+    """Nature of cost; one pro forma is made per nature."""
+
+    PEDAGOGIE = "pedagogie"
+    FRAIS_ANNEXES = "frais_annexes"
+    EQUIPEMENT = "equipement"
+    MOBILITE = "mobilite"
+
+
+NATURE_LABELS: dict[Nature, str] = {
+    Nature.PEDAGOGIE: "Pédagogie",
+    Nature.FRAIS_ANNEXES: "Frais annexes",
+    Nature.EQUIPEMENT: "1ers équipements",
+    Nature.MOBILITE: "Mobilités",
+}
+
+
+class Role(StrEnum):
+    """User roles."""
+
+    CFA = "cfa"
+    INSTRUCTEUR = "instructeur"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.CFA: "CFA",
+    Role.INSTRUCTEUR: "Instructeur",
+    Role.MANAGER: "Manager",
+    Role.ADMIN: "Administrateur",
+}
+
+
+
+class Outcome(StrEnum):
+    """The verdict of one automatic check."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.PASS: "Conforme", Outcome.FAIL: "Non conforme", Outcome.UNKNOWN: "À vérifier",
+}
+
+
+class CheckName(StrEnum):
+    """The automatic checks of a deposited file."""
+
+    FILE = "file"
+    PRO_FORMA_NUMBER = "pro_forma_number"
+    TOTAL = "total"
+    INVOICE_NUMBER = "invoice_number"
+    SIRET = "siret"
+    IBAN = "iban"
+    DUPLICATE = "duplicate"
+
+
+CHECK_LABELS: dict[str, str] = {
+    CheckName.FILE: "Fichier",
+    CheckName.PRO_FORMA_NUMBER: "Numéro de pro forma",
+    CheckName.TOTAL: "Montant total",
+    CheckName.INVOICE_NUMBER: "Numéro de facture",
+    CheckName.SIRET: "SIRET",
+    CheckName.IBAN: "Coordonnées bancaires (IBAN)",
+    CheckName.DUPLICATE: "Doublon",
+}

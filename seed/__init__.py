@@ -1,0 +1,1 @@
+"""Demo and national data sets (``python -m db demo`` calls them); never imported by the product."""
