@@ -28,10 +28,11 @@ system-deps:
 	@bash scripts/system_deps.sh
 
 ## Serve the console on http://localhost:$(PORT), with demo data when the database is empty
-## (console/server.py: Streamlit's st.App around console/app.py, with the session cookie's routes).
+## (console/entry/server.py: Streamlit's st.App around console/entry/app.py, with the session
+## cookie's routes).
 run: $(RUN_STAMP)
 	$(PY) -m db demo --if-empty
-	$(PY) -m streamlit run console/server.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run console/entry/server.py --server.port $(PORT) --server.headless true
 
 ## Run every test, on SQLite and again on PostgreSQL.
 test: $(DEV_STAMP) system-deps

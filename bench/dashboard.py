@@ -21,9 +21,9 @@ from db.config import Settings
 from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
 from domain.clock import today
-from workflow import dashboard, dashboard_drill, dashboard_money
-from workflow.access import actor_of
-from workflow.dashboard_sql import Drill, Filters
+from workflow.common.access import actor_of
+from workflow.reporting import dashboard, dashboard_drill, dashboard_money
+from workflow.reporting.dashboard_sql import Drill, Filters
 
 RUNS = 5
 TARGET_MS = 1000.0

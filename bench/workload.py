@@ -26,10 +26,11 @@ from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
 from domain.clock import now, today
 from domain.vocabulary import Status
-from workflow import documents, proformas, review
-from workflow.access import Actor, actor_of
-from workflow.eligibility import EligibleFilters, eligible_ids, list_eligible, recap
-from workflow.review import QueueFilters
+from workflow.billing import documents, proformas
+from workflow.billing.eligibility import EligibleFilters, eligible_ids, list_eligible, recap
+from workflow.common.access import Actor, actor_of
+from workflow.review import review, review_screen
+from workflow.review.review import QueueFilters
 
 RUNS = 15
 GENERATED_LINES = 5000
@@ -250,7 +251,7 @@ def measure(url: str) -> dict[str, dict[str, float]]:
     pair("take_next", _rolled_back(factory, lambda s: review.take_next(s, instr)),
          _raw_take_next(engine, instr.user_id))
     if oldest is not None:
-        pair("review_data", _read(factory, review.review_data, instr, oldest),
+        pair("review_data", _read(factory, review_screen.review_data, instr, oldest),
              _raw(engine, *((q, {"pf": oldest}) for q in _REVIEW_QUERIES)))
     out["generate_5000"] = _generation(factory, cfa)
     engine.dispose()

@@ -17,10 +17,11 @@ import streamlit as st
 
 from console import ui
 from domain.vocabulary import NATURE_LABELS
-from workflow import admin, dashboard_drill
-from workflow.bounds import MAX_DATE, MIN_DATE
-from workflow.dashboard_sql import Drill, Filters
-from workflow.exports import neutral
+from workflow.accounts import admin
+from workflow.common.bounds import MAX_DATE, MIN_DATE
+from workflow.reporting import dashboard_drill
+from workflow.reporting.dashboard_sql import Drill, Filters
+from workflow.reporting.exports import neutral
 
 REVIEW_PAGE = ui.REVIEW_PAGE
 DRILL_PAGE_SIZE = 20

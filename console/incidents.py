@@ -2,8 +2,8 @@
 
 No traceback ever reaches the screen. Every page run, dialog, fragment and widget callback
 that raises something other than a WorkflowError ends here, through ``guard`` (the page run
-in ``console/app.py``), ``report_and_show`` (``ui.call`` and friends) or the ASGI app's
-``on_script_error`` hook (``console/server.py``). The transaction of the failed call has
+in ``console/entry/app.py``), ``report_and_show`` (``ui.call`` and friends) or the ASGI app's
+``on_script_error`` hook (``console/entry/server.py``). The transaction of the failed call has
 already been rolled back by its ``with factory().begin()`` block, so nothing was written.
 """
 

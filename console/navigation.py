@@ -2,37 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from domain.vocabulary import Role
 
+CONSOLE_DIR = Path(__file__).resolve().parent
+
 CFA_PAGES = {
-    "Accueil": [("views/cfa_home.py", "Accueil", ":material/home:")],
+    "Accueil": [("pages/cfa_home.py", "Accueil", ":material/home:")],
     "Mes contrats": [
-        ("views/cfa_contracts.py", "Mes contrats", ":material/description:"),
-        ("views/cfa_generate.py", "Générer une pro forma", ":material/note_add:"),
-        ("views/cfa_proformas.py", "Mes factures/factures d'avoir pro formas",
+        ("pages/cfa_contracts.py", "Mes contrats", ":material/description:"),
+        ("pages/cfa_generate.py", "Générer une pro forma", ":material/note_add:"),
+        ("pages/cfa_proformas.py", "Mes factures/factures d'avoir pro formas",
          ":material/receipt_long:"),
     ],
     "Mon CFA": [
-        ("views/cfa_profile.py", "Mon CFA", ":material/school:"),
+        ("pages/cfa_profile.py", "Mon CFA", ":material/school:"),
     ],
 }
 INSTRUCTEUR_PAGES = {
     "Instruction": [
-        ("views/instr_home.py", "Accueil instruction", ":material/home:"),
-        ("views/instr_queue.py", "File d'instruction", ":material/inbox:"),
-        ("views/instr_review.py", "Instruire une facture", ":material/fact_check:"),
-        ("views/instr_payments.py", "Paiements", ":material/payments:"),
+        ("pages/instr_home.py", "Accueil instruction", ":material/home:"),
+        ("pages/instr_queue.py", "File d'instruction", ":material/inbox:"),
+        ("pages/instr_review.py", "Instruire une facture", ":material/fact_check:"),
+        ("pages/instr_payments.py", "Paiements", ":material/payments:"),
     ],
 }
 MANAGER_PAGES = {
     "Pilotage": [
-        ("views/mgr_home.py", "Accueil pilotage", ":material/monitoring:"),
-        ("views/mgr_dashboard.py", "Tableau de bord", ":material/insights:"),
-        ("views/mgr_settings.py", "Paramètres", ":material/settings:"),
+        ("pages/mgr_home.py", "Accueil pilotage", ":material/monitoring:"),
+        ("pages/mgr_dashboard.py", "Tableau de bord", ":material/insights:"),
+        ("pages/mgr_settings.py", "Paramètres", ":material/settings:"),
     ],
 }
 
-ACCOUNT_PAGE = ("views/account.py", "Mon mot de passe", ":material/password:")
+ACCOUNT_PAGE = ("pages/account.py", "Mon mot de passe", ":material/password:")
 ACCOUNT_PAGES = {"Mon compte": [ACCOUNT_PAGE]}
 
 PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
@@ -46,7 +50,7 @@ PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
 
 
 def url_path(script: str) -> str:
-    """The address of a page: its script's name (``views/instr_review.py`` → ``instr_review``),
+    """The address of a page: its script's name (``pages/instr_review.py`` → ``instr_review``),
     as Streamlit would infer it, given explicitly so that every list below agrees."""
     return script.rsplit("/", 1)[-1].removesuffix(".py")
 
@@ -57,3 +61,9 @@ URL_PATHS: frozenset[str] = frozenset(
     url_path(script)
     for menu in PAGES.values() for pages in menu.values() for script, _, _ in pages
 )
+
+
+def script(path: str) -> Path:
+    """The absolute path of a page script (``pages/cfa_home.py``): the entry point lives in
+    console/entry/, so paths are never left to be resolved against its folder."""
+    return CONSOLE_DIR / path

@@ -8,7 +8,7 @@ widget's own callback, against the list the user was looking at. Rows that leave
 leave the selection, and the page says so.
 
 A money action opens ``confirm``: a dialog that lists what will be done and the total, holds
-that confirmation (``workflow.confirm.Seen``) in the session, and passes exactly it to the
+that confirmation (``workflow.common.confirm.Seen``) in the session, and passes exactly it to the
 workflow, which checks it again under lock. The confirmation is used once: a second click
 finds nothing to confirm.
 """

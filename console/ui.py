@@ -14,12 +14,13 @@ import streamlit as st
 from sqlalchemy.orm import Session, sessionmaker
 
 from console import incidents
+from console.navigation import script
 from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from domain.errors import CountedRefusal, WorkflowError
-from workflow import sessions
-from workflow.access import Actor, load_actor
+from workflow.accounts import sessions
+from workflow.common.access import Actor, load_actor
 
 T = TypeVar("T")
 
@@ -72,7 +73,7 @@ def touch_session() -> bool:
     A page load (F5, a copied link, a new tab) has no user yet: it is restored from the signed
     session cookie when that names a live server-side session. Every run then checks that
     session (logout elsewhere, password change, deactivation, inactivity end it) and records
-    the activity (``workflow.sessions.check``).
+    the activity (``workflow.accounts.sessions.check``).
     """
     if "user_id" not in st.session_state and not _restore_from_cookie():
         return False
@@ -131,7 +132,7 @@ def web_session_id() -> int | None:
 def cookie_script() -> None:
     """After a login, have the browser exchange its one-time ticket for the session cookie;
     after a logout, have it drop the cookie. Both are same-origin requests to the console's
-    own routes (``console/server.py``), whose responses set or clear the HttpOnly cookie:
+    own routes (``console/entry/server.py``), whose responses set or clear the HttpOnly cookie:
     the script never sees the cookie itself."""
     import json
 
@@ -149,7 +150,7 @@ def cookie_script() -> None:
 
 
 def unknown_page_notice() -> None:
-    """Say "Page introuvable" for an address that is no page of the app (``console/server.py``
+    """Say "Page introuvable" for an address that is no page of the app (``console/entry/server.py``
     sends it to ``/?page_inconnue=…``), once; the address is shown stripped to plain
     characters (it comes from whoever wrote the link)."""
     import re
@@ -168,7 +169,7 @@ def current_actor() -> Actor | None:
 
     Every call checks the session first, so that a click in a dialog or a fragment (which
     reruns neither the page nor ``touch_session``) is judged like a page run: the server-side
-    session's ``last_seen_at`` is the truth (``workflow.sessions.check``, which also records
+    session's ``last_seen_at`` is the truth (``sessions.check``, which also records
     the activity); a session revoked, idle past ``SESSION_TIMEOUT_MINUTES`` or whose account
     is inactive ends here, before any workflow call (``call``, ``attempt``, ``deferred`` and
     ``require_actor`` come through here).
@@ -370,9 +371,9 @@ def parse_amount(text: str) -> Any:
 
     Shows a French error and stops the page for anything else: letters, "1e30", NaN,
     infinities, more than 12 digits before the comma or 2 after it, a negative amount or one
-    over 99 999 999,99 € (``workflow.bounds.parse_amount``; Decimal never raises).
+    over 99 999 999,99 € (``workflow.common.bounds.parse_amount``; Decimal never raises).
     """
-    from workflow import bounds
+    from workflow.common import bounds
 
     try:
         return bounds.parse_amount(text)
@@ -393,7 +394,7 @@ def show_flash() -> None:
          "info": st.info}.get(kind, st.info)(text(message))
 
 
-REVIEW_PAGE = "views/instr_review.py"
+REVIEW_PAGE = "pages/instr_review.py"
 
 
 def open_review(pf_id: int) -> None:
@@ -401,4 +402,4 @@ def open_review(pf_id: int) -> None:
     instructeur's decisions will be based on."""
     st.session_state.pop(f"anchor_{int(pf_id)}", None)
     st.session_state["review_pf"] = int(pf_id)
-    st.switch_page(REVIEW_PAGE, query_params={"pf": str(int(pf_id))})
+    st.switch_page(script(REVIEW_PAGE), query_params={"pf": str(int(pf_id))})

@@ -456,7 +456,7 @@ class Counter(Base):
 
 
 class WebSession(Base):
-    """A browser session: what the HttpOnly cookie stands for (``workflow.sessions``).
+    """A browser session: what the HttpOnly cookie stands for (``workflow.accounts.sessions``).
 
     Only hashes are stored: ``token_hash`` is the sha256 of the cookie's token (set when the
     browser redeems its ticket), ``ticket_hash`` that of the one-time ticket the login page
@@ -476,7 +476,7 @@ class WebSession(Base):
 
 
 class LoginSource(Base):
-    """Failed logins from one source (``workflow.auth``): the sha256 of the address the login
+    """Failed logins from one source (``accounts.auth``): the sha256 of the address the login
     page saw, its failures, the last one, and until when its attempts are held back."""
 
     __tablename__ = "login_source"

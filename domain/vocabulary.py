@@ -80,6 +80,7 @@ class SettlementMode(StrEnum):
     REMBOURSEMENT = "remboursement"
 
 
+SETTLEMENT_MODES = tuple(m.value for m in SettlementMode)
 SETTLEMENT_LABELS: dict[str, str] = {
     SettlementMode.DEDUCTION: "Déduction",
     SettlementMode.REMBOURSEMENT: "Remboursement",

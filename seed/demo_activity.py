@@ -17,10 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa, Contract, Echeance, ProForma, ProFormaLine
 from domain.clock import freeze
-from workflow import decisions, deposits, payments, proformas
-from workflow.access import Actor
-from workflow.confirm import Seen
-from workflow.eligibility import not_lapsed
+from workflow.billing import proformas
+from workflow.billing.eligibility import not_lapsed
+from workflow.common.access import Actor
+from workflow.common.confirm import Seen
+from workflow.deposits import deposits
+from workflow.payments import payments
+from workflow.review import decisions
 
 # (cfa, pro forma, own invoice number, total shown or None, IBAN shown or None) -> PDF bytes
 InvoiceMaker = Callable[[Cfa, ProForma, str, Decimal | None, str | None], bytes]

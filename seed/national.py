@@ -109,7 +109,7 @@ def _cfa_sizes(rng: random.Random, scale: Scale) -> list[int]:
 def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"],
                    seed: int = 42, progress: Callable[[str], None] = print) -> None:
     """Load a data set of ``scale`` (national by default) into an empty, migrated database."""
-    from workflow.auth import hash_password
+    from workflow.accounts.auth import hash_password
 
     started = time.perf_counter()
     rng = random.Random(seed)

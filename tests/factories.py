@@ -18,8 +18,8 @@ from db.models import Apprentice, Contract, Echeance, Employer
 from domain.clock import freeze
 from domain.schedule import ContractTerms, schedule
 from seed.demo import echeance_row, make_cfa, make_siret, make_user
-from workflow.access import Actor, actor_of
-from workflow.auth import hash_password
+from workflow.accounts.auth import hash_password
+from workflow.common.access import Actor, actor_of
 
 TODAY = datetime(2026, 11, 27, 10, 0)
 PASSWORD = "correct horse battery"

@@ -3,7 +3,7 @@
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from workflow.bounds import lengths_fit
+from workflow.common.bounds import lengths_fit
 
 # every ORM flush refuses, in French, a text longer than its String(n) column (issue 17, 7)
 if not event.contains(Session, "before_flush", lengths_fit):

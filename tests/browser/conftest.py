@@ -1,8 +1,9 @@
 """Browser fixtures: a fresh demo database, the console served on a free port, a Chromium.
 
-The console is started exactly as ``make run`` does (``streamlit run console/server.py``) over a
-demo SQLite database built for the test session. Debian's Chromium (``/usr/bin/chromium``) is
-driven headless with an empty profile; no browser is ever downloaded.
+The console is started exactly as ``make run`` does (``streamlit run
+console/entry/server.py``) over a demo SQLite database built for the test session.
+Debian's Chromium (``/usr/bin/chromium``) is driven headless with an empty profile; no browser
+is ever downloaded.
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     port = _free_port()
     log = (tmp / "streamlit.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "console/server.py", "--server.port",
+        [sys.executable, "-m", "streamlit", "run", "console/entry/server.py", "--server.port",
          str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],

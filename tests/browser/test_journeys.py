@@ -40,8 +40,8 @@ from tests.browser.helpers import (
     shot,
     tick_row,
 )
-from workflow.access import load_actor
-from workflow.eligibility import EligibleFilters, list_eligible
+from workflow.billing.eligibility import EligibleFilters, list_eligible
+from workflow.common.access import load_actor
 
 pytestmark = pytest.mark.browser
 

@@ -28,9 +28,10 @@ from tests.browser.helpers import (
     open_tab,
     settle,
 )
-from workflow import decisions, portal
-from workflow.access import load_actor
-from workflow.confirm import Seen
+from workflow.billing import proformas
+from workflow.common.access import load_actor
+from workflow.common.confirm import Seen
+from workflow.review import decisions
 
 pytestmark = pytest.mark.browser
 
@@ -239,7 +240,7 @@ def test_a_cancelled_pro_forma_refuses_the_validation_with_a_message(
     expect(page.get_by_text(f"pro forma {number}")).to_be_visible()
     settle(page)
     with db(console) as s, s.begin():  # meanwhile, the CFA cancels it
-        portal.cancel(s, actor(s, cfa_email), pf_id)
+        proformas.cancel(s, actor(s, cfa_email), pf_id)
     note = page.get_by_role("textbox", name="Justification")
     note.fill("Vu.")
     note.press("Control+Enter")

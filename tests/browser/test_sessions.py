@@ -1,6 +1,6 @@
 """Sessions survive a reload, and links work (issue 13), in a real Chromium.
 
-The console is served through ``console/server.py`` (``st.App``): its route answers the
+The console is served through ``console/entry/server.py`` (``st.App``): its route answers the
 logged-in page's one-time ticket with the session cookie, so that F5 or a typed address finds
 the user again on the same page; a copied link to a pro forma opens it after the login; an
 address that is no page gets a French message; logging out ends the server-side session.
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from db.models import ProForma, User
 from tests.browser.conftest import Console
 from tests.browser.helpers import TIMEOUT_MS, go, login, settle, submit_login
-from workflow import sessions
+from workflow.accounts import sessions
 
 pytestmark = pytest.mark.browser
 

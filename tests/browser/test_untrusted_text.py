@@ -14,8 +14,8 @@ from tests.browser.conftest import Console
 from tests.browser.helpers import login, settle
 from tests.console.test_untrusted_text import HOSTILE_NAME, HOSTILE_NUMBER
 from tests.workflow.reviewkit import facturx_bytes
-from workflow import deposits
-from workflow.access import load_actor
+from workflow.common.access import load_actor
+from workflow.deposits import deposits
 
 pytestmark = pytest.mark.browser
 

@@ -22,7 +22,8 @@ from domain.errors import InvalidInput
 from tests.checks.helpers import build_pdf
 from tests.checks.test_validate import hand_pdf, pdf_bytes
 from tests.workflow.reviewkit import generate
-from workflow import portal
+from workflow.billing import portal
+from workflow.deposits import deposits
 
 LIMIT_S = 10.0  # a refusal or a verdict, whatever the file, within this many seconds
 
@@ -158,7 +159,7 @@ def test_hostile_deposits_store_nothing(world, factory):
                ("facture.pdf", pdf_bytes()[:300])]
     for name, data in corpus:
         start = time.monotonic()
-        for call in (portal.precheck, portal.deposit):
+        for call in (portal.precheck, deposits.deposit):
             with pytest.raises(InvalidInput) as info, factory.begin() as s:
                 call(s, world.cfa1, pf_id, data, name)
             assert info.value.message[0].isupper() and "\n" not in info.value.message
@@ -171,6 +172,6 @@ def test_hostile_deposits_store_nothing(world, factory):
 def test_a_path_in_the_name_is_dropped_before_storing(world, factory, name):
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     with factory.begin() as s:
-        portal.deposit(s, world.cfa1, pf_id, pdf_bytes(), name)
+        deposits.deposit(s, world.cfa1, pf_id, pdf_bytes(), name)
     with factory() as s:
         assert s.scalars(select(Document.filename)).one() == "facture.pdf"

@@ -30,7 +30,8 @@ from specimens import InvoiceSpec, make_invoice
 from tests.checks import sandbox_tasks as tasks
 from tests.checks.helpers import build_pdf
 from tests.workflow.reviewkit import deposit, generate
-from workflow import deposits, review
+from workflow.deposits import deposits
+from workflow.review import review, review_screen
 
 SLACK_S = 30.0  # on top of a limit: a loaded 2-core CI machine, a killed worker's replacement
 GROWTH_MIB = 150  # this process's peak memory may grow by this much, never by the file's cost
@@ -261,10 +262,10 @@ def test_the_review_renders_one_page_at_a_bounded_size():
     data = big_pages()
     assert len(data) < 20_000
     with Bounded(sandbox.RENDER_TIMEOUT_S):
-        page = review.render_page(data, "application/pdf", 50)
+        page = review_screen.render_page(data, "application/pdf", 50)
     image = Image.open(io.BytesIO(page.png))
     assert page.page_count == 50 and image.width * image.height <= RENDER_MAX_PIXELS
-    assert review.highlight(page, [[10, 10, 100, 100]]) != page.png  # drawn on top
+    assert review_screen.highlight(page, [[10, 10, 100, 100]]) != page.png  # drawn on top
 
 
 def test_a_page_too_costly_to_render_gets_a_french_message(monkeypatch):
@@ -273,7 +274,7 @@ def test_a_page_too_costly_to_render_gets_a_french_message(monkeypatch):
     assert len(jpeg) < 200_000
     with Bounded(2), pytest.raises(InvalidInput, match="ne peut pas être affiché : Fichier "
                                    "trop coûteux"):
-        review.render_page(jpeg, "image/jpeg", 1)
+        review_screen.render_page(jpeg, "image/jpeg", 1)
 
 
 # -- through the workflow --------------------------------------------------------------------

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGES = Path(__file__).resolve().parents[2] / "console" / "views"
+PAGES = Path(__file__).resolve().parents[2] / "console" / "pages"
 
 
 @pytest.fixture
 def page(db_url, monkeypatch):
-    """``page(name, actor, **session_state)`` runs console/views/<name> as ``actor``."""
+    """``page(name, actor, **session_state)`` runs console/pages/<name> as ``actor``."""
     monkeypatch.setenv("DATABASE_URL", db_url)
 
     def run(name: str, actor, **state) -> AppTest:

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 from console.navigation import CFA_PAGES, INSTRUCTEUR_PAGES, MANAGER_PAGES, PAGES
 from db.models import ProForma
 from tests.workflow.reviewkit import deposit, generate, version
-from workflow import decisions
+from workflow.review import decisions
 
 CONSOLE = Path(__file__).resolve().parents[2] / "console"
 ALL_PAGES = sorted({path for role in PAGES.values() for section in role.values()
@@ -129,7 +129,7 @@ def cfa2_refused(world, factory):
 def test_a_cfa_opening_another_cfas_pro_forma_dialog_is_refused(world, run_page, factory,
                                                                 cfa2_refused, mode):
     pf_id, number = cfa2_refused
-    at = run_page("views/cfa_proformas.py", world.cfa1, p_dialog={"mode": mode, "id": pf_id})
+    at = run_page("pages/cfa_proformas.py", world.cfa1, p_dialog={"mode": mode, "id": pf_id})
     assert not at.exception
     text = _text(at)
     assert DENIED in text
@@ -143,7 +143,7 @@ def test_a_cfa_passing_a_pro_forma_id_to_the_review_page_is_refused(world, run_p
                                                                     cfa2_refused, how):
     pf_id, number = cfa2_refused
     kwargs = {"query": {"pf": str(pf_id)}} if how == "query" else {"review_pf": pf_id}
-    at = run_page("views/instr_review.py", world.cfa1, **kwargs)
+    at = run_page("pages/instr_review.py", world.cfa1, **kwargs)
     assert not at.exception
     text = _text(at)
     assert DENIED in text and number not in text and "rectifiez" not in text

@@ -9,9 +9,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.factories import PASSWORD
-from workflow.auth import BAD_LOGIN
+from workflow.accounts.auth import BAD_LOGIN
 
-APP = str(Path(__file__).resolve().parents[2] / "console" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "console" / "entry" / "app.py")
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def test_a_deactivated_account_is_logged_out(app_env, factory):
 def test_a_reset_password_opens_only_its_change_then_the_portal(app_env, factory):
     """After a manager's reset, the login lands on "Mon mot de passe" and nothing else; a wrong
     confirmation is refused in French; once changed, the CFA's own pages are back."""
-    from workflow import admin
+    from workflow.accounts import admin
 
     with factory.begin() as s:
         temporary = admin.reset_password(s, app_env.manager, app_env.cfa1.user_id)

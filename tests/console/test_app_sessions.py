@@ -1,4 +1,4 @@
-"""The entry point's server-side sessions (console/app.py, console/ui.py), page runs on a real
+"""The entry point's server-side sessions (console/entry/app.py, console/ui.py), page runs on a real
 database: a login opens one, a password change ends the other tabs' and keeps its own, a
 logout ends it, a deactivation ends them all; the other tab falls back to the login form at
 its next run."""
@@ -13,9 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from db.models import WebSession
 from tests.factories import PASSWORD
-from workflow import admin
+from workflow.accounts import admin
 
-APP = str(Path(__file__).resolve().parents[2] / "console" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "console" / "entry" / "app.py")
 NEW = "une phrase neuve"
 
 
@@ -51,7 +51,7 @@ def test_a_login_opens_a_server_side_session(app_env, factory):
 
 def test_a_password_change_keeps_its_tab_and_ends_the_other(app_env):
     here, there = tab("cfa1@test.fr"), tab("cfa1@test.fr")
-    here.switch_page("views/account.py").run()
+    here.switch_page("../pages/account.py").run()
     here.text_input[0].input(PASSWORD)
     here.text_input[1].input(NEW)
     here.text_input[2].input(NEW)

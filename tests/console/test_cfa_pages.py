@@ -9,7 +9,9 @@ from db.models import Cfa, Notice, ProForma
 from seed.demo_invoices import invoice_pdf
 from tests.console.conftest import page_text
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import decisions, deposits, proformas
+from workflow.billing import proformas
+from workflow.deposits import deposits
+from workflow.review import decisions
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 from console.navigation import PAGES
 from domain.vocabulary import Role
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
-from workflow import decisions
+from workflow.review import decisions
 
 NUMBERS: list[float | int] = [1e300, -1e300, 1e30, 0, -1, 10**12]
 TEXTS = ["1e30", "1e300", "NaN", "Infinity", "-0", "1 234,567", "９９", "12345678901234,00",
@@ -66,9 +66,9 @@ def _payments_state(world, factory) -> None:
 
 
 STATES: dict[str, Callable] = {
-    "views/instr_queue.py": lambda world, factory: queue_of(world, factory, 2),
-    "views/instr_payments.py": _payments_state,
-    "views/cfa_proformas.py": lambda world, factory: generate(world, factory,
+    "pages/instr_queue.py": lambda world, factory: queue_of(world, factory, 2),
+    "pages/instr_payments.py": _payments_state,
+    "pages/cfa_proformas.py": lambda world, factory: generate(world, factory,
                                                               [world.contracts1[0]]),
 }
 # how many fields each page shows at least (a guard against a test that types into nothing)
@@ -167,7 +167,7 @@ def test_hostile_values_in_every_field_of_every_page_show_no_error(world, factor
                                                                   path):
     if path in STATES:
         STATES[path](world, factory)
-    name = path.removeprefix("views/")
+    name = path.removeprefix("pages/")
     holes = []
     for role in ROLES_OF_PAGE[path]:
         actor = getattr(world, ACTOR_OF_ROLE[role])

@@ -11,7 +11,8 @@ from db.models import Notice, Payment, ProForma
 from domain.vocabulary import Status
 from tests.console.conftest import page_tables, page_text
 from tests.workflow.reviewkit import deposit, generate, queue_of, version
-from workflow import decisions, portal
+from workflow.billing import proformas
+from workflow.review import decisions
 
 
 def button(at: AppTest, label: str):
@@ -102,7 +103,7 @@ def test_review_page_says_why_a_cancelled_pro_forma_cannot_be_validated(world, f
     (pf_id,) = queue_of(world, factory, 1)
     at = page("instr_review.py", world.instructeur, review_pf=pf_id)
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, pf_id)
+        proformas.cancel(s, world.cfa1, pf_id)
     button(at, "Valider").click().run()
     assert not at.exception
     errors = "\n".join(e.value for e in at.error)

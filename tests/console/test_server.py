@@ -1,4 +1,4 @@
-"""console/server.py: the session cookie's routes and the unknown-address middleware.
+"""console/entry/server.py: the session cookie's routes and the unknown-address middleware.
 
 The routes and the middleware are the very objects that ``st.App`` serves, mounted here in a
 bare Starlette app and called over ASGI, on a real database.
@@ -13,21 +13,21 @@ from http.cookies import SimpleCookie
 import pytest
 from starlette.applications import Starlette
 
-from workflow import sessions
+from workflow.accounts import sessions
 
 TIMEOUT = 30
 
 
 @pytest.fixture
 def server(db_url, monkeypatch):
-    """console.server with its database on this test's (importing it builds the st.App,
+    """console.entry.server with its database on this test's (importing it builds the st.App,
     which records its script path in Streamlit's process-wide config: put back afterwards)."""
     from streamlit import config
 
     monkeypatch.setenv("DATABASE_URL", db_url)
     monkeypatch.delenv("SESSION_SECRET", raising=False)
     before = config._main_script_path
-    from console import server as module
+    from console.entry import server as module
 
     config._main_script_path = before
     module._factory.cache_clear()

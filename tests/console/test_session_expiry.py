@@ -15,7 +15,7 @@ from domain.clock import freeze
 from tests.console.conftest import page_text
 from tests.factories import TODAY
 from tests.workflow.reviewkit import generate
-from workflow import sessions
+from workflow.accounts import sessions
 
 EXPIRED = "Votre session a expiré"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tests.console.conftest import page_text
-from workflow import admin
-from workflow.decisions import four_eyes_threshold
+from workflow.accounts import admin
+from workflow.review.decisions import four_eyes_threshold
 
 
 def test_a_proposed_threshold_waits_for_another_manager(world, page, factory):

@@ -9,7 +9,7 @@ import re
 from db.models import ProForma
 from tests.console.conftest import page_text
 from tests.workflow.reviewkit import facturx_bytes, generate
-from workflow import deposits
+from workflow.deposits import deposits
 
 # the number ("… /pixel.png) [Valider ici](https://evil.example/ok)", 81 characters)
 # is now refused as too long (tests/workflow/test_lengths.py); this one fits in 60

@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from db.models import Cfa, Echeance, Event, ProForma, ProFormaLine, RefusalReason
-from workflow import proformas
+from workflow.billing import proformas
 
 
 def test_reference_data_is_there(factory):

@@ -32,7 +32,10 @@ from db.models import Cfa, ProForma
 from domain.clock import freeze
 from tests.factories import TODAY
 from tests.workflow.reviewkit import seen
-from workflow import decisions, deposits, payments, proformas
+from workflow.billing import proformas
+from workflow.deposits import deposits
+from workflow.payments import payments
+from workflow.review import decisions
 
 # pro forma letter -> (cfa 1 or 2, nature, échéance ids of the test world)
 PLAN = {

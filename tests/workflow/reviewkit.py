@@ -17,9 +17,11 @@ from db.models import Cfa, Echeance, ProForma, Setting
 from domain.clock import freeze
 from specimens import InvoiceSpec, make_invoice
 from tests.factories import TODAY, World
-from workflow import deposits, payments, proformas
-from workflow.access import Actor
-from workflow.confirm import Seen
+from workflow.billing import proformas
+from workflow.common.access import Actor
+from workflow.common.confirm import Seen
+from workflow.deposits import deposits
+from workflow.payments import payments
 
 OTHER_IBAN = "FR7630001007941234567890185"
 

@@ -11,9 +11,9 @@ from db.models import Event, RefusalReason, User
 from domain.errors import AccessDenied, InvalidInput, NotFound, WorkflowError
 from tests.factories import PASSWORD
 from tests.workflow.dashboard_story import Story
-from workflow import admin
-from workflow.auth import authenticate
-from workflow.decisions import four_eyes_threshold
+from workflow.accounts import admin
+from workflow.accounts.auth import authenticate
+from workflow.review.decisions import four_eyes_threshold
 
 LETTER = "Madame, monsieur, le certificat de réalisation manque à votre facture."
 

@@ -29,7 +29,9 @@ from tests.workflow.reviewkit import (
     set_setting,
     version,
 )
-from workflow import decisions, payments, portal
+from workflow.billing import proformas
+from workflow.payments import payments
+from workflow.review import decisions
 
 
 def _validate(world, factory, pf_id: int, actor=None) -> None:
@@ -50,7 +52,7 @@ def every_path(world, factory) -> dict[str, int]:
             "amount": Decimal("-120.00"), "detail": "Trop-perçu", "pro_forma_id": None}])
     made["cancelled"] = generate(world, factory, [c[3]])[0]
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, made["cancelled"])
+        proformas.cancel(s, world.cfa1, made["cancelled"])
     # paid, with its credit note deducted (settled)
     made["paid"], made["deducted"] = generate(world, factory, [c[1]], mode="deduction")
     for key in ("paid", "deducted"):
@@ -67,7 +69,7 @@ def every_path(world, factory) -> dict[str, int]:
     deposit(world, factory, made["reworked"], own="FA-2")
     deposit(world, factory, made["reworked"], own="FA-3")
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, made["reworked"])
+        proformas.cancel(s, world.cfa1, made["reworked"])
     # four eyes: validated, approved by another instructeur, paid by a run
     set_setting(factory, "four_eyes_threshold", "1.00")
     made["approved"] = generate(world, factory, [c[0]])[0]
@@ -142,7 +144,7 @@ def test_every_state_change_has_its_event_and_the_log_replays(world, factory, ev
 def test_events_cannot_be_changed_or_deleted(world, factory):
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, pf_id)
+        proformas.cancel(s, world.cfa1, pf_id)
     with factory() as s:
         first = s.scalars(select(Event).order_by(Event.id).limit(1)).one()
         first_id, first_action = first.id, first.action

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.models import User
 from domain.clock import freeze
 from tests.factories import PASSWORD, TODAY
-from workflow.auth import BAD_LOGIN, authenticate
+from workflow.accounts.auth import BAD_LOGIN, authenticate
 
 
 def test_good_password_logs_in_and_hash_is_argon2(world, factory):
@@ -52,7 +52,7 @@ def test_no_password_reaches_the_logs_or_the_event_log(world, factory, caplog):
     import logging
 
     from db.models import Event
-    from workflow import admin
+    from workflow.accounts import admin
 
     caplog.set_level(logging.DEBUG)  # every logger, SQL statements and parameters included
     logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
@@ -111,8 +111,9 @@ def test_a_reset_password_is_provisional_until_its_owner_changes_it(world, facto
 
     from db.models import Event
     from domain.errors import InvalidInput, PasswordChangeRequired
-    from workflow import admin, eligibility
-    from workflow.auth import change_password
+    from workflow.accounts import admin
+    from workflow.accounts.auth import change_password
+    from workflow.billing import eligibility
 
     with factory.begin() as s:
         temporary = admin.reset_password(s, world.manager, world.cfa1.user_id)
@@ -145,7 +146,7 @@ def test_a_reset_password_is_provisional_until_its_owner_changes_it(world, facto
 
 
 def test_an_account_created_by_a_manager_starts_with_a_provisional_password(world, factory):
-    from workflow import admin
+    from workflow.accounts import admin
 
     with factory.begin() as s:
         admin.create_user(s, world.manager, "nouveau@test.fr", "Nouveau", "instructeur",

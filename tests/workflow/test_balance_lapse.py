@@ -17,7 +17,7 @@ from db.models import Echeance
 from domain.clock import freeze
 from domain.errors import AlreadyClaimed
 from tests.factories import TODAY
-from workflow import eligibility, proformas
+from workflow.billing import eligibility, proformas
 
 
 def _final_balance(world, factory) -> int:

@@ -11,9 +11,13 @@ import pytest
 from domain.errors import InvalidInput
 from domain.formatting import format_eur
 from tests.workflow.reviewkit import deposit, generate, queue_of, seen_note, version
-from workflow import admin, bounds, dashboard, decisions, payments, review
-from workflow.dashboard_sql import Filters
-from workflow.eligibility import EligibleFilters
+from workflow.accounts import admin
+from workflow.billing.eligibility import EligibleFilters
+from workflow.common import bounds
+from workflow.payments import payments
+from workflow.reporting import dashboard
+from workflow.reporting.dashboard_sql import Filters
+from workflow.review import decisions, review
 
 HOSTILE_NUMBERS = [1e300, -1e300, 1e30, float("inf"), float("nan"), 10**12, -1, 10**5000,
                    Decimal("1e30"), Decimal("-1e300"), Decimal("NaN"), Decimal("sNaN"),

@@ -10,7 +10,9 @@ from db.models import ProForma
 from domain.errors import AccessDenied
 from tests.workflow.dashboard_story import Story, at
 from tests.workflow.reviewkit import seen
-from workflow import cfa_home, decisions, payments
+from workflow.payments import payments
+from workflow.reporting import cfa_home
+from workflow.review import decisions
 
 
 def test_figures_and_waiting_list_of_each_cfa(world, factory):

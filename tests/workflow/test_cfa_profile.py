@@ -8,7 +8,8 @@ from sqlalchemy import select
 from db.models import Event
 from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import cfa_profile, proformas
+from workflow.accounts import cfa_profile
+from workflow.billing import proformas
 
 
 def test_profile_shows_the_actors_cfa(world, factory):

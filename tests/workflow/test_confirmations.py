@@ -26,8 +26,10 @@ from tests.workflow.reviewkit import (
     set_setting,
     version,
 )
-from workflow import decisions, payments, proformas
-from workflow.confirm import Seen
+from workflow.billing import proformas
+from workflow.common.confirm import Seen
+from workflow.payments import payments
+from workflow.review import decisions
 
 CENT = Decimal("0.01")
 

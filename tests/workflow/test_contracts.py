@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import AccessDenied
-from workflow.contracts import contract_schedule, list_contracts
+from workflow.contracts.contracts import contract_schedule, list_contracts
 
 
 def test_cfa_sees_only_its_contracts_paged(world, factory):

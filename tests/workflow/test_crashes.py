@@ -18,7 +18,10 @@ from db.models import CheckRun, CreditApplication, Document, Event, Payment, Pay
 from domain.vocabulary import Status
 from tests.workflow.reviewkit import deposit as deposit_ok
 from tests.workflow.reviewkit import generate, invoice_bytes, seen_run, version
-from workflow import decisions, deposits, events, payments
+from workflow.common import events
+from workflow.deposits import deposits
+from workflow.payments import payments
+from workflow.review import decisions
 
 
 class Crash(RuntimeError):

@@ -9,8 +9,9 @@ import pytest
 
 from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.dashboard_story import Story
-from workflow import admin, dashboard, dashboard_drill, dashboard_money
-from workflow.dashboard_sql import Drill, Filters, percentile_cont
+from workflow.accounts import admin
+from workflow.reporting import dashboard, dashboard_drill, dashboard_money
+from workflow.reporting.dashboard_sql import Drill, Filters, percentile_cont
 
 ALL = Filters()
 

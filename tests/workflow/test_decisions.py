@@ -21,7 +21,8 @@ from tests.workflow.reviewkit import (
     set_setting,
     version,
 )
-from workflow import decisions, proformas
+from workflow.billing import proformas
+from workflow.review import decisions
 
 SEED_LETTER = dict((c, t) for c, _, t, _ in REFUSAL_REASONS)["MONTANTTOTAL_ERR"]
 

@@ -13,7 +13,9 @@ from domain.errors import AccessDenied, TransitionRefused
 from domain.formatting import format_eur
 from seed.demo_invoices import invoice_pdf
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import decisions, deposits, documents, proformas
+from workflow.billing import documents, proformas
+from workflow.deposits import deposits
+from workflow.review import decisions
 
 
 def _text(data: bytes) -> str:

@@ -14,9 +14,11 @@ from domain.errors import InvalidInput, WorkflowError
 from seed.demo import make_user
 from tests.factories import PASSWORD, password_hash
 from tests.workflow.reviewkit import deposit, generate, seen, version
-from workflow import admin, decisions, payments
-from workflow.access import actor_of
-from workflow.auth import authenticate, change_password
+from workflow.accounts import admin
+from workflow.accounts.auth import authenticate, change_password
+from workflow.common.access import actor_of
+from workflow.payments import payments
+from workflow.review import decisions
 
 NEW = "une phrase bien à moi"
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from db.models import Contract, Event, SavedFilter
 from domain.errors import AccessDenied, InvalidInput
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import eligibility, filters, proformas
-from workflow.eligibility import EligibleFilters
+from workflow.billing import eligibility, filters, proformas
+from workflow.billing.eligibility import EligibleFilters
 
 
 def _all(world, factory, flt=None, **kw):

@@ -16,8 +16,9 @@ from sqlalchemy import event
 
 from tests.conftest import ON_POSTGRES
 from tests.workflow.reviewkit import deposit
-from workflow import proformas, review
-from workflow.eligibility import EligibleFilters, list_eligible, recap
+from workflow.billing import proformas
+from workflow.billing.eligibility import EligibleFilters, list_eligible, recap
+from workflow.review import review, review_screen
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="query plans are PostgreSQL's")
 SEQ_SCAN = re.compile(r"Seq Scan on (echeance|pro_forma)\b(?!_)")
@@ -75,7 +76,7 @@ def test_hot_query_uses_indexes(engine, factory, busy, name):
         "queue_filtered": lambda s: review.queue(s, world.instructeur,
                                                  review.QueueFilters(checks="fail")),
         "take_next": lambda s: review.take_next(s, world.instructeur),
-        "review_data": lambda s: review.review_data(s, world.instructeur, pf_id),
+        "review_data": lambda s: review_screen.review_data(s, world.instructeur, pf_id),
     }
     statements = _statements(engine, factory, calls[name])
     assert statements

@@ -11,7 +11,8 @@ import pytest
 
 from domain.errors import AccessDenied
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import exports, proformas
+from workflow.billing import proformas
+from workflow.reporting import exports
 
 
 @pytest.fixture

@@ -32,8 +32,14 @@ from domain.errors import WorkflowError
 from domain.vocabulary import Status
 from tests.checks.test_validate import pdf_bytes
 from tests.workflow.reviewkit import seen, seen_note, set_setting, version
-from workflow import decisions, deposits, payments, portal, proformas
+from workflow.billing import proformas
+from workflow.billing import proformas as portal  # see below
+from workflow.deposits import deposits
+from workflow.payments import payments
+from workflow.review import decisions
 
+# The state machine's source seeds Hypothesis's derandomized run, so its text stays as it was
+# when cancelling went through portal.cancel (now proformas.cancel, its one public face).
 PICK = st.integers(0, 10_000)
 
 

@@ -33,30 +33,17 @@ from db.models import (
 )
 from domain.errors import AccessDenied, WorkflowError
 from tests.workflow.reviewkit import deposit, generate, version
-from workflow import (
-    admin,
-    cfa_home,
-    cfa_profile,
-    contracts,
-    dashboard,
-    dashboard_drill,
-    dashboard_money,
-    decisions,
-    deposits,
-    documents,
-    eligibility,
-    exports,
-    filters,
-    payments,
-    portal,
-    proformas,
-    review,
-    review_screen,
-    stats,
-)
-from workflow.confirm import Seen
-from workflow.dashboard_sql import Drill, Filters
-from workflow.eligibility import EligibleFilters
+from workflow.accounts import admin, cfa_profile
+from workflow.billing import documents, eligibility, filters, portal, proformas
+from workflow.billing.eligibility import EligibleFilters
+from workflow.common import transitions
+from workflow.common.confirm import Seen
+from workflow.contracts import contracts
+from workflow.deposits import deposits
+from workflow.payments import payments
+from workflow.reporting import cfa_home, dashboard, dashboard_drill, dashboard_money, exports, stats
+from workflow.reporting.dashboard_sql import Drill, Filters
+from workflow.review import decisions, review, review_screen
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -106,11 +93,10 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "portal.document_versions": lambda s, a, t: portal.document_versions(s, a, t.pf_refused),
     "portal.document_file": lambda s, a, t: portal.document_file(s, a, t.document),
     "portal.precheck": lambda s, a, t: portal.precheck(s, a, t.pf_awaiting, PDF, "f.pdf"),
-    "portal.deposit": lambda s, a, t: portal.deposit(s, a, t.pf_awaiting, PDF, "f.pdf"),
     "portal.refusal_letter": lambda s, a, t: portal.refusal_letter(s, a, t.pf_refused),
-    "portal.cancel": lambda s, a, t: portal.cancel(s, a, t.pf_awaiting),
     "proformas.cancel": lambda s, a, t: proformas.cancel(s, a, t.pf_refused),
-    "proformas.load_for_update": lambda s, a, t: proformas.load_for_update(s, a, t.pf_refused),
+    "transitions.load_for_update":
+        lambda s, a, t: transitions.load_for_update(s, a, t.pf_refused),
     "proformas.generate": lambda s, a, t: proformas.generate(s, a, "pedagogie", t.echeances),
     "proformas.generate_summary":
         lambda s, a, t: proformas.generate_summary(
@@ -213,7 +199,7 @@ MANAGER_ONLY: dict[str, Call] = {
 # CFA functions that OPCO staff may not perform on a CFA's behalf (an instructeur never
 # generates, deposits or cancels for a CFA, nor reads a user's saved filters).
 CFA_ONLY = (
-    "portal.deposit", "portal.precheck", "portal.cancel", "proformas.cancel",
+    "portal.precheck", "proformas.cancel",
     "proformas.generate", "proformas.generate_summary", "deposits.deposit", "deposits.precheck",
     "filters.load_filter", "filters.delete_filter", *CFA_OWN,
 )
@@ -227,7 +213,7 @@ EXEMPT = {
     "access.require_settled_password",  # the guard of provisional passwords
     "auth.change_password",  # acts on the actor's own account only (tests/workflow/test_auth)
     "events.record",  # appends to the log inside a covered function's transaction
-    "proformas.transition",  # takes a ProForma row already loaded through get_owned
+    "transitions.transition",  # takes a ProForma row already loaded through get_owned
 }
 
 
@@ -344,7 +330,7 @@ def test_a_provisional_password_reaches_nothing(world, factory, target):
 
 
 def test_an_actor_with_an_unknown_role_reaches_nothing(world, factory):
-    from workflow.access import Actor, get_owned
+    from workflow.common.access import Actor, get_owned
 
     own = generate(world, factory, [world.contracts1[0]])[0]
     stranger = Actor(world.cfa1.user_id, "auditeur", "X", "x@test.fr", None)  # type: ignore
@@ -354,14 +340,17 @@ def test_an_actor_with_an_unknown_role_reaches_nothing(world, factory):
 
 def _public_actor_functions() -> set[str]:
     found = set()
-    for info in pkgutil.iter_modules(workflow.__path__):
-        module = importlib.import_module(f"workflow.{info.name}")
+    for info in pkgutil.walk_packages(workflow.__path__, "workflow."):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
+        short = info.name.rsplit(".", 1)[-1]
         for name, fn in vars(module).items():
             if (name.startswith("_") or not inspect.isfunction(fn)
                     or fn.__module__ != module.__name__):
                 continue
             if "actor" in inspect.signature(fn).parameters:
-                found.add(f"{info.name}.{name}")
+                found.add(f"{short}.{name}")
     return found
 
 

@@ -13,8 +13,10 @@ from checks.model import MAX_NAME
 from db.models import Cfa, CreditApplication, Document, ProForma, SavedFilter, User
 from domain.errors import InvalidInput
 from tests.workflow.reviewkit import facturx_bytes, generate
-from workflow import bounds, deposits, filters
-from workflow.eligibility import EligibleFilters
+from workflow.billing import filters
+from workflow.billing.eligibility import EligibleFilters
+from workflow.common import bounds
+from workflow.deposits import deposits
 
 LONG = "FA-2026-" + "0123456789" * 6  # 68 characters
 

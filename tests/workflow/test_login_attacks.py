@@ -16,8 +16,8 @@ from domain.clock import freeze, now
 from domain.errors import CountedRefusal
 from tests.factories import PASSWORD, TODAY
 from tests.workflow.test_races import race
-from workflow import sessions
-from workflow.auth import BAD_LOGIN, authenticate, change_password
+from workflow.accounts import sessions
+from workflow.accounts.auth import BAD_LOGIN, authenticate, change_password
 
 NEW = "une phrase neuve"
 

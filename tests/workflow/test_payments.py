@@ -24,7 +24,8 @@ from tests.workflow.reviewkit import (
     set_setting,
     version,
 )
-from workflow import decisions, payments, sepa
+from workflow.payments import payments, sepa
+from workflow.review import decisions
 
 XSD = Path(sepaxml.__file__).parent / "schemas" / "pain.001.001.03.xsd"
 NS = "{urn:iso:std:iso:20022:tech:xsd:pain.001.001.03}"
@@ -224,7 +225,7 @@ def test_a_run_of_twelve_invoices_of_one_cfa_names_every_pro_forma_in_the_transf
     """Issue 17 item 10: sepaxml cuts a remittance at 140 characters; one transfer per CFA
     lost 4 of 12 pro forma numbers. Each pro forma is now its own transfer, its number in its
     remittance and as its end-to-end id, and the file still validates."""
-    from workflow import proformas
+    from workflow.billing import proformas
 
     set_setting(factory, "four_eyes_threshold", "99999999.99")
     with factory() as s:

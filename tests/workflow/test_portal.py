@@ -12,8 +12,11 @@ from domain.errors import AccessDenied, AlreadyClaimed, InvalidInput, Transition
 from domain.vocabulary import CfaAction, Status
 from seed.demo_invoices import invoice_pdf
 from tests.workflow.reviewkit import seen_echeances as lines
-from workflow import decisions, documents, eligibility, exports, portal, proformas
-from workflow.portal import ProFormaSearch
+from workflow.billing import documents, eligibility, portal, proformas
+from workflow.billing.portal import ProFormaSearch
+from workflow.deposits import deposits
+from workflow.reporting import exports
+from workflow.review import decisions
 
 SENT = "Votre facture a bien été envoyée à l'Opco EP pour instruction."
 
@@ -64,7 +67,7 @@ def test_the_whole_chapter(world, factory):
     assert _count(factory, Document) == 0
     # the CFA may still send it
     with factory.begin() as s:
-        receipt = portal.deposit(s, world.cfa1, invoice.id, bad, "Facture.pdf")
+        receipt = deposits.deposit(s, world.cfa1, invoice.id, bad, "Facture.pdf")
     assert receipt.message == SENT and receipt.status_label == "En cours de validation"
     # the instructeur refuses it with the seed's reason
     with factory.begin() as s:
@@ -91,7 +94,7 @@ def test_the_whole_chapter(world, factory):
                                                                "Facture_corrigee.pdf")}
     assert outcomes["total"] == "pass" and outcomes["duplicate"] != "fail"
     with factory.begin() as s:
-        receipt = portal.deposit(s, world.cfa1, invoice.id, good, "Facture_corrigee.pdf")
+        receipt = deposits.deposit(s, world.cfa1, invoice.id, good, "Facture_corrigee.pdf")
     assert receipt.version == 2 and receipt.status_label == "En cours de validation"
     with factory() as s:
         versions = portal.document_versions(s, world.cfa1, invoice.id)
@@ -101,7 +104,7 @@ def test_the_whole_chapter(world, factory):
     assert _count(factory, CheckRun) == 2
     # cancel the credit note: its contract is eligible again
     with factory.begin() as s:
-        cancelled = portal.cancel(s, world.cfa1, credit.id)
+        cancelled = proformas.cancel(s, world.cfa1, credit.id)
     assert cancelled.status_label == "Annulé" and cancelled.actions == ()
     with factory() as s:
         again = eligibility.list_eligible(s, world.cfa1, "pedagogie")
@@ -129,7 +132,7 @@ def test_generation_twice_is_refused_clearly(world, factory):
 def test_search_by_number_own_number_and_type(world, factory):
     invoice, credit = _generate(world, factory)
     with factory.begin() as s:
-        portal.deposit(s, world.cfa1, invoice.id, _invoice(factory, invoice.id, "FA-77"),
+        deposits.deposit(s, world.cfa1, invoice.id, _invoice(factory, invoice.id, "FA-77"),
                        "f.pdf")
     with factory() as s:
         def numbers(**kw):
@@ -155,7 +158,7 @@ def test_bad_files_are_refused_and_nothing_is_stored(world, factory, name, data,
     with pytest.raises(InvalidInput, match=message), factory() as s:
         portal.precheck(s, world.cfa1, invoice.id, data, name)
     with pytest.raises(InvalidInput, match=message), factory.begin() as s:
-        portal.deposit(s, world.cfa1, invoice.id, data, name)
+        deposits.deposit(s, world.cfa1, invoice.id, data, name)
     assert _count(factory, Document) == 0
     with factory() as s:
         assert s.get_one(ProForma, invoice.id).status == Status.AWAITING
@@ -167,21 +170,21 @@ def test_actions_outside_the_status_table_are_refused(world, factory):
         with pytest.raises(TransitionRefused):
             portal.refusal_letter(s, world.cfa1, invoice.id)  # not refused
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, invoice.id)
+        proformas.cancel(s, world.cfa1, invoice.id)
     with factory() as s:
         with pytest.raises(TransitionRefused):
             exports.export_lines(s, world.cfa1, invoice.id)  # Annulé: nothing
         with pytest.raises(TransitionRefused):
             portal.precheck(s, world.cfa1, invoice.id, b"", "f.pdf")
     with pytest.raises(TransitionRefused), factory.begin() as s:
-        portal.cancel(s, world.cfa1, invoice.id)
+        proformas.cancel(s, world.cfa1, invoice.id)
 
 
 def test_another_cfa_reaches_nothing_whatever_id(world, factory):
     invoice, credit = _generate(world, factory)
     data = _invoice(factory, invoice.id)
     with factory.begin() as s:
-        portal.deposit(s, world.cfa1, invoice.id, data, "f.pdf")
+        deposits.deposit(s, world.cfa1, invoice.id, data, "f.pdf")
         version = s.get_one(ProForma, invoice.id).version
         decisions.refuse(s, world.instructeur, invoice.id, version, "MONTANTTOTAL_ERR")
     with factory() as s:
@@ -197,8 +200,8 @@ def test_another_cfa_reaches_nothing_whatever_id(world, factory):
         lambda s: portal.document_file(s, intruder, "abc"),
         lambda s: portal.refusal_letter(s, intruder, invoice.id),
         lambda s: portal.precheck(s, intruder, invoice.id, data, "f.pdf"),
-        lambda s: portal.deposit(s, intruder, credit.id, data, "f.pdf"),
-        lambda s: portal.cancel(s, intruder, credit.id),
+        lambda s: deposits.deposit(s, intruder, credit.id, data, "f.pdf"),
+        lambda s: proformas.cancel(s, intruder, credit.id),
         lambda s: documents.pro_forma_pdf(s, intruder, invoice.id),
         lambda s: documents.refusal_letter_pdf(s, intruder, invoice.id),
         lambda s: exports.export_csv(s, intruder, invoice.id),

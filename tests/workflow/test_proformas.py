@@ -11,7 +11,7 @@ from db.models import Echeance, Event, ProForma
 from domain.errors import AccessDenied, AlreadyClaimed, InvalidInput, TransitionRefused
 from domain.lifecycle import ALLOWED, CFA_ACTIONS, allowed_next
 from domain.vocabulary import Status, label
-from workflow import proformas
+from workflow.billing import proformas
 
 
 def test_mixed_selection_gives_an_invoice_and_a_credit_note(world, factory):

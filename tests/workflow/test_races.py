@@ -19,7 +19,9 @@ from domain.clock import freeze
 from domain.errors import AlreadyClaimed, WorkflowError
 from domain.vocabulary import Status
 from tests.workflow.reviewkit import deposit, generate, version
-from workflow import decisions, payments, portal, proformas, review
+from workflow.billing import proformas
+from workflow.payments import payments
+from workflow.review import decisions, review
 
 
 def race(factory, *calls: Callable[[Any], Any], timeout: float = 30) -> list[Any]:
@@ -97,7 +99,7 @@ def test_a_cfa_cancelling_while_an_instructeur_validates(world, factory):
     seen = version(factory, pf_id)
     results = race(
         factory,
-        lambda s: portal.cancel(s, world.cfa1, pf_id, expected_version=seen).status,
+        lambda s: proformas.cancel(s, world.cfa1, pf_id, expected_version=seen).status,
         lambda s: decisions.validate(s, world.instructeur, pf_id, seen).outcome,
     )
     (won,) = _winners(results)

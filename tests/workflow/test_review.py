@@ -12,8 +12,8 @@ from db.models import CheckRun, Event, ProForma
 from domain.errors import AccessDenied, InvalidInput, TransitionRefused, WorkflowError
 from tests.conftest import ON_POSTGRES
 from tests.workflow.reviewkit import deposit, generate, queue_of
-from workflow import review
-from workflow.review import QueueFilters
+from workflow.review import review, review_screen
+from workflow.review.review import QueueFilters
 
 
 def numbers(page):
@@ -142,7 +142,7 @@ def test_review_data_has_everything_the_screen_shows(world, factory):
     deposit(world, factory, pf_id, days_ago=3, total=Decimal("15910.00"))
     deposit(world, factory, pf_id, days_ago=1)
     with factory() as s:
-        data = review.review_data(s, world.instructeur, pf_id)
+        data = review_screen.review_data(s, world.instructeur, pf_id)
     assert data.cfa["siret"] and data.cfa["iban"] and data.cfa["name"] == "CFA UN"
     assert [d.version for d in data.documents] == [2, 1]
     assert data.documents[0].content.startswith(b"%PDF")
@@ -179,7 +179,7 @@ def test_cfa_users_reach_nothing_of_the_console(world, factory, who):
     (pf_id,) = queue_of(world, factory, 1)
     actor = getattr(world, who)
     calls = [lambda s: review.queue(s, actor), lambda s: review.take_next(s, actor),
-             lambda s: review.review_data(s, actor, pf_id),
+             lambda s: review_screen.review_data(s, actor, pf_id),
              lambda s: review.assign(s, actor, pf_id),
              lambda s: review.rerun_checks(s, actor, pf_id)]
     for call in calls:
@@ -199,12 +199,12 @@ def test_render_pages_draws_the_evidence_of_the_chosen_verdict(world, factory):
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     deposit(world, factory, pf_id, total=Decimal("15910.00"))
     with factory() as s:
-        data = review.review_data(s, world.instructeur, pf_id)
+        data = review_screen.review_data(s, world.instructeur, pf_id)
     doc = data.documents[0]
     total = next(v for v in data.latest_run.verdicts if v.name == "total")
-    plain = review.render_pages(doc.content, doc.media_type)
-    marked = review.render_pages(doc.content, doc.media_type, total.highlights())
+    plain = review_screen.render_pages(doc.content, doc.media_type)
+    marked = review_screen.render_pages(doc.content, doc.media_type, total.highlights())
     assert len(plain) == len(marked) == 1 and plain[0].startswith(b"\x89PNG")
     assert plain != marked
     with pytest.raises(InvalidInput, match="ne peut pas être affiché"):
-        review.render_pages(b"%PDF-1.4 broken", "application/pdf")
+        review_screen.render_pages(b"%PDF-1.4 broken", "application/pdf")

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from db.models import Echeance
 from seed.demo import record_rupture
 from tests.workflow.reviewkit import deposit, version
-from workflow import decisions, portal, proformas
-from workflow.contracts import paid_installments
+from workflow.billing import proformas
+from workflow.contracts.contracts import paid_installments
+from workflow.review import decisions
 
 RUPTURE = date(2026, 3, 5)
 DUE = Decimal("729.45")
@@ -59,7 +60,7 @@ def test_rupture_after_a_cancelled_pro_forma_has_no_trop_percu(world, factory):
     contract = world.contracts1[3]
     pf_id = _advance(world, factory)
     with factory.begin() as s:
-        portal.cancel(s, world.cfa1, pf_id)
+        proformas.cancel(s, world.cfa1, pf_id)
         record_rupture(s, contract, RUPTURE)
     rows = _pedagogy(factory, contract)
     # was: "déjà versé" counted the cancelled advance, a −2 120,55 € trop-perçu

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from db.models import Setting, WebSession
 from domain.errors import AccessDenied
 from tests.factories import PASSWORD
-from workflow import admin, sessions
-from workflow.auth import change_password
+from workflow.accounts import admin, sessions
+from workflow.accounts.auth import change_password
 
 T0 = datetime(2026, 11, 27, 9, 0, 0)
 TIMEOUT = 30

@@ -1,7 +1,7 @@
 """Indexes that keep the eligible-contracts page independent of the CFA's size.
 
 - contract(cfa_id, number): the page walks the CFA's contracts in number order and stops after
-  the page's worth (``workflow.eligibility``), instead of sorting every eligible line; it
+  the page's worth (``workflow.billing.eligibility``), instead of sorting every eligible line; it
   replaces contract(cfa_id), its prefix;
 - echeance(pro_forma_id) becomes partial (claimed échéances only): it serves the lines of one
   pro forma, and with NULLs left out no planner can mistake it for a way to reach the

@@ -2,7 +2,7 @@
 
 One row per source of failed logins (the sha256 of the address the login page saw): how many
 failures it made, when the last one was, and until when it is held back
-(``workflow.auth``). Nothing but the hash of the address is stored.
+(``workflow.accounts.auth``). Nothing but the hash of the address is stored.
 
 Revision ID: 0011
 Revises: 0010

@@ -1,0 +1,39 @@
+"""Mes contrats: the CFA's contracts, paged in SQL, with each contract's échéancier."""
+
+import pandas as pd
+import streamlit as st
+
+from console import ui
+from domain.formatting import format_period
+from domain.vocabulary import NATURE_LABELS, Nature
+from workflow.contracts.contracts import CONTRACT_STATUS_LABELS, contract_schedule, list_contracts
+
+st.title("Mes contrats")
+ui.require_actor()  # a logged-out session sees nothing but the warning
+search = st.text_input("Recherche par numéro de contrat ou nom de l'apprenti", key="c_search")
+size = st.selectbox("Lignes par page", [10, 20, 50], index=1, key="c_size")
+page = ui.call(list_contracts, search=search, page=st.session_state.get("c_page", 0),
+               page_size=size)
+if page is None:
+    st.stop()
+table = pd.DataFrame([{
+    "Numéro enregistrement": r.number, "Libellé": r.title, "Apprenti": r.apprentice,
+    "Employeur": f"{r.employer} {r.employer_siret}", "Durée contrat": format_period(r.start, r.end),
+    "NPEC": ui.money(r.npec), "Statut": CONTRACT_STATUS_LABELS.get(r.status, r.status),
+} for r in page.rows])
+if table.empty:
+    st.info("Aucun contrat ne correspond à votre recherche.")
+    st.stop()
+st.dataframe(table, hide_index=True, width="stretch")
+ui.pager("c_page", page.total, page.page_size)
+
+choices = {f"{r.number} — {r.apprentice}": r.id for r in page.rows}
+picked = st.selectbox("Consulter l'échéancier du contrat", list(choices), key="c_pick")
+rows = ui.call(contract_schedule, choices[picked]) if picked else None
+if rows:
+    st.dataframe(pd.DataFrame([{
+        "Nature": NATURE_LABELS[Nature(e.nature)], "Année": e.year,
+        "Période": format_period(e.period_start, e.period_end),
+        "Échéance le": e.due_on.strftime("%d/%m/%Y"), "Montant": ui.money(e.amount),
+        "Détail du calcul": e.detail, "Pro forma": e.pro_forma or "",
+    } for e in rows]), hide_index=True, width="stretch")

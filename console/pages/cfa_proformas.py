@@ -1,0 +1,210 @@
+"""Mes factures/factures d'avoir pro formas (seed §1.2): search, list, menu, deposit, refusal."""
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from console import ui
+from domain.formatting import format_day
+from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
+from workflow.billing import documents, portal, proformas
+from workflow.billing.portal import ProFormaSearch
+from workflow.deposits import deposits
+from workflow.reporting import exports
+
+ACCEPTED = ["pdf", "jpg", "jpeg", "gif", "png"]
+FILE_RULES = ("Vous pouvez choisir un fichier pdf, jpg, jpeg, gif, png. La taille maximum de "
+              "fichier autorisée est de 5Mo. Assurez-vous que le nom de votre fichier ne "
+              "dépasse pas les 50 caractères (Extension comprise).")
+DIALOG_TITLES = {"attach": "Joindre une facture", "replace": "Modifier la facture de la pro forma",
+                 "cancel": "Annuler la pro forma", "refusal": "Motif de refus"}
+
+
+def close_dialog() -> None:
+    st.session_state.pop("p_dialog", None)
+
+
+def open_dialog(mode: str, pf_id: int) -> None:
+    st.session_state["p_dialog"] = {"mode": mode, "id": pf_id}
+
+
+def deposit_form(pf: portal.ProFormaRow) -> None:
+    """§1.2.1.3: one file, the automatic checks' verdicts, then "Envoyer"."""
+    d = st.session_state["p_dialog"]
+    st.markdown(f"**NUMÉRO DE PRO FORMA :** {pf.number}  \n"
+                f"**TYPE DE PRO FORMA :** {NATURE_LABELS[Nature(pf.nature)]}")
+    st.markdown("Afin d'éviter tout rejet de votre facture, vous devez respecter le mode "
+                "opératoire suivant.\n" + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
+    up = st.file_uploader("VOTRE FACTURE", type=ACCEPTED, key=f"p_up_{pf.id}", help=FILE_RULES)
+    st.caption(FILE_RULES)
+    if up is None:
+        st.info("Vous devez joindre un fichier.")
+        return
+    data = up.getvalue()
+    tag = (pf.id, pf.version, up.name, hashlib.sha256(data).hexdigest())
+    if d.get("tag") != tag:
+        d["tag"], (d["verdicts"], d["error"]) = tag, ui.attempt(portal.precheck, pf.id, data,
+                                                                  up.name)
+    verdicts = d["verdicts"]
+    if verdicts is None:
+        st.error(ui.text(d["error"]))
+        return
+    st.dataframe(pd.DataFrame([{
+        "Contrôle": v.label, "Résultat": v.outcome_label,
+        "Détail": v.message} for v in verdicts]), hide_index=True, width="stretch")
+    for v in verdicts:
+        if v.outcome == "fail":
+            st.warning(ui.text(v.message))
+    if any(v.outcome == "fail" for v in verdicts):
+        st.caption("Vous pouvez corriger votre facture avant de l'envoyer, ou l'envoyer tout de "
+                   "même : elle sera examinée par l'Opco EP.")
+    if st.button("Envoyer", type="primary"):
+        receipt = ui.call(deposits.deposit, pf.id, data, up.name, expected_version=pf.version)
+        if receipt:
+            d["sent"] = receipt.message
+            ui.rerun_dialog()
+
+
+def cancel_form(pf: portal.ProFormaRow) -> None:
+    d = st.session_state["p_dialog"]
+    st.markdown(f"Voulez-vous annuler la pro forma **{pf.number}** ({pf.total_label}) ?\n\n"
+                "Cette action rendra les contrats de nouveau éligibles à la génération d'une "
+                "nouvelle facture pro forma.")
+    if st.button("Confirmer", type="primary"):
+        if ui.call(proformas.cancel, pf.id, expected_version=pf.version):
+            d["sent"] = (f"La pro forma {pf.number} est annulée : ses contrats sont de nouveau "
+                         "éligibles.")
+            ui.rerun_dialog()
+
+
+def refusal_view(pf: portal.ProFormaRow) -> None:
+    """§1.2.2: the letter, then "Modifier ma facture" or "Annuler la pro forma"."""
+    d = st.session_state["p_dialog"]
+    if d.get("then") == "replace":
+        deposit_form(pf)
+        return
+    if d.get("then") == "cancel":
+        cancel_form(pf)
+        return
+    letter = ui.call(portal.refusal_letter, pf.id)
+    if letter is None:
+        return
+    st.markdown(f"**N° de la pro forma :** {ui.text(letter.number)}  \n"
+                f"**Motif de refus :** {ui.text(letter.reason_label)}")
+    st.info(ui.text(letter.body, lines=True))
+    st.download_button("Télécharger le courrier (PDF)",
+                       ui.deferred(documents.refusal_letter_pdf, pf.id),
+                       f"Motif_de_refus_{pf.number}.pdf", "application/pdf", on_click="ignore")
+    st.markdown("**Actions possibles :**\n- Pour que votre facturation pro forma soit de "
+                "nouveau traitée, vous avez la possibilité de déposer une nouvelle facture.\n"
+                "- Vous pouvez également annuler cette pro forma. Cette action rendra les "
+                "contrats de nouveau éligibles à la création d'une nouvelle facturation pro "
+                "forma.")
+    a, b = st.columns(2)
+    for col, label, then in ((a, "Modifier ma facture", "replace"),
+                             (b, "Annuler la pro forma", "cancel")):
+        if col.button(label):
+            d["then"] = then
+            ui.rerun_dialog()
+
+
+def dialog_body() -> None:
+    d = st.session_state["p_dialog"]
+    if d.get("sent"):  # the action is done: its message replaces the form
+        st.success(ui.text(d["sent"]))
+    elif (pf := ui.call(portal.get_pro_forma, d["id"])) is not None:
+        {"attach": deposit_form, "replace": deposit_form, "cancel": cancel_form,
+         "refusal": refusal_view}[d["mode"]](pf)
+    if st.button("Fermer", key="p_close"):
+        close_dialog()
+        st.rerun()
+
+
+def menu(row: portal.ProFormaRow) -> None:
+    """The three buttons of §1.2.1.2: the pro forma, the deposited invoice, the actions."""
+    a, b, c = st.columns(3)
+    a.download_button("Télécharger la pro forma", ui.deferred(documents.pro_forma_pdf, row.id),
+                      f"Pro_forma_{row.number}.pdf", "application/pdf", on_click="ignore")
+    with b.popover("Consulter la facture déposée", disabled=row.deposited_at is None):
+        for v in ui.call(portal.document_versions, row.id) or []:
+            st.download_button(
+                f"Version {v.version} — {ui.text(v.filename)} "
+                f"({format_day(v.uploaded_at.date())})",
+                ui.deferred(portal.document_file, v.id), v.filename, v.media_type,
+                key=f"p_doc_{v.id}", on_click="ignore")
+    with c.popover("Actions complémentaires"):
+        if not row.actions:
+            st.caption("Aucune action complémentaire n'est disponible à ce statut.")
+        for action in row.actions:
+            if action is CfaAction.EXPORT:
+                st.download_button("Exporter les contrats concernés (CSV)",
+                                   ui.deferred(exports.export_csv, row.id),
+                                   f"Contrats_{row.number}.csv", exports.CSV_MEDIA,
+                                   on_click="ignore")
+                st.download_button("Exporter les contrats concernés (Excel)",
+                                   ui.deferred(exports.export_excel, row.id),
+                                   f"Contrats_{row.number}.xlsx", exports.XLSX_MEDIA,
+                                   on_click="ignore")
+            elif st.button(ACTION_LABELS[action], key=f"p_act_{action}"):
+                open_dialog({CfaAction.SEE_REFUSAL: "refusal"}.get(action, action.value),
+                            row.id)
+                st.rerun()
+
+
+st.title("Mes factures/factures d'avoir pro formas - contrat d'apprentissage")
+ui.require_actor()  # a logged-out session sees nothing but the warning
+crit = st.session_state.setdefault("p_search", {})
+with st.form("p_search_form"):
+    st.markdown("**Recherche par numéro de pro forma et/ou statut**")
+    a, b, c, d = st.columns(4)
+    number = a.text_input("NUMÉRO DE PRO FORMA", value=crit.get("number", ""))
+    own = b.text_input("NUMÉRO DE FACTURE/FACTURE D'AVOIR", value=crit.get("own_number", ""))
+    statuses = ["", *STATUS_CHOICES]
+    status = c.selectbox("STATUT", statuses, index=statuses.index(crit.get("status", "")),
+                         format_func=lambda k: STATUS_CHOICES.get(k, "Tous"))
+    natures = ["", *Nature]
+    nature = d.selectbox("TYPE", natures, index=natures.index(crit.get("nature", "")),
+                         format_func=lambda k: NATURE_LABELS[Nature(k)] if k else "Tous")
+    if st.form_submit_button("Rechercher", type="primary"):
+        st.session_state["p_search"] = {"number": number, "own_number": own, "status": status,
+                                        "nature": str(nature)}
+        st.session_state["p_page"] = 0
+        st.rerun()
+if st.button("Réinitialiser les filtres"):
+    st.session_state["p_search"] = {}
+    st.rerun()
+
+if "p_dialog" in st.session_state:
+    title = DIALOG_TITLES[st.session_state["p_dialog"]["mode"]]
+    st.dialog(title, width="large", on_dismiss=close_dialog)(dialog_body)()
+
+search = ProFormaSearch(**st.session_state["p_search"])
+page = ui.call(portal.list_pro_formas, search, page=st.session_state.get("p_page", 0),
+               page_size=20)
+if page is None:
+    st.stop()
+applied = [f"{k} : {ui.text(v)}" for k, v in (
+    ("N° DE PRO FORMA", search.number), ("N° DE FACTURE", search.own_number),
+    ("STATUT", STATUS_CHOICES.get(search.status, "")),
+    ("TYPE", NATURE_LABELS[Nature(search.nature)] if search.nature else "")) if v]
+st.markdown(f"**Filtres appliqués ({page.total})**  \n"
+            + ("  \n".join(applied) or "AUCUN FILTRE APPLIQUÉ"))
+if not page.rows:
+    st.info("Aucune pro forma ne correspond à votre recherche.")
+    st.stop()
+st.dataframe(pd.DataFrame([{
+    "Numéro de pro forma": r.number, "Type": NATURE_LABELS[Nature(r.nature)],
+    "Création": format_day(r.created_at.date()),
+    "Dépôt de facture/facture d'avoir": format_day(r.deposited_at.date())
+    if r.deposited_at else "",
+    "Montant total": r.total_label, "Statut": r.status_label,
+} for r in page.rows]), hide_index=True, width="stretch")
+before = st.session_state.get("p_page", 0)
+if ui.pager("p_page", page.total, page.page_size) != before:
+    st.rerun()
+
+rows = {r.number: r for r in page.rows}
+st.subheader("Menu")
+picked = st.selectbox("Pro forma", list(rows), key="p_pick")
+menu(rows[picked])

@@ -1,0 +1,1 @@
+"""A CFA's contracts and their échéanciers; case-insensitive text search."""

@@ -1,0 +1,1 @@
+"""Deposits of the CFA's invoices with their automatic checks."""

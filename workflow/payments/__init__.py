@@ -1,0 +1,1 @@
+"""Payments, payment runs with credit-note deductions, SEPA files, reimbursements."""

@@ -1,0 +1,1 @@
+"""Dashboards, figures of the home pages and exports."""
