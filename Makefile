@@ -34,7 +34,7 @@ run: $(RUN_STAMP)
 	$(PY) -m db demo --if-empty
 	$(PY) -m streamlit run console/entry/server.py --server.port $(PORT) --server.headless true
 
-## Run every test, on SQLite and again on PostgreSQL.
+## Lint (scripts/lint.sh), then run every test, on SQLite and again on PostgreSQL.
 test: $(DEV_STAMP) system-deps
 	@bash scripts/run_tests.sh
 
@@ -46,8 +46,9 @@ SCALE ?= all
 bench: $(DEV_STAMP)
 	$(PY) -m bench --scale $(SCALE)
 
+## ruff and the import-linter contracts (scripts/lint.sh); `make test` runs them first.
 lint: $(DEV_STAMP)
-	$(PY) -m ruff check .
+	@bash scripts/lint.sh
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -45,7 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     started = time.perf_counter()
     if args.scale == "small":
-        demo_mod.build_small(factory, today())
+        from seed.small import build_small
+
+        build_small(factory, today())
     else:
         from seed.national import build_national
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole suite on SQLite, then the database tests again on PostgreSQL.
+# Lint (scripts/lint.sh), then run the whole suite on SQLite, then the database tests again on
+# PostgreSQL.
 # PostgreSQL: TEST_DATABASE_URL (an admin URL; the tests create and drop their own database),
 # default postgresql+psycopg://postgres@127.0.0.1:5432/postgres. When none answers but the
 # PostgreSQL programs are installed, a throwaway server is started for the run.
@@ -7,6 +8,12 @@ set -uo pipefail
 PY=.venv/bin/python
 PYTEST=("$PY" -m pytest -n 2 -p no:cacheprovider)
 export PYTHONDONTWRITEBYTECODE=1
+
+# `make lint` first (ruff, import-linter): a broken layer fails the run like a failed test.
+if [ "${SKIP_LINT:-0}" != 1 ]; then
+  echo "=== Lint ==="
+  PY="$PY" bash scripts/lint.sh || { echo "ÉCHEC : lint"; exit 1; }
+fi
 
 echo "=== Tests sur SQLite ==="
 env -u TEST_DATABASE_URL "${PYTEST[@]}" "$@"

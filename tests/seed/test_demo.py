@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from db.models import Apprentice, Contract, Document, Echeance, Notice, ProForma, User
 from domain.vocabulary import Status
-from seed.demo import build_small, is_empty
-from workflow.auth import authenticate
+from seed.demo import is_empty
+from seed.small import build_small
+from workflow.accounts.auth import authenticate
 
 
 def test_small_demo(factory):
