@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from domain.permissions import screens_of
 from domain.vocabulary import Role
 
 CONSOLE_DIR = Path(__file__).resolve().parent
@@ -39,14 +40,16 @@ MANAGER_PAGES = {
 ACCOUNT_PAGE = ("pages/account.py", "Mon mot de passe", ":material/password:")
 ACCOUNT_PAGES = {"Mon compte": [ACCOUNT_PAGE]}
 
-PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {
-    Role.CFA: {**CFA_PAGES, **ACCOUNT_PAGES},
-    Role.INSTRUCTEUR: {**INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
-    Role.MANAGER: {**MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES},
-    # the administrator holds accounts and settings and reads the dashboards; it neither
-    # instructs nor pays (the workflow refuses it), so those screens are not in its menu
-    Role.ADMIN: {**MANAGER_PAGES, **ACCOUNT_PAGES},
-}
+# the menu of each role: the sections above, in this order, keeping the screens that the
+# permissions matrix (domain.permissions.SCREENS) opens to the role
+SECTIONS = {**CFA_PAGES, **MANAGER_PAGES, **INSTRUCTEUR_PAGES, **ACCOUNT_PAGES}
+
+
+def _menu(role: Role) -> dict[str, list[tuple[str, str, str]]]:
+    screens = screens_of(role)
+    menu = {section: [p for p in pages if url_path(p[0]) in screens]
+            for section, pages in SECTIONS.items()}
+    return {section: pages for section, pages in menu.items() if pages}
 
 
 def url_path(script: str) -> str:
@@ -54,6 +57,8 @@ def url_path(script: str) -> str:
     as Streamlit would infer it, given explicitly so that every list below agrees."""
     return script.rsplit("/", 1)[-1].removesuffix(".py")
 
+
+PAGES: dict[Role, dict[str, list[tuple[str, str, str]]]] = {role: _menu(role) for role in Role}
 
 # every page's address, whatever the role: a copied link to any of them is a page of the app
 # (logged out it shows the login form, then that page), anything else is "Page introuvable"

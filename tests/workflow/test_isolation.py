@@ -213,7 +213,7 @@ EXEMPT = {
     "access.require_settled_password",  # the guard of provisional passwords
     "auth.change_password",  # acts on the actor's own account only (tests/workflow/test_auth)
     "events.record",  # appends to the log inside a covered function's transaction
-    "transitions.transition",  # takes a ProForma row already loaded through get_owned
+    "transitions.apply",  # takes a ProForma row already loaded through get_owned
 }
 
 

@@ -16,7 +16,7 @@
    administrator, the proposer included, may reject it. Each step
    writes an event (``setting_proposed``, ``setting_changed``, ``setting_rejected``).
 3. **The administrator holds no instruction or payment right, even through accounts.**
-   Administrators do not decide, approve or pay (``workflow.review.review.decisions.DECIDERS``,
+   Administrators do not decide, approve or pay (``domain.permissions.DECIDERS``,
    ``workflow.payments.payments``), and they manage only CFA and administrator accounts
    (``ACCOUNTS_MANAGED_BY``): they cannot create, reset, deactivate or reactivate an
    instructeur's or a manager's account, so they cannot make or take over one that pays.

@@ -3,7 +3,7 @@ deposited documents, refusal letters and cancellation.
 
 Every function checks access first: a CFA user reaches only its own CFA's pro formas,
 documents and letters, whatever id it passes (a missing and a forbidden row answer the same).
-The additional actions offered per row come from ``domain.vocabulary.CFA_ACTIONS`` only, and
+The additional actions offered per row come from ``domain.lifecycle.CFA_ACTIONS`` only, and
 each action re-checks that table, so a hand-made request for a forbidden action is refused.
 """
 
@@ -18,11 +18,10 @@ from sqlalchemy.orm import Session
 
 from db.models import Document, Notice, ProForma
 from domain.clock import now
-from domain.errors import AccessDenied, InvalidInput, TransitionRefused
+from domain.errors import AccessDenied, InvalidInput
 from domain.formatting import format_eur
-from domain.lifecycle import cfa_actions
+from domain.lifecycle import Act, cfa_actions, require
 from domain.vocabulary import (
-    ACTION_LABELS,
     CHECK_LABELS,
     OUTCOME_LABELS,
     STATUS_CHOICES,
@@ -119,13 +118,6 @@ def get_pro_forma(session: Session, actor: Actor, pro_forma_id: object) -> ProFo
     """One pro forma of the list (AccessDenied when it is not the actor's)."""
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
     return ProFormaRow(*(getattr(pf, c.key) for c in _COLUMNS))
-
-
-def require_action(pf: ProForma, action: CfaAction) -> None:
-    """Raise TransitionRefused unless the status table offers ``action`` on ``pf``."""
-    if action not in cfa_actions(pf.status):
-        raise TransitionRefused(pf.number, label(pf.status, pf.kind),
-                                ACTION_LABELS[action].lower())
 
 
 # --- deposited documents -----------------------------------------------------------------
@@ -246,7 +238,7 @@ def refusal_letter(session: Session, actor: Actor, pro_forma_id: object) -> Refu
     no letter exists.
     """
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
-    require_action(pf, CfaAction.SEE_REFUSAL)
+    require(Act.SEE_REFUSAL, pf.status, number=pf.number, kind=pf.kind)
     notice = session.scalars(select(Notice).where(Notice.pro_forma_id == pf.id)
                              .order_by(Notice.id.desc()).limit(1)).first()
     if notice is None:

@@ -17,13 +17,14 @@ from sqlalchemy.orm import Session
 from db.models import Cfa, Counter, Echeance, ProForma, ProFormaLine
 from domain.clock import now, today
 from domain.errors import AlreadyClaimed, InvalidInput
-from domain.vocabulary import SETTLEMENT_MODES, CfaAction, Status
+from domain.lifecycle import Act, require
+from domain.vocabulary import SETTLEMENT_MODES, Status
 from workflow.billing.eligibility import not_lapsed
-from workflow.billing.portal import ProFormaRow, require_action, row_of
+from workflow.billing.portal import ProFormaRow, row_of
 from workflow.common import events
 from workflow.common.access import Actor, require_cfa
 from workflow.common.confirm import Seen, check
-from workflow.common.transitions import load_for_update, transition
+from workflow.common.transitions import apply, load_for_update
 
 
 @dataclass(frozen=True)
@@ -153,9 +154,8 @@ def cancel(session: Session, actor: Actor, pro_forma_id: object,
     """Cancel a pro forma ("Annuler", CFA only): its échéances become eligible again."""
     require_cfa(actor)
     pf = load_for_update(session, actor, pro_forma_id)
-    require_action(pf, CfaAction.CANCEL)
-    transition(session, actor, pf, Status.CANCELLED, "cancelled",
-               expected_version=expected_version)
+    require(Act.CANCEL, pf.status, number=pf.number, kind=pf.kind)  # before the version
+    apply(session, actor, pf, Act.CANCEL, expected_version=expected_version)
     pf.cancelled_at = now()
     pf.assigned_to_id = None
     session.execute(

@@ -14,10 +14,8 @@ from sqlalchemy.orm import Session
 
 from db.models import Base, User
 from domain.errors import AccessDenied, PasswordChangeRequired
+from domain.permissions import MANAGER_ROLES, OPCO_ROLES
 from domain.vocabulary import Role
-
-OPCO_ROLES = frozenset({Role.INSTRUCTEUR, Role.MANAGER, Role.ADMIN})
-MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 @dataclass(frozen=True)

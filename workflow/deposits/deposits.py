@@ -17,12 +17,12 @@ from checks import sandbox
 from checks.validate import base_name, name_message, name_problem
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from domain.clock import now
-from domain.errors import InvalidInput, TransitionRefused
-from domain.lifecycle import LIVE, cfa_actions
-from domain.vocabulary import CfaAction, Status, label
+from domain.errors import InvalidInput
+from domain.lifecycle import LIVE, deposit_act, require
+from domain.vocabulary import label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
-from workflow.common.transitions import load_for_update, transition
+from workflow.common.transitions import apply, load_for_update
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
 
@@ -116,9 +116,7 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
 
 
 def _deposit_allowed(pf: ProForma) -> None:
-    acts = cfa_actions(pf.status)
-    if CfaAction.ATTACH not in acts and CfaAction.REPLACE not in acts:
-        raise TransitionRefused(pf.number, label(pf.status, pf.kind), "déposer une facture")
+    require(deposit_act(pf.status), pf.status, number=pf.number, kind=pf.kind)
 
 
 def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
@@ -167,10 +165,8 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     session.add(doc)
     session.flush()
     store_check_run(session, doc, pre)
-    replacing = pf.status == Status.UNDER_REVIEW
-    transition(session, actor, pf, Status.UNDER_REVIEW,
-               "replaced" if replacing or version > 1 else "deposited",
-               expected_version=expected_version, comment=filename)
+    apply(session, actor, pf, deposit_act(pf.status), expected_version=expected_version,
+          comment=filename)
     moment = now()
     pf.deposited_at = moment
     pf.first_deposited_at = pf.first_deposited_at or moment

@@ -24,16 +24,17 @@ from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, U
 from domain.clock import now, today
 from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
 from domain.formatting import format_eur
-from domain.vocabulary import Role, Status
+from domain.lifecycle import Act
+from domain.permissions import PAYERS
+from domain.vocabulary import Status
 from workflow.common import events
 from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.bounds import max_length
 from workflow.common.confirm import Seen, check
 from workflow.common.paging import Page, paginate
-from workflow.common.transitions import load_for_update, transition
+from workflow.common.transitions import apply, load_for_update
 from workflow.payments.sepa import sepa_file
 
-PAYERS = (Role.INSTRUCTEUR, Role.MANAGER)
 ZERO = Decimal("0.00")
 MAX_RUN = 500  # invoices per payment run: keeps one transaction and one file reasonable
 
@@ -113,7 +114,7 @@ def _pay(session: Session, actor: Actor, pro_forma_id: object, reference: str,
     if pf.status == Status.VALIDATED and not ready_to_pay(pf):
         raise WorkflowError(f"La pro forma {pf.number} attend l'approbation d'un second "
                             "instructeur avant paiement.")
-    transition(session, actor, pf, Status.PAID, "paid", comment=reference)
+    apply(session, actor, pf, Act.PAY, comment=reference)
     pf.paid_at = now()
     payment = Payment(
         pro_forma_id=pf.id, cfa_id=pf.cfa_id, batch_id=batch_id, gross=pf.total,
@@ -147,7 +148,7 @@ def _apply(session: Session, actor: Actor, credit: Outstanding, amount: Decimal,
                         "payment_id": payment.id if payment else None})
     if amount == credit.left:
         note = load_for_update(session, actor, credit.credit_note_id)
-        transition(session, actor, note, Status.PAID, "settled",
+        apply(session, actor, note, Act.SETTLE,
                    comment=f"{kind} {amount}")
         note.paid_at = now()
 

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma, ProFormaLine
 from domain.formatting import format_period
-from domain.vocabulary import NATURE_LABELS, CfaAction, Nature
-from workflow.billing.portal import FileDownload, require_action
+from domain.lifecycle import Act, require
+from domain.vocabulary import NATURE_LABELS, Nature
+from workflow.billing.portal import FileDownload
 from workflow.common.access import Actor, get_owned
 from workflow.contracts.contracts import CONTRACT_STATUS_LABELS
 
@@ -77,7 +78,7 @@ class Export:
 def export_lines(session: Session, actor: Actor, pro_forma_id: object) -> Export:
     """The contracts concerned by a pro forma (AccessDenied / TransitionRefused otherwise)."""
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
-    require_action(pf, CfaAction.EXPORT)
+    require(Act.EXPORT, pf.status, number=pf.number, kind=pf.kind)
     stmt = (
         select(Contract.number, Contract.title,
                Apprentice.first_name + literal(" ") + Apprentice.last_name, Employer.name,

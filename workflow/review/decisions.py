@@ -18,15 +18,14 @@ from sqlalchemy.orm import Session
 from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalReason
 from domain.clock import now
 from domain.errors import InvalidInput, WorkflowError
-from domain.vocabulary import CHECK_LABELS, Role, Status
+from domain.lifecycle import Act
+from domain.permissions import DECIDERS
+from domain.vocabulary import CHECK_LABELS, Status
 from workflow.accounts import duties
-from workflow.common import events
 from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.confirm import Seen, check
 from workflow.common.settings import setting
-from workflow.common.transitions import load_for_update, transition
-
-DECIDERS = (Role.INSTRUCTEUR, Role.MANAGER)
+from workflow.common.transitions import apply, load_for_update
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
             "Des contrôles automatiques ont échoué (" + ", ".join(failed) + ") : "
             "une justification est obligatoire pour valider.",
         )
-    transition(session, actor, pf, Status.VALIDATED, "validated", expected_version=version,
+    apply(session, actor, pf, Act.VALIDATE, expected_version=version,
                comment=note or None)
     pf.decided_at, pf.decided_by_id = now(), actor.user_id
     pf.needs_second_approval = (
@@ -132,7 +131,7 @@ def refuse(session: Session, actor: Actor, pro_forma_id: object, version: int,
     pf = load_for_update(session, actor, pro_forma_id)
     run = latest_run(session, pf.id)
     seen = checks_seen(run)
-    transition(session, actor, pf, Status.REFUSED, "refused", expected_version=version,
+    apply(session, actor, pf, Act.REFUSE, expected_version=version,
                reason=reason.label, comment=note or None)
     pf.decided_at, pf.decided_by_id = now(), actor.user_id
     pf.refusal_reason_id, pf.refusal_comment = reason.id, note or None
@@ -183,9 +182,7 @@ def approve(session: Session, actor: Actor, seen: Seen) -> list[Decision]:
         duties.check_approval(session, actor, pf.decided_by_id, pf.number)
         version = pf.version
         pf.approved_by_id = actor.user_id
-        pf.version += 1
-        events.record(session, actor, "approved", pro_forma_id=pf.id, from_status=pf.status,
-                      to_status=pf.status, version=pf.version)
+        apply(session, actor, pf, Act.APPROVE)
         run = latest_run(session, pf.id)
         out.append(_decision(session, actor, pf, "approved", version, checks_seen(run), run))
     return out

@@ -22,6 +22,7 @@ from db.models import Cfa, CheckResultRow, Document, ProForma, User
 from db.session import is_postgres
 from domain.clock import now
 from domain.errors import InvalidInput, TransitionRefused, WorkflowError
+from domain.permissions import REVIEWERS
 from domain.vocabulary import Role, Status, label
 from workflow.common import bounds, events
 from workflow.common.access import Actor, get_owned, require_opco, require_role
@@ -33,7 +34,6 @@ from workflow.review.review_screen import (
     run_view,
 )
 
-REVIEWERS = (Role.INSTRUCTEUR, Role.MANAGER)
 CHECK_FILTERS = {"pass": "Tous conformes", "fail": "Au moins un non conforme",
                  "unknown": "Au moins un à vérifier (aucun non conforme)"}
 ASSIGNED_FILTERS = {"me": "Attribuées à moi", "unassigned": "Non attribuées"}
