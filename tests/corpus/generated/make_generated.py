@@ -1,9 +1,9 @@
 """Render CFA-like invoices through third-party invoice generators (not this project's code).
 
 Run once with the generators installed (not a dependency of the console):
-``pip install invoicegenerator==1.2.0 pyinvoice==0.1.7 dinbrief==0.5.2 arca-factura-pdf==0.1.0``
-then
-``python tests/corpus/generated/make_generated.py``. Writes the PDFs, ``truth.csv`` (the total
+``pip install invoicegenerator==1.2.0 pyinvoice==0.1.7 dinbrief==0.5.2 arca-factura-pdf==0.1.0
+facturex==0.6.4`` then ``python tests/corpus/generated/make_generated.py`` (``--only KEY`` renders
+one generator's invoices again and keeps the other rows as they are). Writes the PDFs, ``truth.csv`` (the total
 computed from the lines, checked against the generator's own printed total) and
 ``SOURCES.csv`` (generator, version, licence, sha256) next to this file.
 """
@@ -133,19 +133,66 @@ def arca_es(index: int, rng: random.Random) -> tuple[str, Decimal, str]:
     return name, net + vat, number
 
 
+def facturex_fr(index: int, rng: random.Random) -> tuple[str, Decimal, str]:
+    """facturex's own PDF layout (French labels "Total HT", "TVA S 20%", "Net à payer", amounts
+    "4121.47 EUR"), without its Factur-X attachment: the page alone is checked."""
+    from facturex.models import Address, Invoice, LineItem, Party, VatBreakdown
+    from facturex.pdfgen import invoice_pdf_rich
+
+    rate = rng.choice([Decimal(0), Decimal(20)])
+    category = "S" if rate else "E"
+    lines = _lines(rng)
+    items = [LineItem(id=str(n), name=f"Contrat {c} - {p}", description="prise en charge OPCO",
+                      quantity=Decimal(1), unit_code="C62", unit_price=a, vat_category=category,
+                      vat_rate=rate, net_amount=a) for n, (c, p, a) in enumerate(lines, start=1)]
+    net = sum((a for _, _, a in lines), Decimal(0))
+    vat = (net * rate / 100).quantize(CENT, ROUND_HALF_UP)
+    number = f"FA-2024-{300 + index:04d}"
+    invoice = Invoice(
+        number=number, issue_date=datetime.date(2024, 3, 15), type_code="380", currency="EUR",
+        seller=Party(name="CFA DES METIERS DEMO", siret="12345678900011", vat_id="FR32123456789",
+                     address=Address(line1="1 rue de l'Apprentissage", postcode="69001",
+                                     city="Lyon", country_code="FR")),
+        buyer=Party(name="Opco EP", address=Address(line1="Rue de Paris", postcode="75001",
+                                                     city="Paris", country_code="FR")),
+        iban="FR7630006000011234567890189", payment_terms="Virement à 30 jours",
+        due_date=datetime.date(2024, 4, 15), lines=items,
+        vat_breakdown=[VatBreakdown(category=category, rate=rate, taxable_amount=net,
+                                    vat_amount=vat, exemption_reason=None if rate else
+                                    "Exonération de TVA, article 261-4-4° du CGI")],
+        total_line_net=net, total_net=net, total_vat=vat, total_gross=net + vat,
+        amount_due=net + vat)
+    name = f"facturex-{index:02d}.pdf"
+    (HERE / name).write_bytes(invoice_pdf_rich(invoice, theme=rng.choice(["sobre", "moderne"]),
+                                               qr=False, attach_xml=False))
+    return name, net + vat, number
+
+
 GENERATORS = {
     "invoicegenerator": (invoicegenerator, "InvoiceGenerator 1.2.0 (PyPI)", "BSD"),
     "pyinvoice": (pyinvoice, "PyInvoice 0.1.7 (PyPI)", "MIT"),
     "dinbrief": (dinbrief_de, "dinbrief 0.5.2 (PyPI), German labels", "MIT"),
     "arca": (arca_es, "arca-factura-pdf 0.1.0 (PyPI), Spanish (Argentina)", "MIT"),
+    "facturex": (facturex_fr, "facturex 0.6.4 (PyPI), its own PDF layout, French labels", "MIT"),
 }
-LANGUAGES = {"dinbrief": "de", "arca": "es"}
+LANGUAGES = {"dinbrief": "de", "arca": "es", "facturex": "fr"}
 CURRENCIES = {"arca": "ARS"}
 
 
-def main() -> None:
-    truth, sources = [], []
+def _kept(name: str, only: str | None) -> list[list[str]]:
+    """Return the rows of ``name`` written for the generators other than ``only``."""
+    if only is None or not (HERE / name).exists():
+        return []
+    with (HERE / name).open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))[1:]
+    return [row for row in rows if not row[0].startswith(f"{only}-")]
+
+
+def main(only: str | None = None) -> None:
+    truth, sources = _kept("truth.csv", only), _kept("SOURCES.csv", only)
     for key, (make, generator, licence) in GENERATORS.items():
+        if only is not None and key != only:
+            continue
         rng = random.Random(f"generated-{key}")
         for index in range(1, 13):
             name, total, number = make(index, rng)
@@ -165,4 +212,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[2] if sys.argv[1:2] == ["--only"] else None)
