@@ -1,9 +1,16 @@
-"""Accuracy and speed of the document checks over the generated specimen corpus.
+"""Accuracy and speed of the document checks over the generated specimen corpus and over the
+real corpus of third-party invoices (``tests/corpus/real``).
 
-``python -m bench.checks [--json] [--no-scans]`` or ``bench.checks.run()``. Prints the number of
-documents, false passes (truth fail, verdict pass: must be 0), correct passes and fails,
-unknowns, the median milliseconds per text PDF, per 2-page text PDF and per OCR document, and
-the ratio of the check run to a bare pdfplumber ``extract_words`` pass over the same files.
+``python -m bench.checks [--json] [--no-scans] [--real-only]`` or ``bench.checks.run()``. Prints
+the number of documents, false passes (truth fail, verdict pass: must be 0), correct passes and
+fails, unknowns, the median milliseconds per text PDF, per 2-page text PDF and per OCR document,
+and the ratio of the check run to a bare pdfplumber ``extract_words`` pass over the same files.
+
+The real corpus is reported on its own lines: the grand total found right (``found.total``
+equal to the ground truth read on the page), false passes with decoys (for each document, every
+other amount printed on it offered as the expected total: none may pass), per language, per
+source and per kind (embedded XML, text layer, scan), and the time per document against a bare
+``extract_words`` pass.
 
 Text PDFs are timed in CPU time of this process ("on one core"), so that other work on the
 machine does not blur the figures; OCR documents in wall time (Tesseract runs as a subprocess).
@@ -17,10 +24,12 @@ import json
 import statistics
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pdfplumber
 
+from bench.realcorpus import CORPUS, FILES, GENERATED, DocumentResult, evaluate_corpus, report
 from checks import FileRejected, check_document
 from specimens import Specimen, corpus
 
@@ -87,8 +96,28 @@ def _pages(data: bytes) -> int:
         return len(pdf.pages)
 
 
-def measure(scans: bool = True) -> dict[str, Any]:
-    """Run the checks over the corpus and return the figures (no printing)."""
+def measure(scans: bool = True, generated: bool = True) -> dict[str, Any]:
+    """Run the checks over the corpora and return the figures (no printing)."""
+    result: dict[str, Any] = {"documents": 0, "false_passes": 0, "false_pass_documents": 0}
+    if generated:
+        result.update(_measure_generated(scans))
+    # the real PDFs are data kept outside the repository (bench.realcorpus.FILES)
+    result["real"] = measure_real(CORPUS) if FILES.is_dir() else report([])
+    result["third_party_generators"] = measure_real(GENERATED)
+    for key in ("real", "third_party_generators"):
+        result["false_passes"] += result[key]["all"]["false_passes"] + \
+            result[key]["all"]["page_false_passes"]
+    return result
+
+
+def measure_real(root: Path = CORPUS) -> dict[str, Any]:
+    """Evaluate a corpus of third-party invoices (``tests/corpus/real`` by default): figures
+    overall, per language, source and kind, and the documents missed."""
+    results: list[DocumentResult] = evaluate_corpus(root)
+    return report(results)
+
+
+def _measure_generated(scans: bool) -> dict[str, Any]:
     specimens = list(corpus(seed=0, scans=scans))
     groups = {"text": [s for s in specimens if s.kind in ("text", "factur-x")],
               "ocr": [s for s in specimens if s.kind == "ocr"]}
@@ -126,6 +155,34 @@ def _speed(specs: list[Specimen], times: list[float]) -> dict[str, Any]:
 
 def _print(result: dict[str, Any]) -> None:
     print(f"Documents : {result['documents']}   faux « pass » : {result['false_passes']}")
+    _print_generated(result)
+    print("[réel] corpus de factures tierces (tests/corpus/real) ; total = total TTC trouvé "
+          "juste ; leurres = chaque autre montant imprimé proposé comme total attendu")
+    _print_real(result["real"], "réel")
+    print("[générateurs] factures de type CFA rendues par des générateurs tiers "
+          "(tests/corpus/generated)")
+    _print_real(result["third_party_generators"], "générateurs")
+
+
+def _print_real(real: dict[str, Any], tag: str) -> None:
+    """A corpus on its own lines: one for all, then per language, source and kind."""
+    rows = [("tous", real["all"])] + [(f"{key} {name}", part) for key in
+                                      ("language", "source", "kind")
+                                      for name, part in real[key].items()]
+    for name, part in rows:
+        print(f"[{tag}] {name:<22} {part['documents']:>3} docs ; total {part['total_right']}/"
+              f"{part['documents']} ({_pct(part['total_accuracy'])}), faux {part['total_wrong']}"
+              f" ; page seule {part['page_total_right']}/{part['documents']} "
+              f"({_pct(part['page_total_accuracy'])}) ; leurres {part['decoys']}, faux « pass » "
+              f"{part['false_passes']} (page seule {part['page_false_passes']}) ; médiane "
+              f"{part['median_ms']} ms, extract_words seul {part['bare_median_ms']} ms "
+              f"(×{part['median_ratio_to_bare']})")
+    for miss in real["misses"]:
+        print(f"[{tag}] manqué : {miss['file']} vrai {miss['truth']} trouvé {miss['found']} "
+              f"page seule {miss['page']} faux pass {miss['false_passes']}")
+
+
+def _print_generated(result: dict[str, Any]) -> None:
     for kind in ("text", "ocr"):
         part = result.get(kind)
         if not part or not part["documents"]:
@@ -151,9 +208,9 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f} %"
 
 
-def run(json_out: bool = False, scans: bool = True) -> dict[str, Any]:
+def run(json_out: bool = False, scans: bool = True, generated: bool = True) -> dict[str, Any]:
     """Measure, print the figures (text or JSON) and return them."""
-    result = measure(scans=scans)
+    result = measure(scans=scans, generated=generated)
     if json_out:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -162,12 +219,15 @@ def run(json_out: bool = False, scans: bool = True) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line entry point: ``python -m bench.checks [--json] [--no-scans]``."""
+    """Command line entry point: ``python -m bench.checks [--json] [--no-scans]
+    [--real-only]``."""
     parser = argparse.ArgumentParser(prog="python -m bench.checks")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-scans", action="store_true", help="skip the OCR documents")
+    parser.add_argument("--real-only", action="store_true",
+                        help="only the real corpus (tests/corpus/real)")
     args = parser.parse_args(argv)
-    result = run(json_out=args.json, scans=not args.no_scans)
+    result = run(json_out=args.json, scans=not args.no_scans, generated=not args.real_only)
     return 1 if result["false_passes"] else 0
 
 

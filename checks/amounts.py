@@ -14,8 +14,8 @@ from babel.numbers import NumberFormatError, format_currency, format_decimal, pa
 
 # Every space-like character printed as a thousands separator becomes a plain space.
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-                         "\u2212": "-", "\u2013": "-", "\u2014": "-"})
-_CURRENCY = r"(?:€|EUR|euros?|Euros?|EUROS?)"
+                         "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
+_CURRENCY = r"(?:€|EUR|euros?|Euros?|EUROS?|CHF|USD|GBP|\$|£)"
 _NUMBER = (r"(?P<num>\d{1,3}(?P<group>[ .,'])\d{3}(?:(?P=group)\d{3})*(?:(?P<dec1>[.,])\d{2})?"
            r"|\d+(?:(?P<dec2>[.,])\d{2})?)")
 _AMOUNT = re.compile(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from checks.extract import Deadline, Extraction, extract
+from checks.lines import check_lines
 from checks.model import CheckResult, Expected, Report
 from checks.rules import (
     NO_TEXT,
@@ -51,14 +53,18 @@ def check_document(data: bytes, filename: str, expected: Expected, *,
     )
 
 
-def run_checks(extraction: Extraction, expected: Expected) -> tuple[list[CheckResult], dict]:
+def run_checks(extraction: Extraction, expected: Expected
+               ) -> tuple[list[CheckResult], dict[str, Any]]:
     """Return the results of the content checks and the values found, from extracted data."""
     rows = all_rows(extraction.pages)
-    found: dict = {"pro_forma_numbers": [], "total": None, "invoice_number": None,
-                   "siret": None, "iban": None}
+    found: dict[str, Any] = {"pro_forma_numbers": [], "total": None, "invoice_number": None,
+                             "siret": None, "iban": None}
+    if expected.lines:
+        found["lines"] = []
     if not rows and extraction.xml is None:
         message = OCR_MISSING if extraction.ocr_missing else NO_TEXT
-        return [CheckResult(name, "unknown", message) for name, _ in _RULES], found
+        names = [name for name, _ in _RULES] + (["lines"] if expected.lines else [])
+        return [CheckResult(name, "unknown", message) for name in names], found
     ctx = Context(rows, extraction.xml, expected, complete=extraction.complete,
                   ocr=extraction.source == "ocr" or extraction.ocr_missing)
     results = []
@@ -66,4 +72,9 @@ def run_checks(extraction: Extraction, expected: Expected) -> tuple[list[CheckRe
         result, value = rule(ctx)
         results.append(result)
         found[_FOUND_KEYS[name]] = value
+    if expected.lines:
+        lines_result, matches = check_lines(rows, expected.lines,
+                                            complete=extraction.complete and not ctx.ocr)
+        results.append(lines_result)
+        found["lines"] = [m.to_json() for m in matches]
     return results, found

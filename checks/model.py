@@ -15,9 +15,19 @@ MAX_PAGES = 50  # beyond this a deposit is not an invoice; refused before heavy 
 MAX_PIXELS = 40_000_000  # decompression-bomb guard for images (40 megapixels)
 
 OUTCOMES = ("pass", "fail", "unknown")
-CHECK_NAMES = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban")
+CHECK_NAMES = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "lines")
+LINE_STATUSES = ("matched", "amount_differs", "missing", "extra", "unreadable")
 
 BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ExpectedLine:
+    """One line of the pro forma: the contract (dossier) number and its amount."""
+
+    contract: str
+    amount: Decimal
+    apprentice: str | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +39,7 @@ class Expected:
     credit_note: bool = False
     siret: str | None = None
     iban: str | None = None
+    lines: tuple[ExpectedLine, ...] = ()  # the ``lines`` check runs only when given
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,19 @@ from checks.identifiers import (
     normalize_pro_forma,
 )
 from checks.model import CheckResult, Evidence, Expected
+from checks.reconcile import cents
 from checks.text import Row
-from checks.total import Candidate, collect, find_total
+from checks.total import (
+    DUE,
+    GRAND,
+    PLAIN,
+    Candidate,
+    TotalFacts,
+    TotalFinding,
+    arithmetic,
+    collect,
+    find_total,
+)
 
 OCR_MISSING = ("Lecture optique (OCR) indisponible sur ce serveur : le document n'a pas de "
                "texte lisible, vérification manuelle nécessaire.")
@@ -89,26 +100,65 @@ def _xml_pro_formas(xml: XmlFacts | None) -> list[Found]:
 
 
 def check_total(ctx: Context) -> tuple[CheckResult, str | None]:
-    """Return the ``total`` verdict and the grand total found (decimal string or None)."""
+    """Return the ``total`` verdict and the grand total found (decimal string or None).
+
+    With an embedded XML: its GrandTotalAmount is the total and its DuePayableAmount the
+    amount due, provided the page agrees (the page's totals are the XML's grand total or amount
+    due); when the page states another grand total the verdict is ``unknown`` (or ``fail``
+    when neither equals the expected total), both values shown with their evidence."""
     credit = ctx.expected.credit_note or bool(ctx.xml and ctx.xml.credit_note)
-    finding = find_total(collect(ctx.rows), credit)
-    expected = ctx.expected.total
+    facts = collect(ctx.rows)
+    finding = find_total(facts, credit)
     xml_total = ctx.xml.grand_total if ctx.xml else None
+    if ctx.xml is not None and xml_total is not None:
+        return _check_xml_total(ctx, facts, finding, xml_total, credit)
+    expected = ctx.expected.total
     evidence = [c.evidence for c in finding.main]
-    rivals = list(finding.rivals)
-    if finding.value is not None and xml_total is not None \
-            and not _same(finding.value, xml_total, credit):
-        rivals = [finding.value, xml_total]
-    if rivals:
-        return _ambiguous_total(rivals, expected, credit, evidence, finding.value, xml_total)
-    value = finding.value if finding.value is not None else xml_total
-    if value is None:
+    if finding.rivals:
+        return _ambiguous_total(list(finding.rivals), expected, credit, evidence, None, None)
+    if finding.value is None:
         return CheckResult("total", "unknown", f"Total de la facture introuvable : "
                            f"{finding.problem} ; vérification manuelle nécessaire."), None
-    if finding.value is None:
-        evidence = [xml_evidence("GrandTotalAmount", str(value))]
-    shown = finding.main[0].value if finding.main else value
-    return _compare_total(ctx, value, shown, finding.due, credit, evidence), str(shown)
+    shown = finding.main[0].value if finding.main else finding.value
+    return _compare_total(ctx, finding.value, shown, finding.due, credit, evidence), str(shown)
+
+
+def _check_xml_total(ctx: Context, facts: TotalFacts, finding: TotalFinding,
+                     xml_total: Decimal, credit: bool) -> tuple[CheckResult, str | None]:
+    xml = ctx.xml
+    assert xml is not None
+    xml_due = xml.due_payable
+    agreeing = {v for v in (xml_total, xml_due) if v is not None}
+    page_values = list(finding.rivals) or ([finding.value] if finding.value is not None else [])
+    disagreeing = [v for v in page_values if not any(_same(v, a, credit) for a in agreeing)]
+    labelled = [c for c in facts.of(GRAND, DUE, PLAIN) if _same(c.value, xml_total, credit)]
+    if labelled and all(_part_of(v, xml_total, facts, credit) for v in disagreeing):
+        disagreeing = []  # the page prints the XML's total as a total; the rest are parts
+    on_page = [c.evidence for c in labelled] or [
+        c.evidence for c in facts.amounts if _same(c.value, xml_total, credit)]
+    xml_ev = xml_evidence("GrandTotalAmount", str(xml_total))
+    if disagreeing:
+        text_total = disagreeing[0]
+        evidence = [c.evidence for c in finding.main if _same(c.value, text_total, credit)]
+        return _ambiguous_total([text_total, xml_total], ctx.expected.total, credit, evidence,
+                                text_total, xml_total)
+    evidence = [*on_page[-1:], xml_ev]
+    due = [c for c in finding.due if not _same(c.value, xml_total, credit)]
+    return _compare_total(ctx, xml_total, xml_total, tuple(due), credit, evidence), \
+        str(xml_total)
+
+
+def _part_of(value: Decimal, total: Decimal, facts: TotalFacts, credit: bool) -> bool:
+    """A smaller amount the page labels as a total is a part of the XML's total when the
+    arithmetic says so (its net, its VAT, what is due after a prepayment), or when it is no
+    amount due: an amount due that the XML does not know is a disagreement."""
+    if abs(value) >= abs(total):
+        return False
+    arith = arithmetic(facts)
+    if arith.explained_below(cents(value), cents(total)) or arith.is_net(cents(value)) \
+            or arith.is_vat(cents(value)):
+        return True
+    return not any(c.kind == DUE and _same(c.value, value, credit) for c in facts.amounts)
 
 
 def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Candidate, ...],
@@ -194,7 +244,7 @@ def check_siret(ctx: Context) -> tuple[CheckResult, str | None]:
     if match is not None:
         return _result("siret", "pass", f"SIRET trouvé : {match.value}.", [match]), match.value
     labelled = [f for f in found if f.labelled]
-    first = (labelled or valid or [None])[0]
+    first = next(iter(labelled or valid), None)
     if expected is None:
         text = f"SIRET trouvé : {first.value}" if first else "SIRET absent"
         return _result("siret", "unknown", f"{text} ; aucun SIRET enregistré pour comparer.",
@@ -219,7 +269,7 @@ def check_iban(ctx: Context) -> tuple[CheckResult, str | None]:
     valid = [f for f in found if f.valid]
     other = next((f for f in valid if f.value != expected), None)
     if expected is None:
-        first = (valid or found or [None])[0]
+        first = next(iter(valid or found), None)
         text = f"IBAN trouvé : {first.value}" if first else "IBAN absent"
         return _result("iban", "unknown", f"{text} ; aucun IBAN enregistré pour comparer.",
                        [first] if first else []), first.value if first else None

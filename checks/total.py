@@ -15,31 +15,60 @@ from decimal import Decimal
 
 from checks.amounts import Amount, find_amounts
 from checks.model import Evidence
+from checks.reconcile import Arithmetic, Printed, cents, reconcile
 from checks.text import Row, Segment, fold
 
 SUB, DUE, DEDUCTION, GRAND, VAT, PLAIN = "sub", "due", "deduction", "grand", "vat", "plain"
+LINE = "line"  # an amount without a label of its own: a line item, a rate, a quantity
+ADJUST = "adjust"  # an allowance or a charge: a part of the net, never the total nor VAT
+PRICE = "price"  # a unit price, gross or net: never a total
 # Checked in this order: the first kind whose pattern matches the folded label wins.
+# Vocabulary: fr, en, de, nl, es, it. Labels support the arithmetic (``reconcile``) and never
+# override it.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|sous[- ]?total|sub[- ]?total|total page|"
-                     r"report\w*|a reporter|zwischensumme|nettobetrag|net amount|"
-                     r"total (excl|before)\w*|excl\w* (vat|tax))\b")),
-    (DUE, re.compile(r"\b(net a (payer|regler)|(total|montant|reste|solde) a (payer|regler)|"
-                     r"(amount|total|balance) (due|payable)|zu zahlen|zahlbetrag|"
-                     r"restbetrag|solde du)\b")),
+    (PRICE, re.compile(r"\b((brutto|netto|einzel|stuck|listen)preis\w*|unit price|"
+                       r"prix (unitaire|u\.? ?ht|u\.? ?ttc)|preis (je|pro)|price per|"
+                       r"prezzo unitario|precio unitario|stukprijs)\b")),
+    (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
+                     r"total page|report\w*|a reporter|zwischensumme|nettobetrag|net amount|"
+                     r"total (excl|before|exkl|netto|net$|net ht)\w*|excl\w* (vat|tax|btw)|"
+                     r"netto(?! a pagare)\w*|exkl\w*|ohne (mwst|ust)|summe positionen|"
+                     r"warenwert|base imponible|imponibile|totaal excl\w*|"
+                     r"(taxable|tax) base|net total|line total\w*|positionssumme|total lines?|"
+                     r"lines? extension|summe (der )?positionen)\b")),
+    (DUE, re.compile(r"\b(net a (payer|regler)|(total|montant|reste|solde|somme) a (payer|regler)|"
+                     r"(amount|total|balance) (due|payable|to pay)|"
+                     r"zu zahlen\w*|zahlbetrag|restbetrag|solde du|te betalen|"
+                     r"(total|importe) a pagar|(totale|netto|importo) (da|a) pagare|"
+                     r"a payer)\b|\bmontant du\s*:?\s*$")),
     (DEDUCTION, re.compile(r"\b(acomptes?|deja (regle|paye|verse|percu)e?s?|avances?|"
                            r"prepaid|prepayments?|deposits?( paid)?|paid|anzahlung\w*|"
-                           r"bereits bezahlt|versements?)\b")),
-    (GRAND, re.compile(r"\b(total t\.?t\.?c\.?|montant t\.?t\.?c\.?|montant total|"
+                           r"vorauszahlung\w*|abschlagszahlung\w*|bereits (bezahlt|gezahlt)|"
+                           r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
+                           r"a cuenta|acconto|acconti|gia pagato)\b")),
+    (ADJUST, re.compile(r"\b(allowances?|discounts?|remises?|rabais|ristournes?|rabatt\w*|"
+                        r"nachlass\w*|skonto|surcharges?|(extra |additional )?charges?|"
+                        r"zuschlag\w*|zuschlage|abschlage?|sconto|descuentos?|korting)\b")),
+    (GRAND, re.compile(r"\b(total t\.?t\.?c\.?|montant t\.?t\.?c\.?|montant total|ttc|"
                        r"total (de la |general de la )?facture|total general|grand total|"
                        r"total (de l'|d')?avoir|montant (de l'|d')avoir|invoice total|"
-                       r"total (invoice )?amount|total invoice|gesamtbetrag|gesamtsumme|"
-                       r"rechnungsbetrag|endbetrag|gutschriftsbetrag|credit note total)\b")),
-    (VAT, re.compile(r"\b(t\.?v\.?a\.?|vat|mwst|ust|tax)\b")),
-    (PLAIN, re.compile(r"\b(total|summe)\b")),
+                       r"total (invoice )?amount|total invoice|invoice amount|"
+                       r"total (incl|inc|including|inkl)\w*|"
+                       r"(summe|gesamt\w*|betrag|rechnungsbetrag|endbetrag|total) "
+                       r"(inkl|incl)\w*|brutto\w*|gesamtbetrag|gesamtsumme|rechnungssumme|"
+                       r"endsumme|rechnungsbetrag|endbetrag|gutschriftsbetrag|"
+                       r"credit note total|totaal (incl|inclusief)\w*|totaalbedrag|"
+                       r"factuurbedrag|importe total|total factura|total con iva|"
+                       r"totale (fattura|documento|complessivo|generale)|importo totale)\b")),
+    (VAT, re.compile(r"\b(t\.?v\.?a\.?|vat|mwst|ust|tax|btw|iva|umsatzsteuer|"
+                     r"mehrwertsteuer)\b")),
+    (PLAIN, re.compile(r"\b(total|summe|totaal|totale|gesamt|importe)\b")),
 )
 _EXEMPT = re.compile(r"exon|non applicable|261[- ]?4|293 ?b|franchise en base|steuerfrei|"
                      r"exempt")
 _LABEL_CHARS = re.compile(r"[^\W\d_]{2,}")  # a label has at least one word of letters
+_CURRENCY_WORDS = re.compile(r"\b(EUR|EUROS?|USD|GBP|CHF)\b|€|\$|£", re.IGNORECASE)
+_COLUMN_ROWS = 8  # rows of amounts a column header may name below it
 
 
 @dataclass(frozen=True)
@@ -58,6 +87,7 @@ class TotalFacts:
 
     candidates: tuple[Candidate, ...]
     exempt: bool
+    amounts: tuple[Candidate, ...] = ()  # every amount printed, kind LINE when unlabelled
 
     def of(self, *kinds: str) -> list[Candidate]:
         """Return the candidates of the given kinds."""
@@ -67,15 +97,19 @@ class TotalFacts:
 def collect(rows: list[Row]) -> TotalFacts:
     """Return every labelled amount of the document and whether a VAT exemption is mentioned."""
     candidates: list[Candidate] = []
+    amounts: list[Candidate] = []
     exempt = False
     for index, row in enumerate(rows):
         exempt = exempt or bool(_EXEMPT.search(row.folded))
-        for segment, amount, label in _labelled_amounts(row, rows[index - 1] if index else None):
+        aboves = rows[max(0, index - _COLUMN_ROWS):index][::-1]
+        for segment, amount, label in _labelled_amounts(row, aboves):
             kind = classify(label)
+            evidence = segment.evidence(amount.start, amount.end)
+            cand = Candidate(kind or LINE, amount.value, label.strip(), evidence)
+            amounts.append(cand)
             if kind is not None:
-                evidence = segment.evidence(amount.start, amount.end)
-                candidates.append(Candidate(kind, amount.value, label.strip(), evidence))
-    return TotalFacts(tuple(candidates), exempt)
+                candidates.append(cand)
+    return TotalFacts(tuple(candidates), exempt, tuple(amounts))
 
 
 def classify(label: str) -> str | None:
@@ -87,34 +121,55 @@ def classify(label: str) -> str | None:
     return None
 
 
-def _labelled_amounts(row: Row, above: Row | None) -> list[tuple[Segment, Amount, str]]:
+def _labelled_amounts(row: Row, aboves: list[Row]) -> list[tuple[Segment, Amount, str]]:
     out: list[tuple[Segment, Amount, str]] = []
     label = ""
     for segment in row.segments:
         pos = 0
         for amount in find_amounts(segment.text):
             fragment = segment.text[pos:amount.start]
-            if _LABEL_CHARS.search(fragment):
+            if _is_label(fragment):
                 label = fragment
-            out.append((segment, amount, label or _label_above(segment, above)))
+            out.append((segment, amount, label or _label_above(segment, aboves)))
             pos = amount.end
         tail = segment.text[pos:]
-        if _LABEL_CHARS.search(tail):
+        if _is_label(tail):
             label = tail
     return out
 
 
-def _label_above(segment: Segment, above: Row | None) -> str:
-    """Return the text of an amount-free segment right above ``segment`` (stacked boxes)."""
-    if above is None or above.page != segment.page:
+def _dangling_label(above: Row) -> str:
+    """A label ending with a colon, or naming a total, on the line above, its amount pushed
+    to the next line ("Montant total :" then "147 028,91 €")."""
+    last = above.segments[-1]
+    if find_amounts(last.text):
         return ""
+    if last.text.rstrip().endswith(":") or classify(last.text) in (GRAND, DUE):
+        return last.text
+    return ""
+
+
+def _is_label(fragment: str) -> bool:
+    """A label has a word of letters that is not a currency code."""
+    return bool(_LABEL_CHARS.search(_CURRENCY_WORDS.sub(" ", fragment)))
+
+
+def _label_above(segment: Segment, aboves: list[Row]) -> str:
+    """Return the text of the amount-free segment above ``segment`` in its column: the row
+    right above (stacked boxes), or the header of a column of amounts (a totals table whose
+    header names every row below it)."""
+    top = segment.words[0].top
     height = segment.words[0].height
-    if segment.words[0].top - above.bottom > 1.5 * height:
-        return ""
-    for other in above.segments:
-        overlaps = other.x0 < segment.x1 and segment.x0 < other.x1
-        if overlaps and not find_amounts(other.text):
-            return other.text
+    for above in aboves:
+        if above.page != segment.page or top - above.bottom > 1.5 * height:
+            return ""
+        overlapping = [o for o in above.segments if o.x0 < segment.x1 and segment.x0 < o.x1]
+        header = next((o for o in overlapping if not find_amounts(o.text)), None)
+        if header is not None:
+            return header.text
+        if not overlapping:
+            return _dangling_label(above) if above is aboves[0] else ""
+        top = above.top  # an amount of the same column: keep going up to its header
     return ""
 
 
@@ -129,22 +184,97 @@ class TotalFinding:
     problem: str | None  # French reason when value is None
 
 
+def arithmetic(facts: TotalFacts) -> Arithmetic:
+    """Return the net + VAT = gross and gross − prepaid = due structures of the document."""
+    printed = [Printed(cents(c.value), c.kind) for c in facts.amounts or facts.candidates]
+    return reconcile(printed, {"vat": (VAT,), "sub": (SUB,), "total": (GRAND, DUE, PLAIN),
+                               "deduction": (DEDUCTION,)})
+
+
 def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
-    """Return the document's grand total from its labelled amounts."""
+    """Return the document's grand total: the amount that closes its arithmetic, the labels
+    supporting it. An amount the arithmetic shows to be a net, VAT or an amount due after a
+    prepayment is never the total; competing totals the arithmetic cannot order are unknown."""
+    arith = arithmetic(facts)
     deductions = [c for c in facts.of(DEDUCTION) if c.value != 0]
     if deductions:
         main, due = facts.of(GRAND) or facts.of(PLAIN), facts.of(DUE)
     else:
         main, due = facts.of(GRAND, DUE) or facts.of(PLAIN), []
-    if not main:
+    refuted = [c for c in main if _refuted(cents(c.value), arith)]
+    main = [c for c in main if c not in refuted]
+    if not main and not refuted:
         main = _pre_tax_fallback(facts)
     if not main:
-        return TotalFinding(None, (), (), tuple(due), _missing_reason(facts))
+        main = _arithmetic_total(facts, arith)
+    if not main:
+        reason = (f"le montant indiqué comme total ({_fmt(refuted[0].value)}) est, par le "
+                  "calcul, un montant hors taxes ou de TVA") if refuted else _missing_reason(facts)
+        return TotalFinding(None, (), (), tuple(due), reason)
     values = _distinct(main, credit_note)
+    if len(values) > 1:
+        values, main, due = _order_by_arithmetic(values, main, due, arith, credit_note)
     if len(values) > 1:
         return TotalFinding(None, tuple(main), tuple(values), tuple(due),
                             "plusieurs totaux différents")
     return TotalFinding(values[0], tuple(main), (), tuple(due), None)
+
+
+def _refuted(value: int, arith: Arithmetic) -> bool:
+    """An amount that a printed VAT turns into a larger printed amount is a net; an amount
+    that is the VAT of a printed net and gross is VAT: neither is the grand total."""
+    return arith.is_net(value) or arith.is_vat(value)
+
+
+def _order_by_arithmetic(values: list[Decimal], main: list[Candidate], due: list[Candidate],
+                         arith: Arithmetic, credit_note: bool
+                         ) -> tuple[list[Decimal], list[Candidate], list[Candidate]]:
+    """Competing totals: keep the one the others are parts of (gross − prepaid = due, net,
+    VAT); the amounts due after a prepayment join ``due``. Unchanged when none is."""
+    as_cents = {v: cents(v) for v in values}
+    for top in values:
+        others = [v for v in values if v != top]
+        if len(others) > 1 and sum(others) == top:  # a column of parts and their sum
+            explained = True
+        else:
+            explained = all(arith.explained_below(as_cents[v], as_cents[top])
+                            or _prepaid_between(as_cents[top], as_cents[v], arith)
+                            for v in others)
+        if explained:
+            kept = [c for c in main if _value(c, credit_note) == top]
+            due = due + [c for c in main if _value(c, credit_note) != top]
+            return [top], kept, due
+    return values, main, due
+
+
+def _prepaid_between(gross: int, due: int, arith: Arithmetic) -> bool:
+    """Return True when ``gross − due`` is printed as a prepayment (labelled as one)."""
+    return any(g == gross and d == due for g, _, d in arith.prepayments)
+
+
+def _arithmetic_total(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
+    """Without a usable label: the one gross that closes net + VAT and is the largest amount
+    printed; anything less clear-cut names no total."""
+    strict = bool(facts.candidates)  # a rate alone speaks only where no label does
+    grosses = arith.grosses(strict)
+    if len(grosses) != 1 or abs(grosses[0]) != arith.largest:
+        return []
+    gross = grosses[0]
+    order = [cents(c.value) for c in facts.amounts]
+    last = max(i for i, v in enumerate(order) if v == gross)
+    before = set(order[:last])
+    if not any(t.gross == gross and t.net in before and t.vat in before
+               for t in arith.supported(strict)):
+        return []  # the gross must close the sum below its net and its VAT
+    return [facts.amounts[last]]
+
+
+def _value(cand: Candidate, credit_note: bool) -> Decimal:
+    return abs(cand.value) if credit_note else cand.value
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
 
 
 def _pre_tax_fallback(facts: TotalFacts) -> list[Candidate]:

@@ -1,0 +1,207 @@
+"""The ``lines`` check: each pro forma line (contract number and amount) found on the invoice.
+
+For each expected contract, its occurrences on the invoice are found (any spelling of the same
+digits: ``202400000013``, ``2024 0000 0013``, ``2024-00000013``); the amount of its line is the
+rightmost amount of its row (the line-total column), or of the next row when the contract's row
+carries none (a description wrapped above its amounts). A line is:
+
+- ``matched`` when every occurrence's line amount is the expected amount;
+- ``amount_differs`` when an occurrence's line amount is another amount (an amount elsewhere on
+  the row equal to the expected one, a unit price say, never makes it ``matched``);
+- ``missing`` when the contract is not on the invoice;
+- ``unreadable`` when it is there without an amount, or with occurrences that disagree;
+
+and every contract-like number on the invoice that is not in the pro forma is ``extra``. The
+verdict passes only when every line is matched and there is no extra one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from checks.amounts import Amount, find_amounts, format_eur
+from checks.model import CheckResult, Evidence, ExpectedLine
+from checks.text import Row, Segment
+
+# A contract (dossier) number as the console numbers them: the year, then 8 digits; printed
+# whole or grouped by spaces, dots or dashes.
+# Not part of a longer run of digit groups (an IBAN, a SIRET, a phone number).
+_CONTRACT = re.compile(r"(?<![\dA-Za-z])(?<!\d[ .-])(20\d{2})[ .-]?(\d{4})[ .-]?(\d{4})"
+                       r"(?![\dA-Za-z])(?![ .-]\d)")
+_MAX_SHOWN = 10  # lines named in the message; every line is in the details
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    """The verdict on one pro forma line (or one extra contract found on the invoice)."""
+
+    contract: str
+    status: str
+    expected: Decimal | None
+    found: Decimal | None
+    evidence: Evidence | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the JSON form used by the command line."""
+        return {"contract": self.contract, "status": self.status,
+                "expected": None if self.expected is None else str(self.expected),
+                "found": None if self.found is None else str(self.found),
+                "evidence": None if self.evidence is None else self.evidence.to_json()}
+
+
+@dataclass(frozen=True)
+class _Occurrence:
+    key: str
+    row: int
+    segment: Segment
+    start: int
+    end: int
+
+
+def contract_key(text: str) -> str:
+    """Return the digits (and letters) of a contract number, upper case."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def check_lines(rows: list[Row], expected: Sequence[ExpectedLine], *,
+                complete: bool = True) -> tuple[CheckResult, list[LineMatch]]:
+    """Return the ``lines`` verdict and the verdict of each line, differing ones first."""
+    keys = {contract_key(line.contract): line for line in expected}
+    occurrences = _occurrences(rows, set(keys))
+    matches: list[LineMatch] = []
+    for key, line in keys.items():
+        mine = [o for o in occurrences if o.key == key]
+        matches.append(_judge(line, mine, rows))
+    extras = {o.key: o for o in occurrences if o.key not in keys}
+    for key, occ in extras.items():
+        amount = _line_amount(rows, occ)
+        matches.append(LineMatch(key, "extra", None, amount[0] if amount else None,
+                                 _evidence(occ, amount[1] if amount else None)))
+    order = {"amount_differs": 0, "missing": 1, "extra": 2, "unreadable": 3, "matched": 4}
+    matches.sort(key=lambda m: order[m.status])
+    return _verdict(matches, complete), matches
+
+
+def _occurrences(rows: list[Row], wanted: set[str]) -> list[_Occurrence]:
+    found: list[_Occurrence] = []
+    odd = [k for k in wanted if not re.fullmatch(r"20\d{10}", k)]
+    for index, row in enumerate(rows):
+        for segment in row.segments:
+            for match in _CONTRACT.finditer(segment.text):
+                found.append(_Occurrence("".join(match.groups()), index, segment,
+                                         match.start(), match.end()))
+            for key in odd:  # contract numbers of another form: found as written
+                for match in re.finditer(_spelled(key), segment.text.upper()):
+                    found.append(_Occurrence(key, index, segment, match.start(), match.end()))
+    return found
+
+
+def _spelled(key: str) -> str:
+    """A pattern matching ``key`` with optional separators between its characters."""
+    body = r"[ .\-/]?".join(re.escape(ch) for ch in key)
+    return rf"(?<![A-Z0-9]){body}(?![A-Z0-9])"
+
+
+def _judge(line: ExpectedLine, mine: list[_Occurrence], rows: list[Row]) -> LineMatch:
+    key = contract_key(line.contract)
+    if not mine:
+        return LineMatch(key, "missing", line.amount, None, None)
+    amounts = [(occ, _line_amount(rows, occ)) for occ in mine]
+    read = [(occ, a) for occ, a in amounts if a is not None]
+    if not read:
+        return LineMatch(key, "unreadable", line.amount, None, _evidence(mine[0], None))
+    values = {a[0] for _, a in read}
+    differing = [(occ, a) for occ, a in read if a[0] != line.amount]
+    if not differing:
+        occ, amount = read[0]
+        return LineMatch(key, "matched", line.amount, amount[0], _evidence(occ, amount[1]))
+    occ, amount = differing[0]
+    status = "amount_differs" if len(values) == 1 else "unreadable"
+    return LineMatch(key, status, line.amount, amount[0], _evidence(occ, amount[1]))
+
+
+def _line_amount(rows: list[Row], occ: _Occurrence) -> tuple[Decimal, Evidence] | None:
+    """The rightmost amount right of the contract on its row, else on the next row when that
+    row names no contract of its own."""
+    row = rows[occ.row]
+    found = _amounts_right_of(row, occ)
+    if found is None and occ.row + 1 < len(rows):
+        below = rows[occ.row + 1]
+        if below.page == row.page and not _CONTRACT.search(below.text) and \
+                below.top - row.bottom < 2 * (row.bottom - row.top):
+            found = _rightmost(below, 0.0)
+    return found
+
+
+def _amounts_right_of(row: Row, occ: _Occurrence) -> tuple[Decimal, Evidence] | None:
+    candidates: list[tuple[float, Amount, Segment]] = []
+    for segment in row.segments:
+        for amount in find_amounts(segment.text):
+            if segment is occ.segment and amount.start < occ.end:
+                continue
+            box = segment.evidence(amount.start, amount.end).bbox
+            if box[0] >= occ.segment.x0:
+                candidates.append((box[2], amount, segment))
+    if not candidates:
+        return None
+    _, amount, segment = max(candidates, key=lambda c: c[0])
+    return amount.value, segment.evidence(amount.start, amount.end)
+
+
+def _rightmost(row: Row, x0: float) -> tuple[Decimal, Evidence] | None:
+    best: tuple[float, Decimal, Evidence] | None = None
+    for segment in row.segments:
+        for amount in find_amounts(segment.text):
+            evidence = segment.evidence(amount.start, amount.end)
+            if evidence.bbox[0] >= x0 and (best is None or evidence.bbox[2] > best[0]):
+                best = (evidence.bbox[2], amount.value, evidence)
+    return None if best is None else (best[1], best[2])
+
+
+def _evidence(occ: _Occurrence, amount: Evidence | None) -> Evidence:
+    contract = occ.segment.evidence(occ.start, occ.end)
+    if amount is None or amount.page != contract.page:
+        return contract
+    box = (min(contract.bbox[0], amount.bbox[0]), min(contract.bbox[1], amount.bbox[1]),
+           max(contract.bbox[2], amount.bbox[2]), max(contract.bbox[3], amount.bbox[3]))
+    return Evidence(contract.page, box, f"{contract.text} … {amount.text}")
+
+
+def _verdict(matches: list[LineMatch], complete: bool) -> CheckResult:
+    wrong = [m for m in matches if m.status in ("amount_differs", "missing", "extra")]
+    unclear = [m for m in matches if m.status == "unreadable"]
+    evidence = tuple(m.evidence for m in wrong + unclear if m.evidence is not None)
+    if not matches:
+        return CheckResult("lines", "unknown", "Aucune ligne de pro forma fournie.")
+    if wrong:
+        outcome = "fail"
+        if all(m.status == "missing" for m in wrong) and not complete:
+            outcome = "unknown"  # a page was not read: a missing line may be on it
+        shown = [_say(m) for m in wrong[:_MAX_SHOWN]]
+        more = f" ; et {len(wrong) - _MAX_SHOWN} autre(s)" if len(wrong) > _MAX_SHOWN else ""
+        return CheckResult("lines", outcome, "Lignes non conformes : " + " ; ".join(shown)
+                           + more + ".", evidence)
+    if unclear:
+        return CheckResult("lines", "unknown", "Lignes à vérifier : " + " ; ".join(
+            _say(m) for m in unclear[:_MAX_SHOWN]) + ".", evidence)
+    count = len(matches)
+    return CheckResult("lines", "pass", f"{count} ligne(s) conforme(s) à la pro forma.",
+                       tuple(m.evidence for m in matches[:1] if m.evidence is not None))
+
+
+def _say(match: LineMatch) -> str:
+    if match.status == "amount_differs" and match.found is not None \
+            and match.expected is not None:
+        return (f"dossier {match.contract} : {format_eur(match.found)} facturés, "
+                f"{format_eur(match.expected)} attendus")
+    if match.status == "missing" and match.expected is not None:
+        return f"dossier {match.contract} absent de la facture ({format_eur(match.expected)} " \
+               "attendus)"
+    if match.status == "extra":
+        amount = f" ({format_eur(match.found)})" if match.found is not None else ""
+        return f"dossier {match.contract} facturé{amount} mais absent de la pro forma"
+    return f"dossier {match.contract} : montant de la ligne illisible ou contradictoire"
