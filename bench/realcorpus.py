@@ -27,6 +27,7 @@ import pdfplumber
 from checks.amounts import find_amounts
 from checks.core import run_checks
 from checks.extract import Deadline, Extraction, extract
+from checks.facturx_xml import CREDIT_NOTE_CODES
 from checks.model import Expected, FileRejected
 from checks.text import all_rows
 from checks.validate import inspect_file
@@ -54,6 +55,26 @@ class Truth:
     language: str
     kind: str  # "xml" (embedded XML invoice), "text" (text layer), "scan"
     source: str
+    type_code: str = ""  # the XML's document type code (381: credit note), when known
+
+    @property
+    def credit_note(self) -> bool:
+        """Return True for a credit note: its total compares in absolute value, as the
+        checks do with ``Expected.credit_note`` (a type 381 is positive in its XML and may be
+        printed negative on its page)."""
+        return self.type_code in CREDIT_NOTE_CODES
+
+    def matches(self, value: Decimal | None) -> bool:
+        """Return True when ``value`` is the true grand total (in absolute value for a credit
+        note)."""
+        if value is None:
+            return False
+        return abs(value) == abs(self.total) if self.credit_note else value == self.total
+
+    @property
+    def expected(self) -> Expected:
+        """Return what the pro forma would expect: the total, and whether a credit note."""
+        return Expected(total=self.total, credit_note=self.credit_note)
 
 
 @dataclass(frozen=True)
@@ -74,12 +95,12 @@ class DocumentResult:
     @property
     def page_right(self) -> bool:
         """Return True when the page alone gives the true grand total."""
-        return self.page_total is not None and self.page_total == self.truth.total
+        return self.truth.matches(self.page_total)
 
     @property
     def right(self) -> bool:
         """Return True when the grand total found is the truth."""
-        return self.found_total is not None and self.found_total == self.truth.total
+        return self.truth.matches(self.found_total)
 
 
 def load_truth(root: Path = CORPUS) -> list[Truth]:
@@ -87,7 +108,8 @@ def load_truth(root: Path = CORPUS) -> list[Truth]:
     with (root / "truth.csv").open(newline="", encoding="utf-8") as handle:
         return [Truth(row["file"], Decimal(row["total"]), Decimal(row["due"] or row["total"]),
                       row["invoice_number"], row["currency"], row["language"], row["kind"],
-                      row["source"]) for row in csv.DictReader(handle)]
+                      row["source"], row.get("type_code") or "")
+                for row in csv.DictReader(handle)]
 
 
 def pdf_dir(root: Path) -> Path:
@@ -111,23 +133,24 @@ def evaluate(truth: Truth, root: Path = CORPUS) -> DocumentResult:
     try:
         inspection = inspect_file(data, truth.file)
         extraction = extract(data, inspection, Deadline(60.0))
-        _, found = run_checks(extraction, Expected(total=truth.total))
+        _, found = run_checks(extraction, truth.expected)
     except FileRejected as exc:
         return DocumentResult(truth, None, "rejected", 0, (), 0.0, 0.0, exc.code)
     cpu_ms = (time.process_time() - start) * 1000
     decoys = sorted(v for v in printed_amounts(extraction) if abs(v) != abs(truth.total))
     page = replace(extraction, xml=None)  # the same document, its XML set aside
-    _, page_found = run_checks(page, Expected(total=truth.total))
+    _, page_found = run_checks(page, truth.expected)
     return DocumentResult(truth, _decimal(found.get("total")), extraction.source, len(decoys),
-                          _passing(extraction, decoys), cpu_ms, bare_ms(data),
+                          _passing(extraction, decoys, truth), cpu_ms, bare_ms(data),
                           page_total=_decimal(page_found.get("total")),
-                          page_false_passes=_passing(page, decoys))
+                          page_false_passes=_passing(page, decoys, truth))
 
 
-def _passing(extraction: Extraction, decoys: list[Decimal]) -> tuple[Decimal, ...]:
+def _passing(extraction: Extraction, decoys: list[Decimal], truth: Truth
+             ) -> tuple[Decimal, ...]:
     false = []
     for decoy in decoys:
-        results, _ = run_checks(extraction, Expected(total=decoy))
+        results, _ = run_checks(extraction, replace(truth.expected, total=decoy))
         if any(r.name == "total" and r.outcome == "pass" for r in results):
             false.append(decoy)
     return tuple(false)

@@ -123,6 +123,15 @@ def _triples(by_value: dict[int, set[str]], labelled_kinds: dict[str, tuple[str,
     total_kinds = set(labelled_kinds.get("total", ()))
     values = sorted(by_value)
     vat_values = [v for v in values if by_value[v] & vat_kinds][:8]
+    out = _sums(by_value, values, vat_values, sub_kinds, vat_kinds, total_kinds)
+    # an amount that closes a labelled net + VAT sum is a gross, not the VAT of another sum
+    # unless labelled as VAT ("TOTAL 110" = 100 + 10 is no VAT of "500 + 110 = 610")
+    grosses = {t.gross for t in out if t.labelled}
+    return [t for t in out if t.vat not in grosses or by_value[t.vat] & vat_kinds]
+
+
+def _sums(by_value: dict[int, set[str]], values: list[int], vat_values: list[int],
+          sub_kinds: set[str], vat_kinds: set[str], total_kinds: set[str]) -> list[Triple]:
     out: list[Triple] = []
     for net in values:
         limit = net * 27 // 100

@@ -45,7 +45,11 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"prepaid|prepayments?|deposits?( paid)?|paid|anzahlung\w*|"
                            r"vorauszahlung\w*|abschlagszahlung\w*|bereits (bezahlt|gezahlt)|"
                            r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
-                           r"a cuenta|acconto|acconti|gia pagato)\b")),
+                           r"a cuenta|acconto|acconti|gia pagato)\b|"
+                           # a row of a payments block ("Règlement / Date / Montant") whose
+                           # label is the payment's means alone: "Virement 05/11/2017"
+                           r"^\W*(virement|vir\.? sepa|cheque|prelevement|carte bancaire|"
+                           r"especes)s?\b")),
     (ADJUST, re.compile(r"\b(allowances?|discounts?|remises?|rabais|ristournes?|rabatt\w*|"
                         r"nachlass\w*|skonto|surcharges?|(extra |additional )?charges?|"
                         r"zuschlag\w*|zuschlage|abschlage?|sconto|descuentos?|korting)\b")),
@@ -113,12 +117,33 @@ def collect(rows: list[Row]) -> TotalFacts:
 
 
 def classify(label: str) -> str | None:
-    """Return the kind of amount a label announces, or None for a line item."""
-    folded = fold(label)
+    """Return the kind of amount a label announces, or None for a line item. A label the
+    vocabulary does not know is tried again with its glued words split ("TotalNetTTC",
+    "Sous-totalArticles(HT)": text layers that drop the spaces) and the spacing accents of
+    such layers dropped ("Nume´ro")."""
+    kind = _classify_folded(fold(label))
+    if kind is None:
+        unglued = _unglue(label)
+        if unglued != label:
+            kind = _classify_folded(fold(unglued))
+    return kind
+
+
+def _classify_folded(folded: str) -> str | None:
     for kind, pattern in _KINDS:
         if pattern.search(folded):
             return kind
     return None
+
+
+_SPACING_ACCENTS = re.compile("[\u00b4`\u02c6\u00a8\u02dc\u02c7\u02d8\u00b8]")
+_GLUED = re.compile(r"(?<=[^\W\d_])(?=\()|(?<=\))(?=\w)|(?<=[a-zà-ÿ])(?=[A-Z])|"
+                    r"(?<=[A-Z])(?=[A-Z][a-zà-ÿ]{2})")
+
+
+def _unglue(label: str) -> str:
+    """Return ``label`` with its glued words split at case changes and parentheses."""
+    return _GLUED.sub(" ", _SPACING_ACCENTS.sub("", label))
 
 
 def _labelled_amounts(row: Row, aboves: list[Row]) -> list[tuple[Segment, Amount, str]]:
@@ -201,6 +226,8 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
         main, due = facts.of(GRAND) or facts.of(PLAIN), facts.of(DUE)
     else:
         main, due = facts.of(GRAND, DUE) or facts.of(PLAIN), []
+        if not facts.of(GRAND):
+            main = main + _totals_beside_due(facts, arith)
     refuted = [c for c in main if _refuted(cents(c.value), arith)]
     main = [c for c in main if c not in refuted]
     if not main and not refuted:
@@ -218,6 +245,18 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
         return TotalFinding(None, tuple(main), tuple(values), tuple(due),
                             "plusieurs totaux différents")
     return TotalFinding(values[0], tuple(main), (), tuple(due), None)
+
+
+def _totals_beside_due(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
+    """A plain "Total" printed beside a different amount due, the arithmetic showing it no
+    net nor VAT: a rival of the amount due ("TOTAL $110.00", "PREVIOUS BALANCE $500.00",
+    "AMOUNT DUE $610.00"). Unless a prepayment or the net + VAT sum orders them, the two make
+    the total unknown: an amount due is never the total against a labelled total."""
+    dues = {c.value for c in facts.of(DUE)}
+    if not dues:
+        return []
+    return [c for c in facts.of(PLAIN) if c.value not in dues and c.value != 0
+            and not _refuted(cents(c.value), arith)]
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:
@@ -278,13 +317,33 @@ def _fmt(value: Decimal) -> str:
 
 
 def _pre_tax_fallback(facts: TotalFacts) -> list[Candidate]:
-    """A VAT-exempt invoice may only print "Total HT": accept it when no VAT is charged."""
+    """A VAT-exempt invoice may only print "Total HT": accept it when no VAT is charged. A
+    subtotal ("Sous-total (HT)", a section's sum) is never the total, and the pre-tax total
+    must be the largest amount printed (VAT-labelled ones aside: a share capital), else it
+    may be a section's sum: no consistent structure, no total."""
     vat = facts.of(VAT)
     if any(c.value != 0 for c in vat):
         return []
     if not facts.exempt and not vat:
         return []
-    return [c for c in facts.of(SUB) if re.search(r"\bh\.?t\b|hors tax", fold(c.label))]
+    subs = facts.of(SUB)
+    chosen = [c for c in subs if re.search(r"\bh\.?t\b|hors tax", _label_key(c.label))
+              and not _SUBTOTAL.search(_label_key(c.label))]
+    if not chosen or len({abs(c.value) for c in chosen}) > 1:
+        return []
+    value = abs(chosen[0].value)
+    if any(abs(c.value) > value for c in facts.amounts if c.kind != VAT):
+        return []
+    return chosen
+
+
+_SUBTOTAL = re.compile(r"\b(sous[- ]?total\w*|sub[- ]?total\w*|zwischensumme|subtotaal|"
+                       r"subtotale|total page|report\w*)")
+
+
+def _label_key(label: str) -> str:
+    """Return the folded label, its glued words split."""
+    return fold(_unglue(label))
 
 
 def _missing_reason(facts: TotalFacts) -> str:
