@@ -4,7 +4,8 @@ Every amount of money is ``Numeric(12, 2)`` in SQL and ``Decimal`` in Python. St
 natures are stored as their code strings (see ``domain.vocabulary`` and ``domain.schedule``
 for the labels and the rules); the database only enforces what must never be broken whatever
 the code does: an échéance in at most one live pro forma, one version number per document,
-an append-only event log (triggers added by the migration).
+an append-only event log (triggers added by the migration). Every moment is a
+``UtcDateTime`` (``db/types.py``): aware, in UTC, on both engines.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -30,6 +30,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from db.types import UtcDateTime
 
 Money = Numeric(12, 2, asdecimal=True)
 CLAIMED = text("pro_forma_id IS NOT NULL")  # partial index: claimed échéances only
@@ -174,9 +176,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # set by a manager's reset or account creation: the password is provisional
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=text("false"))
@@ -202,20 +204,20 @@ class ProForma(Base):
     dossiers: Mapped[int] = mapped_column(Integer)
     settlement_mode: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
-    first_deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deposited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_deposited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     own_invoice_number: Mapped[str | None] = mapped_column(String(60))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     refusal_reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
     refusal_comment: Mapped[str | None] = mapped_column(Text)
     needs_second_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The latest check run of the latest document and its worst outcome, kept here by the
     # workflow so that the review queue filters and pages without aggregating every run.
     latest_run_id: Mapped[int | None] = mapped_column(Integer)
@@ -276,7 +278,7 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     own_invoice_number: Mapped[str | None] = mapped_column(String(60))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
     __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
@@ -288,7 +290,7 @@ class CheckRun(Base):
     __tablename__ = "check_run"
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
-    ran_at: Mapped[datetime] = mapped_column(DateTime)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime)
     text_source: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(String(10))
     found: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -334,7 +336,7 @@ class Decision(Base):
     pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     outcome: Mapped[str] = mapped_column(String(20))  # validated | refused | approved
     version: Mapped[int] = mapped_column(Integer)
     reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
@@ -358,8 +360,8 @@ class Notice(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     reason_label: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class PaymentBatch(Base):
@@ -368,7 +370,7 @@ class PaymentBatch(Base):
     __tablename__ = "payment_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(35), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     total: Mapped[Decimal] = mapped_column(Money)
     sepa_xml: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -401,7 +403,7 @@ class CreditApplication(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
     kind: Mapped[str] = mapped_column(String(20))  # deduction | reimbursement
     amount: Mapped[Decimal] = mapped_column(Money)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     reference: Mapped[str] = mapped_column(String(35), default="")
 
 
@@ -410,7 +412,7 @@ class Event(Base):
 
     __tablename__ = "event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)
@@ -469,10 +471,10 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    ticket_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LoginSource(Base):
@@ -482,5 +484,5 @@ class LoginSource(Base):
     __tablename__ = "login_source"
     source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
-    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
