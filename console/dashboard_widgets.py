@@ -6,7 +6,7 @@ float only to draw a chart.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_moment
 from domain.vocabulary import NATURE_LABELS
 from workflow.accounts import admin
 from workflow.common.bounds import MAX_DATE, MIN_DATE
@@ -57,6 +58,8 @@ def csv_cell(value: Any) -> Any:
     would read as a formula (a CFA's name "=HYPERLINK(…)") quoted (``exports.neutral``)."""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, datetime):  # a moment: Paris time, as on screen
+        return format_moment(value)
     return neutral(value)
 
 
@@ -65,7 +68,8 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
     if not rows:
         st.info("Aucune donnée pour ces filtres.")
         return
-    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal) else v
+    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
+                           else format_moment(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
     st.dataframe(shown, hide_index=True, width="stretch")
     data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])

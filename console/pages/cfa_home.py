@@ -5,6 +5,7 @@ import streamlit as st
 
 from console import ui
 from console.navigation import script
+from domain.formatting import format_moment_day
 from workflow.reporting import cfa_home
 
 PAGE_SIZE = 20
@@ -36,7 +37,7 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Pro forma": r.number, "Type": r.kind, "Nature": r.nature,
-    "Date de création": f"{r.created_at:%d/%m/%Y}", "Montant": ui.money(r.total),
+    "Date de création": format_moment_day(r.created_at), "Montant": ui.money(r.total),
     "Dossiers": r.dossiers,
 } for r in page.rows]), hide_index=True, width="stretch")
 ui.pager("home_page", page.total, PAGE_SIZE)

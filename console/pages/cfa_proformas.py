@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.formatting import format_day
+from domain.formatting import format_moment_day
 from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
 from workflow.billing import documents, portal, proformas
 from workflow.billing.portal import ProFormaSearch
@@ -130,7 +130,7 @@ def menu(row: portal.ProFormaRow) -> None:
         for v in ui.call(portal.document_versions, row.id) or []:
             st.download_button(
                 f"Version {v.version} — {ui.text(v.filename)} "
-                f"({format_day(v.uploaded_at.date())})",
+                f"({format_moment_day(v.uploaded_at)})",
                 ui.deferred(portal.document_file, v.id), v.filename, v.media_type,
                 key=f"p_doc_{v.id}", on_click="ignore")
     with c.popover("Actions complémentaires"):
@@ -195,8 +195,8 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Numéro de pro forma": r.number, "Type": NATURE_LABELS[Nature(r.nature)],
-    "Création": format_day(r.created_at.date()),
-    "Dépôt de facture/facture d'avoir": format_day(r.deposited_at.date())
+    "Création": format_moment_day(r.created_at),
+    "Dépôt de facture/facture d'avoir": format_moment_day(r.deposited_at)
     if r.deposited_at else "",
     "Montant total": r.total_label, "Statut": r.status_label,
 } for r in page.rows]), hide_index=True, width="stretch")

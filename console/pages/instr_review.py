@@ -6,6 +6,7 @@ import streamlit as st
 from console import ui
 from console.navigation import script
 from domain.errors import WorkflowError
+from domain.formatting import format_moment
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow.review import decisions, review, review_screen
 
@@ -85,7 +86,7 @@ with left:
         doc = data.documents[0]
         chosen = verdicts[pick] if pick is not None else None
         st.caption(f"{ui.text(doc.filename)} — version {doc.version} du "
-                   f"{doc.uploaded_at:%d/%m/%Y %H:%M}")
+                   f"{format_moment(doc.uploaded_at)}")
         marks = dict(marks_of(chosen))
         first = page(doc.id, 1, doc.content, doc.media_type)
         number = 1
@@ -147,10 +148,10 @@ tabs[0].dataframe(pd.DataFrame(data.lines).assign(
     Montant=lambda t: t["Montant"].map(ui.money)) if data.lines else None, hide_index=True)
 for doc in data.documents[1:]:
     tabs[1].download_button(f"Version {doc.version} — {ui.text(doc.filename)} "
-                            f"({doc.uploaded_at:%d/%m/%Y %H:%M})", doc.content,
+                            f"({format_moment(doc.uploaded_at)})", doc.content,
                             doc.filename, mime=doc.media_type, key=f"doc_{doc.id}")
 for old in data.runs[1:]:
-    with tabs[2].expander(f"Contrôles du {old.ran_at:%d/%m/%Y %H:%M} "
+    with tabs[2].expander(f"Contrôles du {format_moment(old.ran_at)} "
                           f"(fichier version {old.document_version})"):
         st.dataframe(pd.DataFrame([{"Contrôle": v.label, "Verdict": review_screen.OUTCOME_LABELS[
             v.outcome], "Message": v.message} for v in old.verdicts]), hide_index=True)
