@@ -163,10 +163,15 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     require_cfa(actor)
     filename = clean_filename(filename)
     # first, before this session's first statement: no transaction (nor SQLite's write lock)
-    # is open while the sandbox reads the file
-    media_type = validate(data, filename)
+    # is open while the sandbox reads the file; its verdict is told after the access checks
+    try:
+        media_type, refused = validate(data, filename), None
+    except InvalidInput as exc:
+        media_type, refused = "", exc
     pf = load_for_update(session, actor, pro_forma_id)
     _deposit_allowed(pf)
+    if refused is not None:
+        raise refused
     version = (queue.current_version(session, pf) or 0) + 1
     _within_quotas(session, pf, version)
     doc = Document(
