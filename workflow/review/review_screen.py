@@ -203,8 +203,8 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
                 "Période": format_period(r[4], r[5]), "Détail": r[6], "Montant": r[7]}
                for r in session.execute(_Q_LINES, key)],
         documents=[DocumentView(d.id, d.version, d.filename, d.media_type, d.size,
-                                d.uploaded_at, session.execute(_Q_FILE, {"doc": d.id}).first()
-                                .content if i == 0 else None) for i, d in enumerate(docs)],
+                                d.uploaded_at, session.scalar(_Q_CONTENT, {"doc": d.id})
+                                if i == 0 else None) for i, d in enumerate(docs)],
         runs=list(runs.values()),
         events=[{"Date": e.at, "Par": names.get(e.actor_id, "—"),
                  "Action": ACTION_LABELS.get(e.action, e.action),
@@ -236,6 +236,7 @@ _Q_PRO_FORMA = (
 _Q_DOCUMENTS = (select(_DOC.c.id, _DOC.c.version, _DOC.c.filename, _DOC.c.media_type,
                        _DOC.c.size, _DOC.c.uploaded_at)  # no bytes: read one version below
                 .where(_DOC.c.pro_forma_id == _PF_ID).order_by(_DOC.c.version.desc()))
+_Q_CONTENT = select(_DOC.c.content).where(_DOC.c.id == bindparam("doc"))
 _Q_FILE = select(_DOC.c.filename, _DOC.c.media_type, _DOC.c.content).where(
     _DOC.c.id == bindparam("doc"))
 _Q_RUNS = (  # every run of every version, newest first, each with its results in order
