@@ -294,7 +294,8 @@ class Document(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
-    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
+    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),
+                      Index("ix_document_uploaded_at", "uploaded_at"))  # deposits per hour
 
 
 class CheckRun(Base):
@@ -328,6 +329,37 @@ class CheckResultRow(Base):
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
     __table_args__ = (one_of("outcome", Outcome),)
+
+
+class CheckJob(Base):
+    """One run of the automatic checks to do, off the request path (``workflow.deposits.jobs``).
+
+    Written with the deposit (or the re-check request) in the same transaction; a worker
+    claims it, reads the file with no transaction open, and lands the results only when the
+    document is still the pro forma's current version. ``state``: pending, running, done,
+    stale (a newer version was deposited meanwhile), failed (every attempt failed: the run
+    holds every check ``unknown`` with the reason in ``error``).
+    """
+
+    __tablename__ = "check_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # deposit | recheck
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_check_job_state", "state", "run_after", "id"),
+        Index("ix_check_job_pro_forma", "pro_forma_id", "state"),
+    )
 
 
 class RefusalReason(Base):

@@ -44,8 +44,9 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
     data = up.getvalue()
     tag = (pf.id, pf.version, up.name, hashlib.sha256(data).hexdigest())
     if d.get("tag") != tag:
-        d["tag"], (d["verdicts"], d["error"]) = tag, ui.attempt(portal.precheck, pf.id, data,
-                                                                  up.name)
+        with st.spinner("Vérification en cours…"):  # synchronous, in the sandbox, 20 s at most
+            d["tag"], (d["verdicts"], d["error"]) = tag, ui.attempt(portal.precheck, pf.id,
+                                                                      data, up.name)
     verdicts = d["verdicts"]
     if verdicts is None:
         st.error(ui.text(d["error"]))

@@ -72,7 +72,7 @@ chosen = selection.pick("queue", [{
     "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
     "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
     "Déposée le": format_moment(r.deposited_at), "Âge (jours)": r.age_days,
-    "Instructeur": r.assigned_to or "—", "Contrôles": r.checks,
+    "Instructeur": r.assigned_to or "—", "Contrôles": r.pending or r.checks,
 } for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False)
 ui.pager("queue_page", page.total, PAGE_SIZE)
 if chosen:

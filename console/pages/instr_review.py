@@ -62,7 +62,7 @@ def acted() -> None:
 st.caption(f"Version {data.version} · attribuée à {ui.text(data.assigned_to or 'personne')}")
 ui.show_flash()
 
-run = data.latest_run
+run = data.current_run  # none while the current version's checks are pending
 verdicts = run.verdicts if run else []
 left, right = st.columns([3, 2], gap="large")
 with right:
@@ -75,6 +75,10 @@ with right:
     c.metric("Nature", NATURE_LABELS.get(data.nature, data.nature))
     st.caption(f"N° de facture du CFA : {ui.text(data.own_invoice_number or '—')}")
     st.markdown("**Contrôles automatiques** (cliquez pour voir où la valeur a été lue)")
+    if data.pending:
+        st.info(ui.text(data.pending[:1].upper() + data.pending[1:]) + " : les verdicts "
+                "s'afficheront ici dès qu'ils seront prêts (rechargez la page).",
+                icon=":material/hourglass_top:")
     pick = st.radio("Contrôle", range(len(verdicts)), key=f"verdict_{run.id if run else 0}",
                     label_visibility="collapsed", index=None,
                     format_func=lambda i: f"{review_screen.OUTCOME_ICONS[verdicts[i].outcome]} "
@@ -84,24 +88,25 @@ with left:
         st.info("Aucun document déposé.")
     else:
         doc = data.documents[0]
+        content = doc.content or b""  # the displayed version's bytes (the others': none)
         chosen = verdicts[pick] if pick is not None else None
         st.caption(f"{ui.text(doc.filename)} — version {doc.version} du "
                    f"{format_moment(doc.uploaded_at)}")
         marks = dict(marks_of(chosen))
-        first = page(doc.id, 1, doc.content, doc.media_type)
+        first = page(doc.id, 1, content, doc.media_type)
         number = 1
         if isinstance(first, review_screen.PageImage) and first.page_count > 1:
             number = st.selectbox("Page", range(1, first.page_count + 1),
                                   index=min(max(min(marks, default=1), 1), first.page_count) - 1,
                                   key=f"page_{doc.id}_{pick}",
                                   format_func=lambda n: f"Page {n} / {first.page_count}")
-        shown = first if number == 1 else page(doc.id, number, doc.content, doc.media_type)
+        shown = first if number == 1 else page(doc.id, number, content, doc.media_type)
         if isinstance(shown, str):
             st.warning(ui.text(shown))
         else:
             st.image(review_screen.highlight(shown, [list(b) for b in marks.get(number, ())]),
                      caption=f"Page {number}", width="stretch")
-        st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
+        st.download_button("Télécharger le fichier déposé", content, doc.filename,
                            mime=doc.media_type)
 
 if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
@@ -146,9 +151,10 @@ tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles 
                 "Historique", "Décisions"])
 tabs[0].dataframe(pd.DataFrame(data.lines).assign(
     Montant=lambda t: t["Montant"].map(ui.money)) if data.lines else None, hide_index=True)
-for doc in data.documents[1:]:
+for doc in data.documents[1:]:  # their bytes are read only when downloaded
     tabs[1].download_button(f"Version {doc.version} — {ui.text(doc.filename)} "
-                            f"({format_moment(doc.uploaded_at)})", doc.content,
+                            f"({format_moment(doc.uploaded_at)})",
+                            ui.deferred(review_screen.document_file, doc.id),
                             doc.filename, mime=doc.media_type, key=f"doc_{doc.id}")
 for old in data.runs[1:]:
     with tabs[2].expander(f"Contrôles du {format_moment(old.ran_at)} "

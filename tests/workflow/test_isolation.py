@@ -161,6 +161,8 @@ OPCO_ONLY: dict[str, Call] = {
     "review.unassign": lambda s, a, t: review.unassign(s, a, t.own_pf),
     "review.rerun_checks": lambda s, a, t: review.rerun_checks(s, a, t.own_pf),
     "review_screen.review_data": lambda s, a, t: review_screen.review_data(s, a, t.own_pf),
+    "review_screen.document_file":
+        lambda s, a, t: review_screen.document_file(s, a, t.own_document),
     "stats.overview": lambda s, a, t: stats.overview(s, a),
 }
 
