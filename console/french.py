@@ -1,0 +1,151 @@
+"""Streamlit's own English strings, said in French.
+
+Streamlit 1.67 has no setting for the words its frontend writes itself: the file uploader's
+"Drag and drop files here" / "Upload" / "200MB per file • PDF…", the grids' toolbar
+("Search", "Download as CSV", "Fullscreen", "Show/hide columns"), "Running...", "Choose an
+option", "No results", the date inputs' "DD/MM/YYYY" placeholder, "Page not found", the
+sidebar's and dialogs' aria-labels. ``inject`` adds, once per run of the entry script, a tiny
+script (``st.html`` with JavaScript, run in the page itself) that rewrites those strings in
+text nodes and in the ``aria-label``, ``title`` and ``placeholder`` attributes, and keeps doing
+so for whatever Streamlit draws later (a MutationObserver, installed once per browser tab).
+
+Only whole strings known to be Streamlit's are rewritten (``EXACT``), plus a few patterns
+(``PATTERNS``); the project's own text is French already and never matches them.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+UPLOAD_ZONE = "CLIQUEZ ICI POUR AJOUTER UN FICHIER"
+
+EXACT: dict[str, str] = {
+    # file uploader (st.file_uploader)
+    "Drag and drop files here": UPLOAD_ZONE,
+    "Drag and drop a file here": UPLOAD_ZONE,
+    "Drag and drop directories here": UPLOAD_ZONE,
+    "Browse files": "Parcourir",
+    "Upload": "Parcourir",
+    "Upload directories": "Parcourir",
+    "Add files": "Ajouter des fichiers",
+    # the run indicator
+    "Running...": "Chargement…",
+    "Running…": "Chargement…",
+    "Stop": "Arrêter",
+    "Rerun": "Relancer",
+    # select boxes
+    "Choose an option": "Choisissez une option",
+    "Choose options": "Choisissez des options",
+    "No results": "Aucun résultat",
+    "Select...": "Choisissez…",
+    "Clear value": "Effacer",
+    "Clear all": "Tout effacer",
+    # date inputs
+    "DD/MM/YYYY": "jj/mm/aaaa",
+    "dd/mm/yyyy": "jj/mm/aaaa",
+    "YYYY/MM/DD": "aaaa/mm/jj",
+    "Previous month": "Mois précédent",
+    "Next month": "Mois suivant",
+    # grids (st.dataframe, st.data_editor)
+    "Search": "Rechercher",
+    "Close Search": "Fermer la recherche",
+    "Next Result": "Résultat suivant",
+    "Previous Result": "Résultat précédent",
+    "Download as CSV": "Télécharger en CSV",
+    "Download": "Télécharger",
+    "Fullscreen": "Plein écran",
+    "Close fullscreen": "Quitter le plein écran",
+    "Show/hide columns": "Afficher/masquer les colonnes",
+    "Copy to clipboard": "Copier",
+    "Add row": "Ajouter une ligne",
+    "Delete row(s)": "Supprimer la ou les lignes",
+    # chrome
+    "Page not found": "Page introuvable",
+    "Main menu": "Menu principal",
+    "Settings": "Paramètres",
+    "Print": "Imprimer",
+    "Close": "Fermer",
+    "Open": "Ouvrir",
+    "Delete": "Supprimer",
+    "Collapse sidebar": "Replier le menu",
+    "Expand sidebar": "Déplier le menu",
+    "View more": "Voir plus",
+    "View less": "Voir moins",
+    "Show password": "Afficher le mot de passe",
+    "Hide password": "Masquer le mot de passe",
+}
+
+# (JavaScript regular expression source, flags, replacement)
+PATTERNS: list[tuple[str, str, str]] = [
+    # the uploader's instructions: the project's own rule replaces Streamlit's cap
+    (r"^\s*[\d.,]+\s*[KMG]?B per file(\s*•.*)?$", "",
+     "pdf, jpg, jpeg, gif, png — 5 Mo maximum"),
+    (r"^Press Enter to apply$", "", "Appuyez sur Entrée pour valider"),
+    (r"^Press Enter to submit form$", "", "Appuyez sur Entrée pour envoyer"),
+    (r"^Press (⌘|Ctrl)\+Enter to (apply|submit form)$", "", "Appuyez sur $1+Entrée pour valider"),
+    (r"^Remove (.+)$", "", "Retirer $1"),
+    (r"^You have requested page .*", "",
+     "Cette adresse ne correspond à aucune page du portail."),
+]
+
+_SCRIPT = """<script>
+(() => {
+  const w = window;
+  if (w.__consoleFrench) return;
+  w.__consoleFrench = true;
+  const exact = %(exact)s;
+  const patterns = %(patterns)s.map(([src, flags, to]) => [new RegExp(src, flags), to]);
+  const say = (s) => {
+    if (!s) return null;
+    const t = s.trim();
+    if (Object.prototype.hasOwnProperty.call(exact, t)) return s.replace(t, exact[t]);
+    for (const [re, to] of patterns) if (re.test(t)) return t.replace(re, to);
+    return null;
+  };
+  const ATTRS = ["aria-label", "title", "placeholder"];
+  const fix = (node) => {
+    if (node.nodeType === 3) {
+      const out = say(node.nodeValue);
+      if (out !== null && out !== node.nodeValue) node.nodeValue = out;
+      return;
+    }
+    if (node.nodeType !== 1) return;
+    for (const a of ATTRS) {
+      const v = node.getAttribute(a);
+      const out = say(v);
+      if (out !== null && out !== v) node.setAttribute(a, out);
+    }
+    const walk = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    let t;
+    while ((t = walk.nextNode())) fix(t);
+    for (const a of ATTRS) node.querySelectorAll("[" + a + "]").forEach((el) => {
+      const v = el.getAttribute(a);
+      const out = say(v);
+      if (out !== null && out !== v) el.setAttribute(a, out);
+    });
+  };
+  fix(document.body);
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === "characterData") fix(r.target);
+      else if (r.type === "attributes") fix(r.target);
+      else r.addedNodes.forEach(fix);
+    }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                              attributes: true, attributeFilter: ATTRS});
+  document.documentElement.lang = "fr";
+})();
+</script>"""
+
+
+def script() -> str:
+    """The override script, with its dictionary."""
+    return _SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False),
+                      "patterns": json.dumps(PATTERNS, ensure_ascii=False)}
+
+
+def inject() -> None:
+    """Add the override to this run of the page (the script installs itself once per tab)."""
+    st.html(script(), unsafe_allow_javascript=True)
