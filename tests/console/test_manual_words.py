@@ -79,7 +79,8 @@ PROFORMAS = [
     (534, "(1 dossier)"), (406, "Actions complémentaires"), (88, "AUCUN FILTRE APPLIQUÉ"),
 ]
 REFUSED_LIST = [
-    (543, "Filtres appliqués ("), (544, "STATUT : Refusé"), (412, "Exporter les contrats concernés"),
+    (543, "Filtres appliqués ("), (544, "STATUT : Refusé"),
+    (412, "Exporter les contrats concernés"),
     (425, "Voir le motif de refus"),
 ]
 LETTER = [
