@@ -10,7 +10,10 @@ text nodes and in the ``aria-label``, ``title`` and ``placeholder`` attributes, 
 so for whatever Streamlit draws later (a MutationObserver, installed once per browser tab).
 
 Only whole strings known to be Streamlit's are rewritten (``EXACT``), plus a few patterns
-(``PATTERNS``); the project's own text is French already and never matches them.
+(``PATTERNS``); the project's own text is French already and never matches them. The French
+words never contain a label the pages use for their own buttons (an accessible name is found
+by substring): the grid's "Search" is "Chercher dans le tableau", not "Rechercher"; a
+dialog's "Close" is "Quitter", not "Fermer"; "Download as CSV" is "Exporter en CSV".
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ EXACT: dict[str, str] = {
     "Drag and drop a file here": UPLOAD_ZONE,
     "Drag and drop directories here": UPLOAD_ZONE,
     "Browse files": "Parcourir",
-    "Upload": "Parcourir",
-    "Upload directories": "Parcourir",
+    "Upload": UPLOAD_ZONE,  # the zone's button: the manual's words
+    "Upload directories": UPLOAD_ZONE,
+    "file upload": "Ajouter un fichier",
     "Add files": "Ajouter des fichiers",
     # the run indicator
     "Running...": "Chargement…",
@@ -49,12 +53,12 @@ EXACT: dict[str, str] = {
     "Previous month": "Mois précédent",
     "Next month": "Mois suivant",
     # grids (st.dataframe, st.data_editor)
-    "Search": "Rechercher",
-    "Close Search": "Fermer la recherche",
+    "Search": "Chercher dans le tableau",
+    "Close Search": "Quitter la recherche",
     "Next Result": "Résultat suivant",
     "Previous Result": "Résultat précédent",
-    "Download as CSV": "Télécharger en CSV",
-    "Download": "Télécharger",
+    "Download as CSV": "Exporter en CSV",
+    "Download": "Enregistrer",
     "Fullscreen": "Plein écran",
     "Close fullscreen": "Quitter le plein écran",
     "Show/hide columns": "Afficher/masquer les colonnes",
@@ -62,19 +66,22 @@ EXACT: dict[str, str] = {
     "Add row": "Ajouter une ligne",
     "Delete row(s)": "Supprimer la ou les lignes",
     # chrome
+    "Skip to main content": "Aller au contenu principal",
+    "Sidebar": "Menu latéral",
+    "App pages": "Pages du portail",
     "Page not found": "Page introuvable",
     "Main menu": "Menu principal",
-    "Settings": "Paramètres",
+    "Settings": "Réglages",
     "Print": "Imprimer",
-    "Close": "Fermer",
+    "Close": "Quitter",
     "Open": "Ouvrir",
-    "Delete": "Supprimer",
+    "Delete": "Enlever",
     "Collapse sidebar": "Replier le menu",
     "Expand sidebar": "Déplier le menu",
     "View more": "Voir plus",
     "View less": "Voir moins",
-    "Show password": "Afficher le mot de passe",
-    "Hide password": "Masquer le mot de passe",
+    "Show password": "Afficher la saisie",  # not "mot de passe": that is the field's label
+    "Hide password": "Masquer la saisie",
 }
 
 # (JavaScript regular expression source, flags, replacement)
@@ -85,7 +92,8 @@ PATTERNS: list[tuple[str, str, str]] = [
     (r"^Press Enter to apply$", "", "Appuyez sur Entrée pour valider"),
     (r"^Press Enter to submit form$", "", "Appuyez sur Entrée pour envoyer"),
     (r"^Press (⌘|Ctrl)\+Enter to (apply|submit form)$", "", "Appuyez sur $1+Entrée pour valider"),
-    (r"^Remove (.+)$", "", "Retirer $1"),
+    (r"^Remove (.+)$", "", "Enlever $1"),
+    (r"^Help for (.+)$", "", "Aide : $1"),
     (r"^You have requested page .*", "",
      "Cette adresse ne correspond à aucune page du portail."),
 ]
