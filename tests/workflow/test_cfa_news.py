@@ -78,3 +78,17 @@ def test_refusals_and_payments_for_the_accueil(world, factory):
         assert [x.read for x in cfa_news.refused(s, world.cfa1)] == [True]
         assert portal.unread_letters(s, world.cfa1) == 0
         assert cfa_news.refused(s, world.cfa2) == [] and cfa_news.paid(s, world.cfa2) == []
+
+
+def test_the_instructeur_finds_a_pro_forma_by_its_number_or_the_cfas(world, factory):
+    from workflow.review import find
+
+    pf_id = generate(world, factory, [world.contracts1[0]])[0]
+    deposit(world, factory, pf_id, own="FA-2026-0042")
+    with factory() as s:
+        number = s.get_one(ProForma, pf_id).number
+        by_number = find.find_pro_formas(s, world.instructeur, number.lower())
+        by_own = find.find_pro_formas(s, world.instructeur, "fa-2026-0042")
+        assert find.find_pro_formas(s, world.instructeur, "%") == []  # a literal percent
+    assert [f.pro_forma_id for f in by_number][:1] == [pf_id]
+    assert [(f.pro_forma_id, f.own_invoice_number) for f in by_own] == [(pf_id, "FA-2026-0042")]

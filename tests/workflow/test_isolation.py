@@ -51,7 +51,7 @@ from workflow.reporting import (
     stats,
 )
 from workflow.reporting.dashboard_sql import Drill, Filters
-from workflow.review import decisions, review, review_screen
+from workflow.review import decisions, find, review, review_screen
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -151,6 +151,7 @@ CFA_OWN: dict[str, Call] = {
 F = Filters()
 OPCO_ONLY: dict[str, Call] = {
     "decisions.refusal_reasons": lambda s, a, t: decisions.refusal_reasons(s, a),
+    "find.find_pro_formas": lambda s, a, t: find.find_pro_formas(s, a, "PRO"),
     "decisions.letter_preview": lambda s, a, t: decisions.letter_preview(s, a, "MONTANTTOTAL_ERR"),
     "decisions.validate": lambda s, a, t: decisions.validate(s, a, t.own_pf, 2, "ok"),
     "decisions.refuse": lambda s, a, t: decisions.refuse(s, a, t.own_pf, 2, "MONTANTTOTAL_ERR"),
