@@ -28,11 +28,11 @@ def refusals() -> None:
     if not rows:
         return
     if unread:
-        st.error(f"{unread} courrier{'s' if unread > 1 else ''} de refus non "
-                 f"lu{'s' if unread > 1 else ''} : "
-                 + ("une facture a été refusée" if len(rows) == 1 else
-                    f"{len(rows)} factures ont été refusées")
-                 + " par l'Opco EP. Consultez le motif de refus pour déposer une nouvelle "
+        st.error(f"Vous avez {unread} courrier{'s' if unread > 1 else ''} de refus non "
+                 f"lu{'s' if unread > 1 else ''}. "
+                 + ("Une facture est refusée" if len(rows) == 1 else
+                    f"{len(rows)} factures sont refusées")
+                 + " par l'Opco EP : consultez le motif de refus pour déposer une nouvelle "
                  "facture ou annuler la pro forma.", icon=":material/mail:")
     st.subheader(f"Factures refusées ({len(rows)})")
     for r in rows:

@@ -35,6 +35,15 @@ MODE_SENTENCES = {
 }
 
 
+# widths that fit the nine columns in the page at 1366 px (sidebar open) without a horizontal
+# scroll: "Montant acompte" and "Statut" stay in sight; long texts show whole on hover
+ELIGIBLE_WIDTHS = {
+    name: st.column_config.Column(width=width) for name, width in (
+        ("Numéro enregistrement", 96), ("Libellé", 120), ("Apprenti", 105),
+        ("Employeur", 120), ("Durée contrat", 118), ("Période acompte", 118),
+        ("Montant acompte", 104), ("Statut", 72))}
+
+
 def bump_editor() -> None:
     """Start the selection table afresh (its ticks are re-read from the excluded ids)."""
     st.session_state["g_editor_v"] = st.session_state.get("g_editor_v", 0) + 1
@@ -249,7 +258,8 @@ else:
     st.data_editor(table, key=key, hide_index=True, width="stretch",
                    disabled=[c for c in table.columns if c != "Inclure"],
                    column_config={"Inclure": st.column_config.CheckboxColumn(
-                       "✓", help="Inclure cette échéance dans la pro forma")},
+                       "✓", help="Inclure cette échéance dans la pro forma", width=40),
+                       **ELIGIBLE_WIDTHS},
                    on_change=apply_ticks, args=(key, excluded))
     with st.expander("Voir les détails"):
         for r in page.rows:

@@ -96,7 +96,9 @@ with right:
                     f"{ui.text(verdicts[i].label)} — {ui.text(verdicts[i].message)}")
     # the pro forma's lines beside the invoice, to compare them at a glance
     st.markdown("**Lignes de la pro forma**")
-    st.dataframe(lines_table(data.lines), hide_index=True, width="stretch", height=260)
+    beside = lines_table(data.lines)  # the columns to compare with the invoice's lines
+    st.dataframe(beside[["Contrat", "Montant", "Apprenti"]] if beside is not None else None,
+                 hide_index=True, width="stretch", height=260)
 with left:
     if not data.documents:
         st.info("Aucun document déposé.")

@@ -193,7 +193,7 @@ def test_the_accueil_tells_of_a_refusal_with_its_letter_one_click_away(world, pa
     at = page("cfa_home.py", world.cfa1)
     assert not at.exception, at.exception
     text = page_text(at)
-    assert "1 courrier de refus non lu" in text
+    assert "Vous avez 1 courrier de refus non lu." in text
     assert f"Pro forma **{refused[0].number}**" in text
     assert "Montant non conforme à la facture pro forma" in text
     assert "Voir le motif de refus" in [b.label for b in at.button]
