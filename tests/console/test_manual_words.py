@@ -201,3 +201,20 @@ def test_the_accueil_tells_of_a_refusal_with_its_letter_one_click_away(world, pa
     assert at.session_state["p_dialog"] == {"mode": "refusal", "id": refused[0].id}
     at = page("cfa_home.py", world.cfa2)
     assert "courrier de refus" not in page_text(at) and refused[0].number not in page_text(at)
+
+
+def test_dashboard_charts_keep_the_buckets_order_and_say_numbers_in_french(world, factory,
+                                                                           page):
+    import json
+
+    from tests.workflow.dashboard_story import Story
+
+    Story(world, factory).play()
+    at = page("mgr_dashboard.py", world.manager, dashboard_tab="File d'attente")
+    assert not at.exception
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    buckets = next(s for s in specs if "Ancienneté" in json.dumps(s, ensure_ascii=False))
+    text = json.dumps(buckets, ensure_ascii=False)
+    assert '"sort": null' in text  # the frame's order: 0–7, 8–15, 16–30, > 30
+    assert "labelExpr" in text and "\\u202f" in text.replace("\u202f", "\\u202f")
+    assert '"labelLimit": 0' in text  # whole labels
