@@ -52,6 +52,7 @@ EXACT: dict[str, str] = {
     "YYYY/MM/DD": "aaaa/mm/jj",
     "Previous month": "Mois précédent",
     "Next month": "Mois suivant",
+    "Su": "di", "Mo": "lu", "Tu": "ma", "We": "me", "Th": "je", "Fr": "ve", "Sa": "sa",
     # grids (st.dataframe, st.data_editor)
     "Search": "Chercher dans le tableau",
     "Close Search": "Quitter la recherche",
@@ -96,6 +97,13 @@ PATTERNS: list[tuple[str, str, str]] = [
     (r"^Help for (.+)$", "", "Aide : $1"),
     (r"^You have requested page .*", "",
      "Cette adresse ne correspond à aucune page du portail."),
+    (r"^Running .*", "", "Chargement…"),  # a cached function's default spinner
+    # the date inputs' calendar
+    *((rf"^{en} (\d{{4}})$", "", f"{fr} $1") for en, fr in (
+        ("January", "janvier"), ("February", "février"), ("March", "mars"),
+        ("April", "avril"), ("May", "mai"), ("June", "juin"), ("July", "juillet"),
+        ("August", "août"), ("September", "septembre"), ("October", "octobre"),
+        ("November", "novembre"), ("December", "décembre"))),
 ]
 
 _SCRIPT = """<script>
