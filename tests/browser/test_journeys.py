@@ -445,8 +445,9 @@ def test_hostile_and_oversize_files_refused(browser: Browser, console: Console) 
     expect(dialog.get_by_text("notes.txt", exact=True)).to_be_visible()
     expect(dialog.get_by_test_id("stAlertContentError")).to_have_count(1)
     expect(dialog.get_by_test_id("stAlertContentError")).not_to_contain_text("7,0 Mo")
-    expect(dialog).not_to_contain_text("allowed")
-    expect(dialog).not_to_contain_text("or smaller")
+    form = page.get_by_role("dialog", name="Joindre une facture")
+    expect(form).not_to_contain_text("allowed")
+    expect(form).not_to_contain_text("or smaller")
     with db_session(console) as s:
         assert s.get(ProForma, pf_id).status == "awaiting_invoice"
         assert s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).first() is None
