@@ -64,10 +64,3 @@ def format_eur_short(amount: Decimal) -> str:
     return format_currency(amount, "EUR", format="#,##0\xa0¤" if whole else "#,##0.00\xa0¤",
                            currency_digits=False, locale=LOCALE)
 
-
-def format_number(value: float | int | Decimal, digits: int = 0) -> str:
-    """Return a figure in French: "1 400 000", "12,5" (Babel's separators)."""
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
