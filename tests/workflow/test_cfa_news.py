@@ -92,3 +92,15 @@ def test_the_instructeur_finds_a_pro_forma_by_its_number_or_the_cfas(world, fact
         assert find.find_pro_formas(s, world.instructeur, "%") == []  # a literal percent
     assert [f.pro_forma_id for f in by_number][:1] == [pf_id]
     assert [(f.pro_forma_id, f.own_invoice_number) for f in by_own] == [(pf_id, "FA-2026-0042")]
+
+
+def test_mes_factures_sorts_by_each_order(world, factory):
+    generate(world, factory, [world.contracts1[0]])
+    generate(world, factory, [world.contracts1[1]])
+    with factory() as s:
+        for key in portal.PRO_FORMA_SORTS:
+            rows = portal.list_pro_formas(s, world.cfa1, sort=key).rows
+            assert len(rows) == 3, key
+        up = [r.total for r in portal.list_pro_formas(s, world.cfa1, sort="total_asc").rows]
+        down = [r.total for r in portal.list_pro_formas(s, world.cfa1, sort="total_desc").rows]
+    assert up == sorted(up) and down == sorted(down, reverse=True)
