@@ -65,7 +65,7 @@ EXACT: dict[str, str] = {
     "Show/hide columns": "Afficher/masquer les colonnes",
     "Copy to clipboard": "Copier",
     "Add row": "Ajouter une ligne",
-    "Delete row(s)": "Supprimer la ou les lignes",
+    "Delete row(s)": "Enlever les lignes",
     # chrome
     "Skip to main content": "Aller au contenu principal",
     "Sidebar": "Menu latéral",
@@ -75,7 +75,7 @@ EXACT: dict[str, str] = {
     "Settings": "Réglages",
     "Print": "Imprimer",
     "Close": "Quitter",
-    "Open": "Ouvrir",
+    "Open": "Afficher les choix",  # a select box's arrow; never "Ouvrir" (the pages' buttons)
     "Delete": "Enlever",
     "Collapse sidebar": "Replier le menu",
     "Expand sidebar": "Déplier le menu",
