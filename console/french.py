@@ -44,8 +44,8 @@ EXACT: dict[str, str] = {
     "Choose options": "Choisissez des options",
     "No results": "Aucun résultat",
     "Select...": "Choisissez…",
-    "Clear value": "Effacer",
-    "Clear all": "Tout effacer",
+    # never a select box's own buttons ("Open", "Clear value", "Clear all"): rewriting their
+    # aria-label stops the options list from opening (react-aria's combobox)
     # date inputs
     "DD/MM/YYYY": "jj/mm/aaaa",
     "dd/mm/yyyy": "jj/mm/aaaa",
@@ -75,7 +75,6 @@ EXACT: dict[str, str] = {
     "Settings": "Réglages",
     "Print": "Imprimer",
     "Close": "Quitter",
-    "Open": "Afficher les choix",  # a select box's arrow; never "Ouvrir" (the pages' buttons)
     "Delete": "Enlever",
     "Collapse sidebar": "Replier le menu",
     "Expand sidebar": "Déplier le menu",
