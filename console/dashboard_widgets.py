@@ -78,15 +78,31 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
                        icon=":material/download:")
 
 
+# Vega's own number format in French: "1 400 000", "12,5" (narrow no-break spaces, as Babel)
+FRENCH_NUMBER = ("replace(replace(format(datum.value, ',.2~f'), /,/g, '\u202f'), "
+                 "/[.]/g, ',')")
+
+
+def _axis(shorthand: str, channel: Any) -> Any:
+    """A channel in the frame's own order (never alphabetical: "0–7, 8–15, 16–30, > 30"),
+    its labels whole (never truncated) and its numbers in French."""
+    quantitative = shorthand.endswith(":Q")
+    return channel(shorthand, sort=None, axis=alt.Axis(
+        labelLimit=0, labelExpr=FRENCH_NUMBER if quantitative else alt.Undefined,
+        labelAngle=alt.Undefined if quantitative else -30))
+
+
 def chart(frame: pd.DataFrame, mark: str, x: str, y: str, color: str | None = None,
           **encode: Any) -> None:
     """An Altair chart of a small aggregated frame (floats only for drawing)."""
     if frame.empty:
         return
     base = getattr(alt.Chart(frame), f"mark_{mark}")()
-    enc: dict[str, Any] = {"x": x, "y": y, "tooltip": list(frame.columns), **encode}
+    enc: dict[str, Any] = {"x": _axis(x, alt.X), "y": _axis(y, alt.Y),
+                           "tooltip": list(frame.columns), **encode}
     if color:
-        enc["color"] = color
+        enc["color"] = alt.Color(color, sort=None, legend=alt.Legend(labelLimit=0,
+                                                                      titleLimit=0))
     st.altair_chart(base.encode(**enc), width="stretch")
 
 
@@ -94,10 +110,13 @@ def pareto(frame: pd.DataFrame) -> None:
     """Bars of refusals by reason with the cumulative share as a line (Pareto chart)."""
     if frame.empty:
         return
-    base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None))
-    bars = base.mark_bar().encode(y=alt.Y("Refus:Q"), tooltip=list(frame.columns))
+    base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None,
+                                           axis=alt.Axis(labelLimit=0, labelAngle=-30)))
+    bars = base.mark_bar().encode(y=alt.Y("Refus:Q", axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
+                                  tooltip=list(frame.columns))
     line = base.mark_line(point=True, color="#d62728").encode(
-        y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100])))
+        y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=FRENCH_NUMBER)))
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 
 

@@ -68,3 +68,21 @@ def format_eur(amount: Decimal) -> str:
 def format_pct(share: Decimal) -> str:
     """Return a share such as Decimal("0.4") as "40 %"."""
     return format_percent(share, locale=LOCALE)
+
+
+# --- the manual's list style ("Mes factures/factures d'avoir pro formas", §1.2.1) ------------
+
+@lru_cache(maxsize=8192)
+def format_day_medium(d: date) -> str:
+    """Return `d` as the manual's lists show it: "18 sept. 2023"."""
+    return _medium(d)
+
+
+@lru_cache(maxsize=65536)
+def format_eur_short(amount: Decimal) -> str:
+    """Return `amount` as the manual's lists show it: "96 540 €", "-4 135 €", "1 368,58 €"
+    (cents only when there are some; Babel's separators)."""
+    whole = amount == amount.to_integral_value()
+    return format_currency(amount, "EUR", format="#,##0\xa0¤" if whole else "#,##0.00\xa0¤",
+                           currency_digits=False, locale=LOCALE)
+

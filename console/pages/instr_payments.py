@@ -152,6 +152,8 @@ with run_tab:
             "CFA": c.cfa, "IBAN": c.iban, "Factures": len(c.invoices),
             "Montant brut": ui.money(c.gross), "Avoirs déduits": ui.money(c.deducted),
             "Net à virer": ui.money(c.net), "Avoir restant reporté": ui.money(c.carry_over),
+            "Remarque": "Aucun virement : entièrement couvert par les avoirs déduits"
+            if not c.net else "",
         } for c in plan.cfas]), hide_index=True, width="stretch")
         with st.expander("Détail des déductions"):
             st.dataframe(pd.DataFrame([{
@@ -166,6 +168,8 @@ with run_tab:
         st.info("Aucune facture prête à payer.")
     st.markdown("#### Campagnes récentes")
     done = ui.call(payments.batches, page_size=10)
+    if done is not None and not done.rows:
+        st.caption("Aucune campagne de paiement pour le moment.")
     for b in done.rows if done else []:
         line = (f"{b.reference} — {format_moment(b.created_at)} — {b.payments} paiement(s), "
                 f"{ui.money(b.total)} — {ui.text(b.created_by or '—')}")

@@ -29,8 +29,8 @@ with st.form("thresholds"):
     a, b = st.columns(2)
     sla = a.number_input("Délai cible d'instruction (jours)", min_value=1, max_value=365,
                          value=current.sla_days, step=1)
-    seuil = b.text_input("Seuil du double contrôle (€)", value=f"{current.four_eyes_threshold}",
-                         max_chars=20)
+    seuil = b.text_input("Seuil du double contrôle (€)",
+                         value=ui.money(current.four_eyes_threshold), max_chars=20)
     if st.form_submit_button("Enregistrer", type="primary"):
         saved = ui.call(admin.set_thresholds, int(sla), seuil)
         if saved is not None:

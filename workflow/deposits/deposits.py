@@ -95,14 +95,16 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
                     own_number: str | None) -> checks.CheckResult:
     """``duplicate``: fail when another live pro forma carries the same file or own number."""
     live = [s.value for s in LIVE]
-    same_file = session.scalars(
-        select(ProForma.number).join(Document, Document.pro_forma_id == ProForma.id)
+    same_file = session.execute(
+        select(ProForma.number, ProForma.cfa_id)
+        .join(Document, Document.pro_forma_id == ProForma.id)
         .where(Document.sha256 == sha256, ProForma.id != pf.id, ProForma.status.in_(live))
-        .limit(1)
+        .order_by((ProForma.cfa_id != pf.cfa_id).asc()).limit(1)  # the CFA's own first
     ).first()
-    if same_file:
-        return checks.CheckResult("duplicate", "fail",
-                                  f"Ce fichier a déjà été déposé pour la pro forma {same_file}.")
+    if same_file:  # another CFA's pro forma is named to nobody but that CFA (issue 14)
+        where = f" pour la pro forma {same_file.number}" if same_file.cfa_id == pf.cfa_id \
+            else " sur le portail"
+        return checks.CheckResult("duplicate", "fail", f"Ce fichier a déjà été déposé{where}.")
     if own_number:
         same_number = session.scalars(
             select(ProForma.number).where(
@@ -188,9 +190,9 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     pf.own_invoice_number = None  # read by the job from the new file
     pf.latest_run_id, pf.check_summary = None, None  # the new version has no verdict yet
     pf.assigned_to_id = None
-    word = "facture d'avoir" if pf.kind == "credit_note" else "facture"
-    return DepositReceipt(pf.number, doc.version, label(pf.status, pf.kind),
-                          f"Votre {word} a bien été envoyée à l'Opco EP pour instruction.")
+    said = ("Votre facture d'avoir a bien été ajoutée." if pf.kind == "credit_note"  # §1.2.1.3
+            else "Votre facture a bien été envoyée à l'Opco EP pour instruction.")
+    return DepositReceipt(pf.number, doc.version, label(pf.status, pf.kind), said)
 
 
 def validate(data: bytes, filename: str) -> str:

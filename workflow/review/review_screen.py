@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "settled": "Avoir soldé", "assigned": "Attribuée", "unassigned": "Désattribuée",
     "checks_rerun": "Contrôles relancés", "credit_applied": "Avoir imputé",
     "reimbursed": "Remboursement enregistré",
+    "notice_read": "Courrier de refus lu par le CFA",
 }
 
 
