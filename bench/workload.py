@@ -20,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, event, select, text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.models import ProForma, User
@@ -143,7 +144,8 @@ def _replay(factory: sessionmaker[Session], statements: list[tuple[Any, Any]]
         with factory() as s:
             for stmt, params in statements:
                 result = s.execute(stmt, params)
-                if result.returns_rows:
+                # an ORM result always has rows; a cursor's only when it returns some
+                if not isinstance(result, CursorResult) or result.returns_rows:
                     result.all()
             s.rollback()
     return call
