@@ -6,7 +6,7 @@ PORT ?= 8501
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test setup system-deps demo bench lint clean
+.PHONY: run test setup system-deps runtime-deps worker demo bench lint clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,16 +23,25 @@ $(DEV_STAMP): requirements-dev.txt $(RUN_STAMP)
 
 setup: $(RUN_STAMP)
 
+## Debian packages the checks need at run time: Tesseract and its French data (only when missing).
+runtime-deps:
+	@bash scripts/system_deps.sh runtime
+
 ## Debian packages the checks and the browser tests need (installed only when missing).
 system-deps:
-	@bash scripts/system_deps.sh
+	@bash scripts/system_deps.sh test
 
 ## Serve the console on http://localhost:$(PORT), with demo data when the database is empty
 ## (console/entry/server.py: Streamlit's st.App around console/entry/app.py, with the session
-## cookie's routes).
-run: $(RUN_STAMP)
+## cookie's routes). With SQLite the server runs the check jobs in a local worker pool; with
+## PostgreSQL start `make worker` (python -m workflow.deposits.worker) on one or more machines.
+run: $(RUN_STAMP) runtime-deps
 	$(PY) -m db demo --if-empty
 	$(PY) -m streamlit run console/entry/server.py --server.port $(PORT) --server.headless true
+
+## The check worker (procrastinate on PostgreSQL, the local pool on SQLite): any number of them.
+worker: $(RUN_STAMP) runtime-deps
+	$(PY) -m workflow.deposits.worker
 
 ## Lint (scripts/lint.sh), then run every test, on SQLite and again on PostgreSQL.
 test: $(DEV_STAMP) system-deps

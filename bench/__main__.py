@@ -4,6 +4,8 @@ For each scale and each database (SQLite and PostgreSQL), builds the data set on
 later runs), then times the hot paths through the workflow and as hand-written SQL, and each
 dashboard query; then measures the automatic checks over the generated corpus. Figures are
 medians after a warm-up, printed side by side so that growth from scale to scale is visible.
+With ``--jobs [DEPOSITS]``, the check jobs section too (``bench/jobs.py``: a burst of deposits
+with 1, 2 and 4 workers; also ``python -m bench.jobs``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from bench import checks as checks_bench
 from bench import dashboard as dashboard_bench
 from bench import datasets, report, workload
+from bench import jobs as jobs_bench
 
 
 def run_database(kind: str, scale: str, url: str | None, admin: str) -> dict[str, Any]:
@@ -75,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", action="store_true",
                         help="print the README's Performance table (bench/report.py)")
     parser.add_argument("--no-checks", action="store_true", help="skip the checks benchmark")
+    parser.add_argument("--jobs", type=int, nargs="?", const=1000, metavar="DEPOSITS",
+                        help="also the check jobs section (bench/jobs.py): a burst of DEPOSITS "
+                             "deposits (1000) with 1, 2 and 4 workers on each database")
     args = parser.parse_args(argv)
     admin = os.environ.get("BENCH_POSTGRES_URL", datasets.DEFAULT_PG)
     scales = ["small", "medium", "national"] if args.scale == "all" else [args.scale]
@@ -91,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     output: dict[str, Any] = {"databases": results}
     if not args.no_checks:
         output["checks"] = checks_bench.measure(scans=True)
+    if args.jobs:
+        output["jobs"] = jobs_bench.measure(args.jobs, (1, 2, 4), tuple(kinds), admin)
     if args.json:
         print(json.dumps(output, ensure_ascii=False, indent=2, default=str))
     elif args.markdown:
@@ -100,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
         if "checks" in output:
             print()
             checks_bench._print(output["checks"])
+        if "jobs" in output:
+            print()
+            jobs_bench.print_table(output["jobs"])
     return 0
 
 

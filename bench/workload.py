@@ -19,11 +19,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, bindparam, event, select, text
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from db.models import ProForma, User
 from db.session import make_engine, make_sessionmaker
+from db.types import UtcDateTime
 from domain.clock import now, today
 from domain.vocabulary import Status
 from workflow.billing import documents, proformas
@@ -142,7 +144,8 @@ def _replay(factory: sessionmaker[Session], statements: list[tuple[Any, Any]]
         with factory() as s:
             for stmt, params in statements:
                 result = s.execute(stmt, params)
-                if result.returns_rows:
+                # an ORM result always has rows; a cursor's only when it returns some
+                if not isinstance(result, CursorResult) or result.returns_rows:
                     result.all()
             s.rollback()
     return call
@@ -174,7 +177,8 @@ def _raw_take_next(engine: Engine, user_id: int) -> Callable[[], None]:
                     {"u": user_id, "p": row[0]})
                 conn.execute(text(
                     "INSERT INTO event (at, actor_id, entity, entity_id, pro_forma_id, action, "
-                    "data) VALUES (:at, :u, 'pro_forma', :p, :p, 'assigned', '{}')"),
+                    "data) VALUES (:at, :u, 'pro_forma', :p, :p, 'assigned', '{}')"
+                ).bindparams(bindparam("at", type_=UtcDateTime())),
                     {"at": now(), "u": user_id, "p": row[0]})
             conn.rollback()
     return call

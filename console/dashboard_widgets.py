@@ -6,7 +6,7 @@ float only to draw a chart.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_moment
 from domain.vocabulary import NATURE_LABELS
 from workflow.accounts import admin
 from workflow.common.bounds import MAX_DATE, MIN_DATE
@@ -57,6 +58,8 @@ def csv_cell(value: Any) -> Any:
     would read as a formula (a CFA's name "=HYPERLINK(…)") quoted (``exports.neutral``)."""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
+    if isinstance(value, datetime):  # a moment: Paris time, as on screen
+        return format_moment(value)
     return neutral(value)
 
 
@@ -65,7 +68,8 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
     if not rows:
         st.info("Aucune donnée pour ces filtres.")
         return
-    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal) else v
+    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
+                           else format_moment(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
     st.dataframe(shown, hide_index=True, width="stretch")
     data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])
@@ -74,15 +78,31 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
                        icon=":material/download:")
 
 
+# Vega's own number format in French: "1 400 000", "12,5" (narrow no-break spaces, as Babel)
+FRENCH_NUMBER = ("replace(replace(format(datum.value, ',.2~f'), /,/g, '\u202f'), "
+                 "/[.]/g, ',')")
+
+
+def _axis(shorthand: str, channel: Any) -> Any:
+    """A channel in the frame's own order (never alphabetical: "0–7, 8–15, 16–30, > 30"),
+    its labels whole (never truncated) and its numbers in French."""
+    quantitative = shorthand.endswith(":Q")
+    return channel(shorthand, sort=None, axis=alt.Axis(
+        labelLimit=0, labelExpr=FRENCH_NUMBER if quantitative else alt.Undefined,
+        labelAngle=alt.Undefined if quantitative else -30))
+
+
 def chart(frame: pd.DataFrame, mark: str, x: str, y: str, color: str | None = None,
           **encode: Any) -> None:
     """An Altair chart of a small aggregated frame (floats only for drawing)."""
     if frame.empty:
         return
     base = getattr(alt.Chart(frame), f"mark_{mark}")()
-    enc: dict[str, Any] = {"x": x, "y": y, "tooltip": list(frame.columns), **encode}
+    enc: dict[str, Any] = {"x": _axis(x, alt.X), "y": _axis(y, alt.Y),
+                           "tooltip": list(frame.columns), **encode}
     if color:
-        enc["color"] = color
+        enc["color"] = alt.Color(color, sort=None, legend=alt.Legend(labelLimit=0,
+                                                                      titleLimit=0))
     st.altair_chart(base.encode(**enc), width="stretch")
 
 
@@ -90,10 +110,13 @@ def pareto(frame: pd.DataFrame) -> None:
     """Bars of refusals by reason with the cumulative share as a line (Pareto chart)."""
     if frame.empty:
         return
-    base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None))
-    bars = base.mark_bar().encode(y=alt.Y("Refus:Q"), tooltip=list(frame.columns))
+    base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None,
+                                           axis=alt.Axis(labelLimit=0, labelAngle=-30)))
+    bars = base.mark_bar().encode(y=alt.Y("Refus:Q", axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
+                                  tooltip=list(frame.columns))
     line = base.mark_line(point=True, color="#d62728").encode(
-        y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100])))
+        y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100]),
+                axis=alt.Axis(labelExpr=FRENCH_NUMBER)))
     st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
 
 

@@ -13,9 +13,11 @@ import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 import streamlit as st
+
+from domain.clock import PARIS
 
 log = logging.getLogger("console.incidents")
 
@@ -25,8 +27,9 @@ MESSAGE = ("Une erreur inattendue est survenue ; l'action n'a pas été enregist
 
 
 def new_reference() -> str:
-    """A short reference the user can quote and the operator can grep for in the logs."""
-    return f"INC-{datetime.now(UTC):%Y%m%d-%H%M%S}-{secrets.token_hex(3).upper()}"
+    """A short reference the user can quote and the operator can grep for in the logs (its
+    time is Paris time, like every moment the console shows)."""
+    return f"INC-{datetime.now(PARIS):%Y%m%d-%H%M%S}-{secrets.token_hex(3).upper()}"
 
 
 def report(exc: BaseException) -> str:

@@ -6,7 +6,8 @@ their code strings and kept within the vocabulary by CHECK constraints (migratio
 SQLite, triggers, since adding a CHECK would rebuild referenced tables); the database also
 enforces what must never be broken whatever the code does: an échéance in at most one live
 pro forma, one version number per document, an append-only event log (triggers added by the
-migration).
+migration). Every moment is a ``UtcDateTime`` (``db/types.py``): aware, in UTC, on both
+engines.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from db.types import Code, one_of
+from db.types import Code, UtcDateTime, one_of
 from domain.vocabulary import Kind, Nature, Outcome, Role, SettlementMode, Status
 
 Money = Numeric(12, 2, asdecimal=True)
@@ -183,9 +183,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # set by a manager's reset or account creation: the password is provisional
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False,
                                                        server_default=text("false"))
@@ -213,20 +213,20 @@ class ProForma(Base):
     dossiers: Mapped[int] = mapped_column(Integer)
     settlement_mode: Mapped[SettlementMode | None] = mapped_column(Code(SettlementMode))
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
-    first_deposited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deposited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    first_deposited_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     own_invoice_number: Mapped[str | None] = mapped_column(String(60))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     refusal_reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
     refusal_comment: Mapped[str | None] = mapped_column(Text)
     needs_second_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
-    paid_at: Mapped[datetime | None] = mapped_column(DateTime)
-    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # The latest check run of the latest document and its worst outcome, kept here by the
     # workflow so that the review queue filters and pages without aggregating every run.
     latest_run_id: Mapped[int | None] = mapped_column(Integer)
@@ -291,10 +291,11 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     own_invoice_number: Mapped[str | None] = mapped_column(String(60))
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
-    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
+    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),
+                      Index("ix_document_uploaded_at", "uploaded_at"))  # deposits per hour
 
 
 class CheckRun(Base):
@@ -303,7 +304,7 @@ class CheckRun(Base):
     __tablename__ = "check_run"
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
-    ran_at: Mapped[datetime] = mapped_column(DateTime)
+    ran_at: Mapped[datetime] = mapped_column(UtcDateTime)
     text_source: Mapped[str] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(String(10))
     found: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -330,6 +331,37 @@ class CheckResultRow(Base):
     __table_args__ = (one_of("outcome", Outcome),)
 
 
+class CheckJob(Base):
+    """One run of the automatic checks to do, off the request path (``workflow.deposits.jobs``).
+
+    Written with the deposit (or the re-check request) in the same transaction; a worker
+    claims it, reads the file with no transaction open, and lands the results only when the
+    document is still the pro forma's current version. ``state``: pending, running, done,
+    stale (a newer version was deposited meanwhile), failed (every attempt failed: the run
+    holds every check ``unknown`` with the reason in ``error``).
+    """
+
+    __tablename__ = "check_job"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # deposit | recheck
+    state: Mapped[str] = mapped_column(String(10))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    run_after: Mapped[datetime] = mapped_column(UtcDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("ix_check_job_state", "state", "run_after", "id"),
+        Index("ix_check_job_pro_forma", "pro_forma_id", "state"),
+    )
+
+
 class RefusalReason(Base):
     """A refusal reason of the catalogue, with the letter the CFA reads."""
 
@@ -351,7 +383,7 @@ class Decision(Base):
     pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     outcome: Mapped[str] = mapped_column(String(20))  # validated | refused | approved
     version: Mapped[int] = mapped_column(Integer)
     reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
@@ -376,8 +408,8 @@ class Notice(Base):
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("decision.id"))
     reason_label: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class PaymentBatch(Base):
@@ -386,7 +418,7 @@ class PaymentBatch(Base):
     __tablename__ = "payment_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(35), unique=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     total: Mapped[Decimal] = mapped_column(Money)
     sepa_xml: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -419,7 +451,7 @@ class CreditApplication(Base):
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
     kind: Mapped[str] = mapped_column(String(20))  # deduction | reimbursement
     amount: Mapped[Decimal] = mapped_column(Money)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
     reference: Mapped[str] = mapped_column(String(35), default="")
 
     __table_args__ = (one_of("kind", ("deduction", "reimbursement")),)
@@ -430,7 +462,7 @@ class Event(Base):
 
     __tablename__ = "event"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[int | None] = mapped_column(Integer)
@@ -489,10 +521,10 @@ class WebSession(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     ticket_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
-    ticket_expires_at: Mapped[datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ticket_expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class LoginSource(Base):
@@ -502,5 +534,5 @@ class LoginSource(Base):
     __tablename__ = "login_source"
     source_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failure_at: Mapped[datetime] = mapped_column(DateTime)
-    blocked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    blocked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)

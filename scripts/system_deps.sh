@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
-# Install the Debian packages the tests need, only those that are missing.
+# Install the Debian packages the console needs, only those that are missing.
+#   scripts/system_deps.sh runtime   what the checks read files with at run time (make run):
+#                                    Tesseract and its French data (OCR of scans)
+#   scripts/system_deps.sh test      the runtime part, plus what the tests need (make test):
+#                                    Chromium, poppler-utils, emoji fonts
 set -euo pipefail
+part=${1:-test}
 missing=()
 command -v tesseract >/dev/null || missing+=(tesseract-ocr)
 [ -e /usr/share/tesseract-ocr/5/tessdata/fra.traineddata ] || ls /usr/share/tesseract-ocr/*/tessdata/fra.traineddata >/dev/null 2>&1 || missing+=(tesseract-ocr-fra)
-command -v chromium >/dev/null || missing+=(chromium)
-command -v pdftoppm >/dev/null || missing+=(poppler-utils)
-# emoji glyphs (check verdict icons) in the headless browser's screenshots
-[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+if [ "$part" = test ]; then
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+  # emoji glyphs (check verdict icons) in the headless browser's screenshots
+  [ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
+elif [ "$part" != runtime ]; then
+  echo "usage: $0 [runtime|test]" >&2
+  exit 2
+fi
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

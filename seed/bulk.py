@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import Engine, Table, insert
 
+from domain.clock import utc
+
 
 def bulk(engine: Engine, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert many rows fast: COPY on PostgreSQL, executemany on SQLite."""
@@ -41,7 +43,9 @@ def _sqlite_converter(value: Any) -> Callable[[Any], Any] | None:
     if isinstance(value, Decimal):
         return float
     if isinstance(value, datetime):
-        return lambda v: v if v is None else v.isoformat(" ", "microseconds")
+        # UTC text, as db.types.UtcDateTime stores it (a naive value is Paris local time)
+        return lambda v: v if v is None else (
+            utc(v).replace(tzinfo=None).isoformat(" ", "microseconds"))
     if isinstance(value, date):
         return lambda v: v if v is None else v.isoformat()
     if isinstance(value, dict | list):

@@ -11,6 +11,7 @@ import zlib
 from decimal import Decimal
 
 from db.models import Cfa, ProForma
+from domain.formatting import format_moment_day
 from specimens import InvoiceSpec, make_invoice
 
 INVOICE_LAYOUTS = ("simple", "table", "two_column", "vat_block", "stacked")
@@ -33,6 +34,6 @@ def invoice_pdf(cfa: Cfa, pf: ProForma, own_number: str, total: Decimal | None =
         layout=layout, cfa_name=cfa.name, address=cfa.address, siret=cfa.siret,
         iban=iban or cfa.iban, bic=cfa.bic, invoice_number=own_number,
         pro_forma_text=pf.number, lines=lines, total=printed, credit_note=credit,
-        date=pf.created_at.strftime("%d/%m/%Y"),
+        date=format_moment_day(pf.created_at),
     )
     return make_invoice(spec)

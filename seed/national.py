@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 from db.models import Base
+from domain.clock import PARIS
 from domain.schedule import ContractTerms, Installment, pedagogy_schedule, schedule
 from domain.schedule import add_months as _add_months
 from domain.vocabulary import Nature
@@ -168,7 +169,7 @@ def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"
 
 
 def _users(pw: str, today: date) -> list[dict[str, Any]]:
-    at = datetime.combine(today, datetime.min.time())
+    at = datetime.combine(today, datetime.min.time(), tzinfo=PARIS)
     rows = [
         ("cfa@demo.fr", "Gestionnaire CFA NATIONAL 001", "cfa", 1),
         ("cfa2@demo.fr", "Gestionnaire CFA NATIONAL 002", "cfa", 2),

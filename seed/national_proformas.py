@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from db.models import Base, Cfa, ProForma
+from domain.clock import PARIS
 from seed.bulk import bulk
 from seed.demo_invoices import invoice_pdf
 from seed.reference import PRO_FORMA_FIRST
@@ -71,7 +72,8 @@ class ProFormaBuilder:
         pf_id = self.ids.take("pro_forma")
         self.last_number += 1
         kind = "credit_note" if lines[0]["amount"] < 0 else "invoice"
-        created = datetime.combine(max(e["due_on"] for e in lines), datetime.min.time())
+        created = datetime.combine(max(e["due_on"] for e in lines), datetime.min.time(),
+                                   tzinfo=PARIS)
         created += timedelta(days=self.rng.randrange(1, 15), hours=9)
         status, times = self._fate(created, kind)
         total = sum((e["amount"] for e in lines), Decimal("0"))
@@ -107,7 +109,7 @@ class ProFormaBuilder:
     def _fate(self, created: datetime, kind: str) -> tuple[str, dict[str, datetime]]:
         """Play the pro forma's life forward from its generation; stop at today."""
         rng = self.rng
-        now = datetime.combine(self.today, datetime.min.time()) + timedelta(hours=8)
+        now = datetime.combine(self.today, datetime.min.time(), tzinfo=PARIS) + timedelta(hours=8)
         t = {"generated": min(created, now - timedelta(days=1))}
         if rng.random() < CANCELLED:
             t["cancelled"] = min(now, t["generated"] + timedelta(days=rng.randrange(1, 9)))

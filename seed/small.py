@@ -25,7 +25,21 @@ from seed.demo_invoices import invoice_pdf
 
 def build_small(factory: sessionmaker[Session], today: date, seed: int = 7,
                 progress: Callable[[str], None] = print) -> None:
-    """Fill an empty database with the small demo (a few CFAs, ~120 contracts, accounts)."""
+    """Fill an empty database with the small demo (a few CFAs, ~120 contracts, accounts).
+
+    The deposits' check jobs run as each deposit commits (``jobs.run_now``, the real job
+    code), so the replayed decisions see their verdicts as an instructeur would have."""
+    from workflow.deposits import jobs, queue
+
+    queue.set_runner(jobs.run_now)
+    try:
+        _build_small(factory, today, seed, progress)
+    finally:
+        queue.set_runner(None)
+
+
+def _build_small(factory: sessionmaker[Session], today: date, seed: int,
+                 progress: Callable[[str], None]) -> None:
     from workflow.accounts.auth import hash_password
     from workflow.common.access import actor_of
 

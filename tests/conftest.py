@@ -36,6 +36,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.db)
 
 
+@pytest.fixture(autouse=True)
+def _check_jobs_at_commit(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Check jobs run right after the commit that queued them, through the real job code
+    (``workflow.deposits.jobs.run_now``), so that a test reads the verdicts of its deposit;
+    tests marked ``queued`` leave them to the queue (``tests/workflow/test_check_jobs.py``)."""
+    from workflow.deposits import jobs, queue
+
+    if request.node.get_closest_marker("queued"):
+        queue.set_runner(None)
+        yield
+        return
+    queue.set_runner(jobs.run_now)
+    yield
+    queue.set_runner(None)
+
+
 @pytest.fixture(scope="session")
 def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if ON_POSTGRES:
@@ -61,14 +77,15 @@ def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 _DATA_TABLES = (
     "check_result, check_run, credit_application, payment, payment_batch, notice, decision, "
-    "document, pro_forma_line, echeance, event, saved_filter, pro_forma, app_user, contract, "
-    "apprentice, employer, cfa, refusal_reason, setting, counter, login_source"
+    "check_job, document, pro_forma_line, echeance, event, saved_filter, pro_forma, app_user, "
+    "contract, apprentice, employer, cfa, refusal_reason, setting, counter, login_source"
 )
 
 
 def _reset_postgres(engine: Engine) -> None:
     with engine.begin() as c:
         c.exec_driver_sql(f"TRUNCATE {_DATA_TABLES} RESTART IDENTITY CASCADE")
+        c.exec_driver_sql("TRUNCATE procrastinate_jobs RESTART IDENTITY CASCADE")
         for i, (code, label, letter, rc) in enumerate(REFUSAL_REASONS):
             c.execute(text(
                 "INSERT INTO refusal_reason (code, label, letter, requires_comment, active, "

@@ -15,13 +15,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Apprentice, Contract, Echeance, Employer
-from domain.clock import freeze
+from domain.clock import PARIS, freeze
 from domain.schedule import ContractTerms, schedule
 from seed.demo import echeance_row, make_cfa, make_siret, make_user
 from workflow.accounts.auth import hash_password
 from workflow.common.access import Actor, actor_of
 
-TODAY = datetime(2026, 11, 27, 10, 0)
+# Paris time: moments are aware (stored in UTC), days are French (domain.clock)
+TODAY = datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)
 PASSWORD = "correct horse battery"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from console import incidents, ui
+from console import french, incidents, ui
 from console.navigation import ACCOUNT_PAGES, PAGES, URL_PATHS, script, url_path
 from domain.vocabulary import ROLE_LABELS
 from workflow.accounts import sessions
@@ -50,6 +50,7 @@ def not_in_menu() -> None:
 
 
 def main() -> None:
+    french.inject()  # Streamlit's own English strings, said in French (console/french.py)
     actor = ui.current_actor() if ui.touch_session() else None
     if actor is None:
         ui.cookie_script()  # after a logout: the browser drops its cookie

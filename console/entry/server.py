@@ -11,7 +11,10 @@ never serves console/pages/):
 - a middleware sends a browser asking for an address that is no page of the app to
   ``/?page_inconnue=<path>``, where the console says "Page introuvable" in French instead of
   Streamlit's English "Page not found";
-- ``on_script_error`` turns whatever escaped the pages into the French incident message.
+- ``on_script_error`` turns whatever escaped the pages into the French incident message;
+- with the embedded SQLite database, the local pool of check workers
+  (``workflow.deposits.jobs.LocalWorkers``) runs the deposits' check jobs in this process
+  (with PostgreSQL, ``python -m workflow.deposits.worker`` does, on any machine).
 
 Streamlit owns GET ``/auth/login``, ``/auth/logout`` and ``/oauth2callback`` (``st.login``);
 the console's routes use ``/auth/session`` so as not to meet them.
@@ -43,6 +46,7 @@ from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from workflow.accounts import sessions
+from workflow.deposits import jobs
 
 log = logging.getLogger("console.entry.server")
 APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
@@ -61,8 +65,13 @@ def _factory() -> sessionmaker[Session]:
 
 @asynccontextmanager
 async def lifespan(_app: Any) -> AsyncIterator[None]:
-    await run_in_threadpool(_factory)  # migrate before the first request, in one place
+    factory = await run_in_threadpool(_factory)  # migrate before the first request, once
+    local = None
+    if factory.kw["bind"].dialect.name == "sqlite":  # else: python -m workflow.deposits.worker
+        local = await run_in_threadpool(jobs.LocalWorkers(factory).start)
     yield
+    if local is not None:
+        await run_in_threadpool(local.stop)
 
 
 def _same_origin(request: Request) -> bool:

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.formatting import format_period
+from domain.formatting import format_eur_short, format_period
 from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature
 from workflow.accounts import cfa_profile
 from workflow.billing import documents, eligibility, filters, proformas
@@ -33,6 +33,15 @@ MODE_SENTENCES = {
     "remboursement": "Le règlement de cette facture d'avoir est paramétré en mode "
                      "« remboursement ». Vous rembourserez donc ce montant à l'Opco EP.",
 }
+
+
+# widths that fit the nine columns in the page at 1366 px (sidebar open) without a horizontal
+# scroll: "Montant acompte" and "Statut" stay in sight; long texts show whole on hover
+ELIGIBLE_WIDTHS = {
+    name: st.column_config.Column(width=width) for name, width in (
+        ("Numéro enregistrement", 96), ("Libellé", 120), ("Apprenti", 105),
+        ("Employeur", 120), ("Durée contrat", 118), ("Période acompte", 118),
+        ("Montant acompte", 104), ("Statut", 72))}
 
 
 def bump_editor() -> None:
@@ -70,30 +79,58 @@ def generate(d: dict, seen, mode: str | None) -> None:
     made = ui.call(proformas.generate_summary, d["nature"], seen, mode)
     if made:
         st.session_state["g_excluded"].pop(d["nature"], None)  # next list: all selected again
-        d["made"] = [(m.id, m.number) for m in made]
+        d["made"] = [(m.id, m.number, m.kind, m.total, m.dossiers) for m in made]
         d["step"] = "done"
         ui.rerun_dialog()
+
+
+def of_nature(word: str) -> str:
+    """"de la pédagogie", "des frais annexes", "des 1ers équipements", "des mobilités"."""
+    return f"des {word}" if word.endswith("s") else f"de la {word}"
+
+
+KIND_WORDS = {"invoice": "facture", "credit_note": "facture d'avoir"}
+
+
+def done_step(d: dict) -> None:
+    """"Génération terminée !" (§1.1.1 for one pro forma, §1.1.2 for two), saying which pro
+    forma is the invoice and which the credit note; "détails" shows their figures."""
+    many = len(d["made"]) > 1
+    st.markdown("Vos pro formas sont générées, vous pouvez les télécharger." if many else
+                "Votre pro forma est générée, vous pouvez la télécharger.")
+    st.success("Génération terminée ! Vous pouvez télécharger "
+               + ("les pro formas générées." if many else "la pro forma générée."))
+    for pf_id, number, kind, total, _dossiers in d["made"]:
+        left, right = st.columns([3, 1])
+        left.markdown(f"- Pro forma **{number}** — {KIND_WORDS.get(kind, kind)} de "
+                      f"{format_eur_short(total)}")
+        right.download_button("Télécharger", ui.deferred(documents.pro_forma_pdf, pf_id),
+                              f"Pro_forma_{number}.pdf", "application/pdf",
+                              key=f"g_dl_{pf_id}", on_click="ignore")
+    if many:
+        st.markdown("Vous pouvez également les télécharger en vous rendant dans le menu Mes "
+                    "contrats - Mes factures/factures d'avoir pro formas.\n\nVous pourrez "
+                    "ensuite joindre une facture/facture d'avoir à chacune de ces pro formas.")
+    else:
+        st.markdown("Vous pouvez également la télécharger en vous rendant dans le menu Mes "
+                    "contrats - Mes factures/factures d'avoir pro formas.\n\nVous pourrez "
+                    "ensuite joindre une facture/facture d'avoir à cette pro forma.")
+    st.markdown("Afin d'éviter tout rejet de votre facture/facture d'avoir, vous devez "
+                "respecter le mode opératoire suivant :\n"
+                + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
+    if many and st.toggle("détails", key="g_details"):
+        st.dataframe(pd.DataFrame([{
+            "Pro forma": number, "Type": KIND_WORDS.get(kind, kind).capitalize(),
+            "Montant total": format_eur_short(total),
+            "Dossiers": dossiers} for _, number, kind, total, dossiers in d["made"]]),
+            hide_index=True, width="stretch")
 
 
 def dialog_body() -> None:
     """The three steps of §1.1.1/§1.1.2: recap, settlement mode, "Génération terminée !"."""
     d = st.session_state["g_dialog"]
     if d["step"] == "done":
-        st.success("Génération terminée ! Vous pouvez télécharger "
-                   + ("les pro formas générées." if len(d["made"]) > 1 else
-                      "la pro forma générée."))
-        for pf_id, number in d["made"]:
-            left, right = st.columns([3, 1])
-            left.markdown(f"- Pro forma **{number}**")
-            right.download_button("Télécharger", ui.deferred(documents.pro_forma_pdf, pf_id),
-                                  f"Pro_forma_{number}.pdf", "application/pdf",
-                                  key=f"g_dl_{pf_id}", on_click="ignore")
-        st.markdown("Vous pouvez également les télécharger en vous rendant dans le menu Mes "
-                    "contrats - Mes factures/factures d'avoir pro formas. Vous pourrez ensuite "
-                    "joindre une facture/facture d'avoir à chacune de ces pro formas.\n\n"
-                    "Afin d'éviter tout rejet de votre facture/facture d'avoir, vous devez "
-                    "respecter le mode opératoire suivant :\n"
-                    + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
+        done_step(d)
     else:
         shown = d.get("seen")  # what the previous run of the dialog displayed
         pre = ui.call(proformas.preview, d["nature"], d["ids"], d["eligible"])
@@ -102,7 +139,7 @@ def dialog_body() -> None:
         d["seen"] = pre.seen
         if d["step"] == "recap":
             st.markdown("Récapitulatif de votre sélection de contrats éligibles pour "
-                        f"facturation de la {d['label']}")
+                        f"facturation {of_nature(d['label'])}")
             recap_figures(pre)
             st.markdown(GUIDANCE)
             a, b = st.columns(2)
@@ -112,6 +149,8 @@ def dialog_body() -> None:
             if not pre.needs_settlement_mode and a.button("Générer", type="primary"):
                 generate(d, shown, None)
         else:
+            st.info("Vous devez confirmer ou modifier le mode de règlement de vos avoirs pour "
+                    "cette facture.")
             modes = list(SETTLEMENT_LABELS)
             mode = st.radio("MODE DE RÈGLEMENT DES FACTURES D'AVOIR POUR CETTE FACTURE",
                             modes, index=modes.index(d["mode"]), horizontal=True,
@@ -219,7 +258,8 @@ else:
     st.data_editor(table, key=key, hide_index=True, width="stretch",
                    disabled=[c for c in table.columns if c != "Inclure"],
                    column_config={"Inclure": st.column_config.CheckboxColumn(
-                       "✓", help="Inclure cette échéance dans la pro forma")},
+                       "✓", help="Inclure cette échéance dans la pro forma", width=40),
+                       **ELIGIBLE_WIDTHS},
                    on_change=apply_ticks, args=(key, excluded))
     with st.expander("Voir les détails"):
         for r in page.rows:
@@ -248,7 +288,8 @@ if rec is not None:
         }
     st.caption("Le récapitulatif des contrats vous permet de visualiser le nombre de contrats "
                "inclus et exclus de la proposition de facturation pro forma.")
-    st.markdown(f"**Filtres appliqués ({page.total})**  \n"
+    # the manual counts contracts (§1.1: "Filtres appliqués (53)" for 53 contracts)
+    st.markdown(f"**Filtres appliqués ({rec.eligible_contracts})**  \n"
                 + ("  \n".join(map(ui.text, flt.applied())) or "AUCUN FILTRE APPLIQUÉ"))
 
 if "g_dialog" in st.session_state:

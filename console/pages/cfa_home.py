@@ -3,13 +3,17 @@
 import pandas as pd
 import streamlit as st
 
-from console import ui
+from console import cfa_news, ui
 from console.navigation import script
+from domain.clock import paris_day
+from domain.formatting import format_day_medium
 from workflow.reporting import cfa_home
 
 PAGE_SIZE = 20
 
 st.title("Accueil")
+ui.require_actor()
+cfa_news.show()  # refused invoices (alert, unread letters) and payments
 fig = ui.call(cfa_home.figures)
 if fig is None:
     st.stop()
@@ -36,7 +40,7 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Pro forma": r.number, "Type": r.kind, "Nature": r.nature,
-    "Date de création": f"{r.created_at:%d/%m/%Y}", "Montant": ui.money(r.total),
+    "Date de création": format_day_medium(paris_day(r.created_at)), "Montant": ui.money(r.total),
     "Dossiers": r.dossiers,
 } for r in page.rows]), hide_index=True, width="stretch")
 ui.pager("home_page", page.total, PAGE_SIZE)

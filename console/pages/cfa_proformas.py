@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.formatting import format_day
+from domain.clock import paris_day
+from domain.formatting import format_day_medium, format_eur_short
 from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
 from workflow.billing import documents, portal, proformas
 from workflow.billing.portal import ProFormaSearch
@@ -36,16 +37,25 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
                 f"**TYPE DE PRO FORMA :** {NATURE_LABELS[Nature(pf.nature)]}")
     st.markdown("Afin d'éviter tout rejet de votre facture, vous devez respecter le mode "
                 "opératoire suivant.\n" + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
-    up = st.file_uploader("VOTRE FACTURE", type=ACCEPTED, key=f"p_up_{pf.id}", help=FILE_RULES)
+    # the widget takes any file: the project's own rules (checks/) refuse type, size and name,
+    # in French, and a new file's verdict replaces the previous one's (``tag``)
+    version = d.setdefault("up_v", 0)
+    up = st.file_uploader("VOTRE FACTURE", key=f"p_up_{pf.id}_{version}", help=FILE_RULES)
     st.caption(FILE_RULES)
+    if file_table(up.name if up is not None else None, f"p_rm_{pf.id}_{version}"):
+        d["up_v"] = version + 1
+        d.pop("tag", None)
+        ui.rerun_dialog()
     if up is None:
+        d.pop("tag", None)
         st.info("Vous devez joindre un fichier.")
         return
     data = up.getvalue()
     tag = (pf.id, pf.version, up.name, hashlib.sha256(data).hexdigest())
     if d.get("tag") != tag:
-        d["tag"], (d["verdicts"], d["error"]) = tag, ui.attempt(portal.precheck, pf.id, data,
-                                                                  up.name)
+        with st.spinner("Vérification de votre fichier en cours…"):  # in the sandbox, 20 s at most
+            d["verdicts"], d["error"] = ui.attempt(portal.precheck, pf.id, data, up.name)
+        d["tag"] = tag
     verdicts = d["verdicts"]
     if verdicts is None:
         st.error(ui.text(d["error"]))
@@ -64,6 +74,19 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
         if receipt:
             d["sent"] = receipt.message
             ui.rerun_dialog()
+
+
+def file_table(name: str | None, key: str) -> bool:
+    """The manual's "Nom du fichier / Action" table under the upload zone; True when the file
+    is to be removed (its bin clicked)."""
+    with st.container(border=True):
+        a, b = st.columns([4, 1])
+        a.markdown("**Nom du fichier**")
+        b.markdown("**Action**")
+        a, b = st.columns([4, 1], vertical_alignment="center")
+        a.markdown(ui.text(name) if name else "Aucun fichier")
+        return bool(name) and b.button("Retirer", key=key, icon=":material/delete:",
+                                       help="Retirer ce fichier pour en joindre un autre")
 
 
 def cancel_form(pf: portal.ProFormaRow) -> None:
@@ -106,7 +129,7 @@ def refusal_view(pf: portal.ProFormaRow) -> None:
                              (b, "Annuler la pro forma", "cancel")):
         if col.button(label):
             d["then"] = then
-            ui.rerun_dialog()
+            st.rerun()  # the whole page: the dialog's title follows (DIALOG_TITLES)
 
 
 def dialog_body() -> None:
@@ -130,7 +153,7 @@ def menu(row: portal.ProFormaRow) -> None:
         for v in ui.call(portal.document_versions, row.id) or []:
             st.download_button(
                 f"Version {v.version} — {ui.text(v.filename)} "
-                f"({format_day(v.uploaded_at.date())})",
+                f"({format_day_medium(paris_day(v.uploaded_at))})",
                 ui.deferred(portal.document_file, v.id), v.filename, v.media_type,
                 key=f"p_doc_{v.id}", on_click="ignore")
     with c.popover("Actions complémentaires"):
@@ -176,12 +199,16 @@ if st.button("Réinitialiser les filtres"):
     st.rerun()
 
 if "p_dialog" in st.session_state:
-    title = DIALOG_TITLES[st.session_state["p_dialog"]["mode"]]
+    shown_dialog = st.session_state["p_dialog"]
+    title = DIALOG_TITLES[shown_dialog.get("then") or shown_dialog["mode"]]
     st.dialog(title, width="large", on_dismiss=close_dialog)(dialog_body)()
 
 search = ProFormaSearch(**st.session_state["p_search"])
+sorts = list(portal.PRO_FORMA_SORTS)
+sort = st.selectbox("Trier par :", sorts, key="p_sort",
+                    format_func=lambda k: portal.PRO_FORMA_SORTS[k][0])
 page = ui.call(portal.list_pro_formas, search, page=st.session_state.get("p_page", 0),
-               page_size=20)
+               page_size=20, sort=sort)
 if page is None:
     st.stop()
 applied = [f"{k} : {ui.text(v)}" for k, v in (
@@ -195,10 +222,12 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Numéro de pro forma": r.number, "Type": NATURE_LABELS[Nature(r.nature)],
-    "Création": format_day(r.created_at.date()),
-    "Dépôt de facture/facture d'avoir": format_day(r.deposited_at.date())
+    "Création": format_day_medium(paris_day(r.created_at)),
+    "Dépôt de facture/facture d'avoir": format_day_medium(paris_day(r.deposited_at))
     if r.deposited_at else "",
-    "Montant total": r.total_label, "Statut": r.status_label,
+    "Montant total": f"{format_eur_short(r.total)} ({r.dossiers} "
+                     f"{'dossier' if r.dossiers == 1 else 'dossiers'})",
+    "Statut": r.status_label,
 } for r in page.rows]), hide_index=True, width="stretch")
 before = st.session_state.get("p_page", 0)
 if ui.pager("p_page", page.total, page.page_size) != before:

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from console import selection, ui
+from domain.formatting import format_moment, format_moment_day
 from domain.vocabulary import NATURE_LABELS
 from workflow.common.confirm import Seen
 from workflow.payments import payments
@@ -15,7 +16,7 @@ PAGE_SIZE = 20
 
 
 def when(value) -> str:
-    return value.strftime("%d/%m/%Y") if value else "—"
+    return format_moment_day(value) if value else "—"
 
 
 def pay_lines(payload: dict) -> None:
@@ -151,6 +152,8 @@ with run_tab:
             "CFA": c.cfa, "IBAN": c.iban, "Factures": len(c.invoices),
             "Montant brut": ui.money(c.gross), "Avoirs déduits": ui.money(c.deducted),
             "Net à virer": ui.money(c.net), "Avoir restant reporté": ui.money(c.carry_over),
+            "Remarque": "Aucun virement : entièrement couvert par les avoirs déduits"
+            if not c.net else "",
         } for c in plan.cfas]), hide_index=True, width="stretch")
         with st.expander("Détail des déductions"):
             st.dataframe(pd.DataFrame([{
@@ -165,8 +168,10 @@ with run_tab:
         st.info("Aucune facture prête à payer.")
     st.markdown("#### Campagnes récentes")
     done = ui.call(payments.batches, page_size=10)
+    if done is not None and not done.rows:
+        st.caption("Aucune campagne de paiement pour le moment.")
     for b in done.rows if done else []:
-        line = (f"{b.reference} — {b.created_at:%d/%m/%Y %H:%M} — {b.payments} paiement(s), "
+        line = (f"{b.reference} — {format_moment(b.created_at)} — {b.payments} paiement(s), "
                 f"{ui.money(b.total)} — {ui.text(b.created_by or '—')}")
         if b.has_file and (f := ui.call(payments.batch_file, b.id)):
             st.download_button(f"Télécharger le virement SEPA (pain.001) · {line}", f[1], f[0],

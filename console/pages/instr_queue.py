@@ -5,8 +5,9 @@ from decimal import Decimal
 import streamlit as st
 
 from console import selection, ui
+from domain.formatting import format_moment
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
-from workflow.review import review
+from workflow.review import find, review
 
 PAGE_SIZE = 25
 
@@ -25,6 +26,22 @@ if st.button("Prendre le suivant", type="primary", icon=":material/skip_next:",
     if taken is not None:
         open_review(taken.pro_forma_id)
     st.info("Aucune pro forma non attribuée dans la file.")
+
+with st.form("queue_find", border=False):
+    a, b = st.columns([4, 1], vertical_alignment="bottom")
+    wanted = a.text_input("Rechercher une pro forma (N° de pro forma ou N° de facture du CFA)",
+                          placeholder="PRO-00610001 ou FA-2024-0153", key="queue_find_text")
+    b.form_submit_button("Rechercher", icon=":material/search:")
+if wanted.strip():
+    found = ui.call(find.find_pro_formas, wanted) or []
+    if not found:
+        st.info("Aucune pro forma ne porte ce numéro de pro forma ou de facture.")
+    for f in found:
+        x, y = st.columns([4, 1], vertical_alignment="center")
+        x.markdown(f"**{f.number}** — facture du CFA {ui.text(f.own_invoice_number or '—')} — "
+                   f"{ui.text(f.cfa)} — {ui.money(f.total)} — {f.status_label}")
+        if y.button("Ouvrir", key=f"queue_find_{f.pro_forma_id}"):
+            open_review(f.pro_forma_id)
 
 with st.expander("Filtres", expanded=False):
     a, b, c = st.columns(3)
@@ -70,8 +87,8 @@ rows = {r.pro_forma_id: r for r in page.rows}
 chosen = selection.pick("queue", [{
     "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
     "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
-    "Déposée le": r.deposited_at.strftime("%d/%m/%Y %H:%M"), "Âge (jours)": r.age_days,
-    "Instructeur": r.assigned_to or "—", "Contrôles": r.checks,
+    "Déposée le": format_moment(r.deposited_at), "Âge (jours)": r.age_days,
+    "Instructeur": r.assigned_to or "—", "Contrôles": r.pending or r.checks,
 } for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False)
 ui.pager("queue_page", page.total, PAGE_SIZE)
 if chosen:

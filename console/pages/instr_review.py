@@ -5,7 +5,9 @@ import streamlit as st
 
 from console import ui
 from console.navigation import script
+from domain.clock import paris, paris_day
 from domain.errors import WorkflowError
+from domain.formatting import format_day_medium, format_moment
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow.review import decisions, review, review_screen
 
@@ -25,6 +27,21 @@ def page(doc_id: int, number: int, _content: bytes,
 def marks_of(verdict: review_screen.Verdict | None) -> tuple:
     hl = verdict.highlights() if verdict else {}
     return tuple(sorted((p, tuple(tuple(b) for b in boxes)) for p, boxes in hl.items()))
+
+
+def lines_table(lines: list[dict]) -> pd.DataFrame | None:
+    """The pro forma's lines, amounts in French."""
+    return pd.DataFrame(lines).assign(Montant=lambda t: t["Montant"].map(ui.money)) \
+        if lines else None
+
+
+def history_table(rows: list[dict]) -> pd.DataFrame:
+    """Events or decisions with their dates in French words ("28 nov. 2026 à 14:05")."""
+    return pd.DataFrame([{**r, "Date": when(r["Date"])} for r in rows])
+
+
+def when(at) -> str:  # noqa: ANN001 - an aware datetime, shown in Paris time
+    return f"{format_day_medium(paris_day(at))} à {paris(at):%H:%M}" if at else ""
 
 
 st.title("Instruire une facture")
@@ -61,46 +78,56 @@ def acted() -> None:
 st.caption(f"Version {data.version} · attribuée à {ui.text(data.assigned_to or 'personne')}")
 ui.show_flash()
 
-run = data.latest_run
+run = data.current_run  # none while the current version's checks are pending
 verdicts = run.verdicts if run else []
 left, right = st.columns([3, 2], gap="large")
 with right:
     cfa = data.cfa
     st.markdown(f"**{ui.text(cfa['name'])}**  \nSIRET enregistré : {ui.text(cfa['siret'])}  \n"
                 f"IBAN enregistré : {ui.text(cfa['iban'])} (BIC {ui.text(cfa['bic'])})")
-    a, b, c = st.columns(3)
-    a.metric("Montant total", ui.money(data.total))
-    b.metric("Dossiers", data.dossiers)
-    c.metric("Nature", NATURE_LABELS.get(data.nature, data.nature))
+    # plain lines, never truncated at 1366 px (metrics cut "3 600,…" in a narrow column)
+    st.markdown(f"**Montant total** : {ui.money(data.total)}  \n"
+                f"**Dossiers** : {data.dossiers}  \n"
+                f"**Nature** : {NATURE_LABELS.get(data.nature, data.nature)}")
     st.caption(f"N° de facture du CFA : {ui.text(data.own_invoice_number or '—')}")
     st.markdown("**Contrôles automatiques** (cliquez pour voir où la valeur a été lue)")
+    if data.pending:
+        st.info(ui.text(data.pending[:1].upper() + data.pending[1:]) + " : les verdicts "
+                "s'afficheront ici dès qu'ils seront prêts (rechargez la page).",
+                icon=":material/hourglass_top:")
     pick = st.radio("Contrôle", range(len(verdicts)), key=f"verdict_{run.id if run else 0}",
                     label_visibility="collapsed", index=None,
                     format_func=lambda i: f"{review_screen.OUTCOME_ICONS[verdicts[i].outcome]} "
                     f"{ui.text(verdicts[i].label)} — {ui.text(verdicts[i].message)}")
+    # the pro forma's lines beside the invoice, to compare them at a glance
+    st.markdown("**Lignes de la pro forma**")
+    beside = lines_table(data.lines)  # the columns to compare with the invoice's lines
+    st.dataframe(beside[["Contrat", "Montant", "Apprenti"]] if beside is not None else None,
+                 hide_index=True, width="stretch", height=260)
 with left:
     if not data.documents:
         st.info("Aucun document déposé.")
     else:
         doc = data.documents[0]
+        content = doc.content or b""  # the displayed version's bytes (the others': none)
         chosen = verdicts[pick] if pick is not None else None
         st.caption(f"{ui.text(doc.filename)} — version {doc.version} du "
-                   f"{doc.uploaded_at:%d/%m/%Y %H:%M}")
+                   f"{when(doc.uploaded_at)}")
         marks = dict(marks_of(chosen))
-        first = page(doc.id, 1, doc.content, doc.media_type)
+        first = page(doc.id, 1, content, doc.media_type)
         number = 1
         if isinstance(first, review_screen.PageImage) and first.page_count > 1:
             number = st.selectbox("Page", range(1, first.page_count + 1),
                                   index=min(max(min(marks, default=1), 1), first.page_count) - 1,
                                   key=f"page_{doc.id}_{pick}",
                                   format_func=lambda n: f"Page {n} / {first.page_count}")
-        shown = first if number == 1 else page(doc.id, number, doc.content, doc.media_type)
+        shown = first if number == 1 else page(doc.id, number, content, doc.media_type)
         if isinstance(shown, str):
             st.warning(ui.text(shown))
         else:
             st.image(review_screen.highlight(shown, [list(b) for b in marks.get(number, ())]),
                      caption=f"Page {number}", width="stretch")
-        st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
+        st.download_button("Télécharger le fichier déposé", content, doc.filename,
                            mime=doc.media_type)
 
 if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
@@ -143,16 +170,16 @@ if data.decidable or was_decidable:  # a click on a screen that went stale gets 
 
 tabs = st.tabs(["Lignes de la pro forma", "Versions précédentes", "Contrôles précédents",
                 "Historique", "Décisions"])
-tabs[0].dataframe(pd.DataFrame(data.lines).assign(
-    Montant=lambda t: t["Montant"].map(ui.money)) if data.lines else None, hide_index=True)
-for doc in data.documents[1:]:
+tabs[0].dataframe(lines_table(data.lines), hide_index=True)
+for doc in data.documents[1:]:  # their bytes are read only when downloaded
     tabs[1].download_button(f"Version {doc.version} — {ui.text(doc.filename)} "
-                            f"({doc.uploaded_at:%d/%m/%Y %H:%M})", doc.content,
+                            f"({format_moment(doc.uploaded_at)})",
+                            ui.deferred(review_screen.document_file, doc.id),
                             doc.filename, mime=doc.media_type, key=f"doc_{doc.id}")
 for old in data.runs[1:]:
-    with tabs[2].expander(f"Contrôles du {old.ran_at:%d/%m/%Y %H:%M} "
+    with tabs[2].expander(f"Contrôles du {format_moment(old.ran_at)} "
                           f"(fichier version {old.document_version})"):
         st.dataframe(pd.DataFrame([{"Contrôle": v.label, "Verdict": review_screen.OUTCOME_LABELS[
             v.outcome], "Message": v.message} for v in old.verdicts]), hide_index=True)
-tabs[3].dataframe(pd.DataFrame(data.events), hide_index=True, width="stretch")
-tabs[4].dataframe(pd.DataFrame(data.decisions), hide_index=True, width="stretch")
+tabs[3].dataframe(history_table(data.events), hide_index=True, width="stretch")
+tabs[4].dataframe(history_table(data.decisions), hide_index=True, width="stretch")

@@ -4,8 +4,11 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from domain.formatting import format_moment
 from domain.vocabulary import ROLE_LABELS
 from workflow.accounts import admin
+
+AT = "dd/MM/yyyy 'à' HH:mm"  # Babel pattern: 27/11/2026 à 10:00 (Paris time)
 
 st.title("Paramètres")
 if msg := st.session_state.pop("settings_flash", None):
@@ -26,8 +29,8 @@ with st.form("thresholds"):
     a, b = st.columns(2)
     sla = a.number_input("Délai cible d'instruction (jours)", min_value=1, max_value=365,
                          value=current.sla_days, step=1)
-    seuil = b.text_input("Seuil du double contrôle (€)", value=f"{current.four_eyes_threshold}",
-                         max_chars=20)
+    seuil = b.text_input("Seuil du double contrôle (€)",
+                         value=ui.money(current.four_eyes_threshold), max_chars=20)
     if st.form_submit_button("Enregistrer", type="primary"):
         saved = ui.call(admin.set_thresholds, int(sla), seuil)
         if saved is not None:
@@ -40,7 +43,7 @@ pending = current.pending
 if pending is not None:
     st.info(f"Changement de seuil du double contrôle en attente : "
             f"{ui.money(current.four_eyes_threshold)} → {ui.money(pending.value)}, proposé par "
-            f"{ui.text(pending.proposed_by)} le {pending.proposed_at:%d/%m/%Y à %H:%M}. "
+            f"{ui.text(pending.proposed_by)} le {format_moment(pending.proposed_at, AT)}. "
             "Il ne s'applique qu'après l'approbation d'un autre gestionnaire.")
     a, b = st.columns(2)
     mine = pending.proposed_by_id == me.user_id

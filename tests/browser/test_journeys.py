@@ -433,6 +433,21 @@ def test_hostile_and_oversize_files_refused(browser: Browser, console: Console) 
     expect(dialog.get_by_test_id("stAlertContentError")).to_contain_text(
         "Fichier trop volumineux (5,0 Mo, 5 Mo au maximum)")
     expect(dialog.get_by_role("button", name="Envoyer")).to_have_count(0)
+    # issue 14: the widget takes any file; the console refuses it in French, and only the
+    # latest file's refusal is on screen
+    seven = b"%PDF-1.4\n" + b"0" * (7 * 1024 * 1024)
+    deposit(page, "Joindre une facture", number, seven, "facture_7mo.pdf")
+    expect(dialog.get_by_test_id("stAlertContentError")).to_have_count(1)
+    expect(dialog.get_by_test_id("stAlertContentError")).to_contain_text(
+        "Fichier trop volumineux (7,0 Mo, 5 Mo au maximum)")
+    dialog.locator("input[type=file]").set_input_files(
+        files=[{"name": "notes.txt", "mimeType": "text/plain", "buffer": b"bonjour"}])
+    expect(dialog.get_by_text("notes.txt", exact=True)).to_be_visible()
+    expect(dialog.get_by_test_id("stAlertContentError")).to_have_count(1)
+    expect(dialog.get_by_test_id("stAlertContentError")).not_to_contain_text("7,0 Mo")
+    form = page.get_by_role("dialog", name="Joindre une facture")
+    expect(form).not_to_contain_text("allowed")
+    expect(form).not_to_contain_text("or smaller")
     with db_session(console) as s:
         assert s.get(ProForma, pf_id).status == "awaiting_invoice"
         assert s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).first() is None

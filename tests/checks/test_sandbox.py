@@ -280,11 +280,15 @@ def test_a_page_too_costly_to_render_gets_a_french_message(monkeypatch):
 # -- through the workflow --------------------------------------------------------------------
 
 def test_a_costly_deposit_is_refused_and_nothing_is_stored(world, factory, monkeypatch):
+    """Refused at the pre-check, and by the deposit's own validation of the file (the sandbox,
+    with the pre-check's deadline, before the deposit's transaction begins)."""
     monkeypatch.setattr(sandbox, "CHECK_TIMEOUT_S", SHORT_S)
+    monkeypatch.setattr(sandbox, "PRECHECK_TIMEOUT_S", SHORT_S)
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
-    with Bounded(SHORT_S), pytest.raises(InvalidInput, match="Fichier trop coûteux"), \
-            factory.begin() as s:
-        deposits.deposit(s, world.cfa1, pf_id, progressive_jpeg(), "facture.jpg")
+    for call in (deposits.precheck, deposits.deposit):
+        with Bounded(SHORT_S), pytest.raises(InvalidInput, match="Fichier trop coûteux"), \
+                factory.begin() as s:
+            call(s, world.cfa1, pf_id, progressive_jpeg(), "facture.jpg")
     with factory() as s:
         assert s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).all() == []
 
@@ -297,8 +301,10 @@ def test_a_recheck_of_a_costly_stored_file_says_unknown_with_the_reason(world, f
         doc = s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).one()
         doc.content, doc.media_type, doc.filename = progressive_jpeg(), "image/jpeg", "f.jpg"
     monkeypatch.setattr(sandbox, "CHECK_TIMEOUT_S", SHORT_S)
-    with Bounded(SHORT_S), factory.begin() as s:
-        view = review.rerun_checks(s, world.instructeur, pf_id)
+    with Bounded(SHORT_S), factory.begin() as s:  # the job runs at the commit (conftest)
+        review.rerun_checks(s, world.instructeur, pf_id)
+    with factory() as s:
+        view = review_screen.review_data(s, world.instructeur, pf_id).latest_run
     assert {v.outcome for v in view.verdicts} == {"unknown"}
     assert all(v.message.startswith("Fichier trop coûteux à analyser : ")
                for v in view.verdicts if v.name != "duplicate")

@@ -36,6 +36,8 @@ def hostile_deposit(world, factory) -> int:
         pf = s.get_one(ProForma, pf_id)
         deposits.deposit(s, world.cfa1, pf_id, facturx_bytes(s, pf, HOSTILE_NUMBER),
                          HOSTILE_NAME)
+    with factory() as s:  # read by the check job, run at the commit (tests/conftest.py)
+        pf = s.get_one(ProForma, pf_id)
         assert pf.own_invoice_number == HOSTILE_NUMBER  # the XML's number, stored as sent
     return pf_id
 

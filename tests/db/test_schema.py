@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -29,7 +29,7 @@ def test_money_round_trips_as_decimal(world, factory):
 
 def test_event_log_refuses_update_and_delete(factory):
     with factory.begin() as s:
-        s.add(Event(at=datetime(2026, 1, 1), entity="test", action="created", data={}))
+        s.add(Event(at=datetime(2026, 1, 1, tzinfo=UTC), entity="test", action="created", data={}))
     for stmt in (update(Event).values(action="tampered"), delete(Event)):
         with pytest.raises(DBAPIError), factory.begin() as s:
             s.execute(stmt)
@@ -46,7 +46,7 @@ def test_an_echeance_cannot_sit_in_two_live_pro_formas(world, factory):
     with pytest.raises(IntegrityError), factory.begin() as s:
         other = ProForma(number="PRO-99999999", cfa_id=world.cfa1_id, nature="pedagogie",
                          kind="invoice", status="awaiting_invoice", total=Decimal("1"),
-                         dossiers=1, version=1, created_at=datetime(2026, 1, 1))
+                         dossiers=1, version=1, created_at=datetime(2026, 1, 1, tzinfo=UTC))
         s.add(other)
         s.flush()
         s.execute(insert(ProFormaLine).values(pro_forma_id=other.id, echeance_id=ids[0],

@@ -41,9 +41,17 @@ from workflow.common.confirm import Seen
 from workflow.contracts import contracts
 from workflow.deposits import deposits
 from workflow.payments import payments
-from workflow.reporting import cfa_home, dashboard, dashboard_drill, dashboard_money, exports, stats
+from workflow.reporting import (
+    cfa_home,
+    cfa_news,
+    dashboard,
+    dashboard_drill,
+    dashboard_money,
+    exports,
+    stats,
+)
 from workflow.reporting.dashboard_sql import Drill, Filters
-from workflow.review import decisions, review, review_screen
+from workflow.review import decisions, find, review, review_screen
 
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
@@ -131,6 +139,8 @@ CFA_OWN: dict[str, Call] = {
         lambda s, a, t: filters.save_filter(s, a, "Mes ruptures", EligibleFilters(rupture="none")),
     "cfa_home.figures": lambda s, a, t: cfa_home.figures(s, a),
     "cfa_home.waiting": lambda s, a, t: cfa_home.waiting(s, a, 0, 100),
+    "cfa_news.refused": lambda s, a, t: cfa_news.refused(s, a, 100),
+    "cfa_news.paid": lambda s, a, t: cfa_news.paid(s, a, 100),
     "cfa_profile.get_profile": lambda s, a, t: cfa_profile.get_profile(s, a),
     "cfa_profile.set_default_settlement":
         lambda s, a, t: cfa_profile.set_default_settlement(s, a, "remboursement"),
@@ -141,6 +151,7 @@ CFA_OWN: dict[str, Call] = {
 F = Filters()
 OPCO_ONLY: dict[str, Call] = {
     "decisions.refusal_reasons": lambda s, a, t: decisions.refusal_reasons(s, a),
+    "find.find_pro_formas": lambda s, a, t: find.find_pro_formas(s, a, "PRO"),
     "decisions.letter_preview": lambda s, a, t: decisions.letter_preview(s, a, "MONTANTTOTAL_ERR"),
     "decisions.validate": lambda s, a, t: decisions.validate(s, a, t.own_pf, 2, "ok"),
     "decisions.refuse": lambda s, a, t: decisions.refuse(s, a, t.own_pf, 2, "MONTANTTOTAL_ERR"),
@@ -161,6 +172,8 @@ OPCO_ONLY: dict[str, Call] = {
     "review.unassign": lambda s, a, t: review.unassign(s, a, t.own_pf),
     "review.rerun_checks": lambda s, a, t: review.rerun_checks(s, a, t.own_pf),
     "review_screen.review_data": lambda s, a, t: review_screen.review_data(s, a, t.own_pf),
+    "review_screen.document_file":
+        lambda s, a, t: review_screen.document_file(s, a, t.own_document),
     "stats.overview": lambda s, a, t: stats.overview(s, a),
 }
 
@@ -294,6 +307,8 @@ def test_a_cfas_own_listings_hold_nothing_of_another_cfa(world, factory, target)
     assert seen["proformas.preview"].included == 0
     assert target.saved_filter not in {f.id for f in seen["filters.list_filters"]}
     assert not numbers_2 & {r.number for r in seen["cfa_home.waiting"].rows}
+    assert not numbers_2 & {r.number for r in seen["cfa_news.refused"]}
+    assert not numbers_2 & {r.number for r in seen["cfa_news.paid"]}
     assert seen["cfa_profile.get_profile"].name == "CFA UN"
     after = _snapshot(factory, world.cfa2_id)
     assert after[:-1] == before[:-1]  # only cfa1's own events were added

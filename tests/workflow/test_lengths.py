@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from checks.model import MAX_NAME
-from db.models import Cfa, CreditApplication, Document, ProForma, SavedFilter, User
+from db.models import (
+    Cfa,
+    CheckResultRow,
+    CreditApplication,
+    Document,
+    ProForma,
+    SavedFilter,
+    User,
+)
 from domain.errors import InvalidInput
 from tests.workflow.reviewkit import facturx_bytes, generate
 from workflow.billing import filters
@@ -26,13 +34,20 @@ def test_an_over_long_invoice_number_is_refused_in_french_before_anything_is_sto
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     with factory.begin() as s:
         data = facturx_bytes(s, s.get_one(ProForma, pf_id), LONG)
-    for call in (deposits.precheck, deposits.deposit):
-        with factory.begin() as s, pytest.raises(InvalidInput) as err:
-            call(s, world.cfa1, pf_id, data, "facture.pdf")
-        assert "dépasse 60 caractères (68 reçus)" in str(err.value)
+    with factory.begin() as s, pytest.raises(InvalidInput) as err:
+        deposits.precheck(s, world.cfa1, pf_id, data, "facture.pdf")
+    assert "dépasse 60 caractères (68 reçus)" in str(err.value)
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 0
+    # sent anyway: the deposit no longer reads the file; its check job stores no number and
+    # says why in the invoice_number verdict
+    with factory.begin() as s:
+        deposits.deposit(s, world.cfa1, pf_id, data, "facture.pdf")
+    with factory() as s:
         assert s.get_one(ProForma, pf_id).own_invoice_number is None
+        verdict = s.scalars(select(CheckResultRow).where(
+            CheckResultRow.name == "invoice_number")).one()
+        assert verdict.outcome == "fail" and "dépasse 60 caractères (68 reçus)" in verdict.message
     with factory.begin() as s:  # 60 characters fit, on SQLite and PostgreSQL alike
         deposits.deposit(s, world.cfa1, pf_id, facturx_bytes(s, s.get_one(
             ProForma, pf_id), LONG[:60]), "facture.pdf")

@@ -159,13 +159,16 @@ def test_review_data_has_everything_the_screen_shows(world, factory):
 
 def test_rerun_checks_stores_a_new_run_and_an_event(world, factory):
     (pf_id,) = queue_of(world, factory, 1)
-    with factory.begin() as s:
-        view = review.rerun_checks(s, world.instructeur, pf_id)
+    with factory.begin() as s:  # a job, run at the commit (tests/conftest.py)
+        job_id = review.rerun_checks(s, world.instructeur, pf_id)
+    with factory() as s:
+        view = review_screen.review_data(s, world.instructeur, pf_id).latest_run
     assert view.summary == "pass" and len(view.verdicts) == 7
     with factory() as s:
         assert len(s.scalars(select(CheckRun)).all()) == 2
         ev = s.scalars(select(Event).where(Event.action == "checks_rerun")).one()
-        assert ev.data["run_id"] == view.id
+        assert ev.data["run_id"] == view.id and ev.data["job_id"] == job_id
+        assert ev.actor_id == world.instructeur.user_id
 
 
 def test_rerun_checks_refused_once_decided(world, factory):

@@ -9,7 +9,7 @@ tampered cookie resolves to nothing; only hashes are stored.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +20,7 @@ from tests.factories import PASSWORD
 from workflow.accounts import admin, sessions
 from workflow.accounts.auth import change_password
 
-T0 = datetime(2026, 11, 27, 9, 0, 0)
+T0 = datetime(2026, 11, 27, 9, 0, 0, tzinfo=UTC)
 TIMEOUT = 30
 
 

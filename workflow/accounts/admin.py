@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
-from domain.clock import now
+from domain.clock import now, utc
 from domain.errors import InvalidInput, NotFound, WorkflowError
 from domain.vocabulary import ROLE_LABELS, Role
 from workflow.accounts import duties, sessions
@@ -189,7 +189,7 @@ def _pending(session: Session) -> PendingThreshold | None:
     data = json.loads(row.value)
     who = session.get(User, data["by"])
     return PendingThreshold(Decimal(data["value"]), data["by"], who.name if who else "?",
-                            datetime.fromisoformat(data["at"]))
+                            utc(datetime.fromisoformat(data["at"])))  # naive: Paris (before 0014)
 
 
 def _store(session: Session, actor: Actor, key: str, value: str) -> None:

@@ -21,7 +21,7 @@ from sqlalchemy import literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Cfa, Contract, Echeance, ProForma, ProFormaLine
-from domain.formatting import format_day, format_eur, format_period
+from domain.formatting import format_eur, format_moment_day, format_period
 from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature
 from workflow.billing.portal import FileDownload, refusal_letter
 from workflow.common.access import Actor, get_owned
@@ -103,7 +103,7 @@ def pro_forma_pdf(session: Session, actor: Actor, pro_forma_id: object) -> FileD
     kind = "FACTURE D'AVOIR PRO FORMA" if credit else "FACTURE PRO FORMA"
     story: list[Flowable] = [
         _p(f"{kind} N° {pf.number}", TITLE),
-        _p(f"Date : {format_day(pf.created_at.date())}"),
+        _p(f"Date : {format_moment_day(pf.created_at)}"),
         _p(f"Nature de coûts : {NATURE_LABELS[Nature(pf.nature)]}"),
         Spacer(1, 4 * mm),
         _parties(cfa),
@@ -191,4 +191,4 @@ def refusal_letter_pdf(session: Session, actor: Actor, pro_forma_id: object) -> 
 
 
 def _long_day(at: datetime) -> str:
-    return format_day(at.date())
+    return format_moment_day(at)

@@ -94,9 +94,26 @@ def row_of(pf: ProForma) -> ProFormaRow:
     return ProFormaRow(*(getattr(pf, c.key) for c in _COLUMNS))
 
 
+PRO_FORMA_SORTS = {
+    "created_desc": ("Création (plus récentes d'abord)",
+                     (ProForma.created_at.desc(), ProForma.id.desc())),
+    "created_asc": ("Création (plus anciennes d'abord)",
+                    (ProForma.created_at.asc(), ProForma.id.asc())),
+    "deposited_desc": ("Dépôt de facture (plus récents d'abord)",
+                       (ProForma.deposited_at.desc().nulls_last(), ProForma.id.desc())),
+    "total_desc": ("Montant total (décroissant)", (ProForma.total.desc(), ProForma.id.desc())),
+    "total_asc": ("Montant total (croissant)", (ProForma.total.asc(), ProForma.id.asc())),
+    "number_asc": ("Numéro de pro forma", (ProForma.number.asc(),)),
+    "status": ("Statut", (ProForma.status.asc(), ProForma.created_at.desc(), ProForma.id.desc())),
+}
+"""The orders "Mes factures" can be sorted by: key -> (French label, ORDER BY)."""
+
+
 def list_pro_formas(session: Session, actor: Actor, search: ProFormaSearch | None = None, *,
-                    page: int = 0, page_size: int = 20) -> Page[ProFormaRow]:
-    """The acting CFA's pro formas, newest first, filtered and paged in SQL."""
+                    page: int = 0, page_size: int = 20,
+                    sort: str = "created_desc") -> Page[ProFormaRow]:
+    """The acting CFA's pro formas, newest first (or by ``sort``, a key of
+    ``PRO_FORMA_SORTS``), filtered and paged in SQL."""
     cfa_id = require_cfa(actor)
     s = search or ProFormaSearch()
     stmt = select(*_COLUMNS).where(ProForma.cfa_id == cfa_id)
@@ -108,7 +125,7 @@ def list_pro_formas(session: Session, actor: Actor, search: ProFormaSearch | Non
         stmt = stmt.where(ProForma.status == s.status)
     if s.nature:
         stmt = stmt.where(ProForma.nature == s.nature)
-    stmt = stmt.order_by(ProForma.created_at.desc(), ProForma.id.desc())
+    stmt = stmt.order_by(*PRO_FORMA_SORTS.get(sort, PRO_FORMA_SORTS["created_desc"])[1])
     result = paginate(session, stmt, page, page_size)
     return Page([ProFormaRow(*r) for r in result.rows], result.total, result.page,
                 result.page_size)

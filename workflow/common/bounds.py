@@ -15,6 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.clock import paris_day
 from domain.errors import InvalidInput
 from domain.formatting import format_day, format_eur
 
@@ -103,8 +104,8 @@ def days(value: object, field: str = "days", what: str = "Le nombre de jours", *
 def day(value: object, field: str = "date", what: str = "La date") -> date:
     """A date between MIN_DATE and MAX_DATE (a datetime counts as its day); InvalidInput
     otherwise."""
-    if isinstance(value, datetime):
-        value = value.date()
+    if isinstance(value, datetime):  # an aware moment counts as its French day
+        value = paris_day(value) if value.tzinfo is not None else value.date()
     if not isinstance(value, date) or not MIN_DATE <= value <= MAX_DATE:
         raise InvalidInput(field, f"{what} doit être comprise entre le {format_day(MIN_DATE)} "
                                   f"et le {format_day(MAX_DATE)}.")

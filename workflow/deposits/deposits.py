@@ -1,13 +1,17 @@
 """Depositing the CFA's own invoice: file validation, automatic checks, duplicate detection.
 
-The document, its check results and the status change are written in the caller's single
-transaction: either all of them land or none does. Every version is kept.
+The document, its check job and the status change are written in the caller's single
+transaction: either all of them land or none does; the checks themselves run afterwards, off
+the request path, as a job (``workflow.deposits.jobs``), and the pro forma reads "contrôles en
+cours" until they land. Every version is kept, up to ``max_versions_per_pro_forma`` (a setting,
+10), and a CFA deposits at most ``max_deposits_per_hour`` files an hour (a setting, 60).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,7 +26,9 @@ from domain.lifecycle import LIVE, deposit_act, require
 from domain.vocabulary import label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
+from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
+from workflow.deposits import queue
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
 
@@ -89,14 +95,16 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
                     own_number: str | None) -> checks.CheckResult:
     """``duplicate``: fail when another live pro forma carries the same file or own number."""
     live = [s.value for s in LIVE]
-    same_file = session.scalars(
-        select(ProForma.number).join(Document, Document.pro_forma_id == ProForma.id)
+    same_file = session.execute(
+        select(ProForma.number, ProForma.cfa_id)
+        .join(Document, Document.pro_forma_id == ProForma.id)
         .where(Document.sha256 == sha256, ProForma.id != pf.id, ProForma.status.in_(live))
-        .limit(1)
+        .order_by((ProForma.cfa_id != pf.cfa_id).asc()).limit(1)  # the CFA's own first
     ).first()
-    if same_file:
-        return checks.CheckResult("duplicate", "fail",
-                                  f"Ce fichier a déjà été déposé pour la pro forma {same_file}.")
+    if same_file:  # another CFA's pro forma is named to nobody but that CFA (issue 14)
+        where = f" pour la pro forma {same_file.number}" if same_file.cfa_id == pf.cfa_id \
+            else " sur le portail"
+        return checks.CheckResult("duplicate", "fail", f"Ce fichier a déjà été déposé{where}.")
     if own_number:
         same_number = session.scalars(
             select(ProForma.number).where(
@@ -141,40 +149,82 @@ class DepositReceipt:
 
 def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, filename: str,
             expected_version: int | None = None) -> DepositReceipt:
-    """Store a new version of the CFA's invoice, its checks, and move to En cours de validation.
+    """Store a new version of the CFA's invoice, queue its checks, move to En cours de validation.
 
-    The document, its verdicts and the status change land in the caller's one transaction;
-    returns what the CFA is told after "Envoyer".
+    The document, its check job and the status change land in the caller's one transaction;
+    the file is only validated here (type, size, name, structure, in the sandbox with the
+    pre-check's short deadline, before the session's first statement), its checks run
+    afterwards as a job. Returns what the CFA is
+    told after "Envoyer".
 
-    Raises InvalidInput (bad file), TransitionRefused (status forbids it), StaleVersion.
+    Raises InvalidInput (bad file, too many versions, too many deposits in the last hour),
+    TransitionRefused (status forbids it), StaleVersion.
     """
     require_cfa(actor)
+    filename = clean_filename(filename)
+    # first, before this session's first statement: no transaction (nor SQLite's write lock)
+    # is open while the sandbox reads the file; its verdict is told after the access checks
+    try:
+        media_type, refused = validate(data, filename), None
+    except InvalidInput as exc:
+        media_type, refused = "", exc
     pf = load_for_update(session, actor, pro_forma_id)
     _deposit_allowed(pf)
-    filename = clean_filename(filename)
-    pre = run_checks(session, pf, data, filename)
-    version = (session.scalar(
-        select(func.max(Document.version)).where(Document.pro_forma_id == pf.id)) or 0) + 1
-    own = pre.report.found.get("invoice_number")
+    if refused is not None:
+        raise refused
+    version = (queue.current_version(session, pf) or 0) + 1
+    _within_quotas(session, pf, version)
     doc = Document(
-        pro_forma_id=pf.id, version=version, filename=filename,
-        media_type=pre.report.media_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), content=data, own_invoice_number=own,
-        uploaded_at=now(), uploaded_by_id=actor.user_id,
+        pro_forma_id=pf.id, version=version, filename=filename, media_type=media_type,
+        size=len(data), sha256=hashlib.sha256(data).hexdigest(), content=data,
+        own_invoice_number=None, uploaded_at=now(), uploaded_by_id=actor.user_id,
     )
     session.add(doc)
     session.flush()
-    store_check_run(session, doc, pre)
+    queue.enqueue(session, doc, "deposit", actor.user_id)
     apply(session, actor, pf, deposit_act(pf.status), expected_version=expected_version,
           comment=filename)
     moment = now()
     pf.deposited_at = moment
     pf.first_deposited_at = pf.first_deposited_at or moment
-    pf.own_invoice_number = own
+    pf.own_invoice_number = None  # read by the job from the new file
+    pf.latest_run_id, pf.check_summary = None, None  # the new version has no verdict yet
     pf.assigned_to_id = None
-    word = "facture d'avoir" if pf.kind == "credit_note" else "facture"
-    return DepositReceipt(pf.number, doc.version, label(pf.status, pf.kind),
-                          f"Votre {word} a bien été envoyée à l'Opco EP pour instruction.")
+    said = ("Votre facture d'avoir a bien été ajoutée." if pf.kind == "credit_note"  # §1.2.1.3
+            else "Votre facture a bien été envoyée à l'Opco EP pour instruction.")
+    return DepositReceipt(pf.number, doc.version, label(pf.status, pf.kind), said)
+
+
+def validate(data: bytes, filename: str) -> str:
+    """The media type of an acceptable file, validated in the sandbox (pre-check deadline).
+
+    Raises InvalidInput with the French reason, "Fichier trop coûteux à analyser" included.
+    """
+    try:
+        return str(sandbox.run(checks.validate_file, data, filename,
+                               timeout=sandbox.PRECHECK_TIMEOUT_S))
+    except checks.FileRejected as exc:
+        raise InvalidInput("file", exc.message) from None
+
+
+MAX_VERSIONS_KEY, MAX_VERSIONS_DEFAULT = "max_versions_per_pro_forma", "10"
+MAX_DEPOSITS_KEY, MAX_DEPOSITS_DEFAULT = "max_deposits_per_hour", "60"
+
+
+def _within_quotas(session: Session, pf: ProForma, version: int) -> None:
+    """At most N versions per pro forma, at most M deposits an hour per CFA (settings)."""
+    most = int(setting(session, MAX_VERSIONS_KEY, MAX_VERSIONS_DEFAULT))
+    if version > most:
+        raise InvalidInput("file", f"La pro forma {pf.number} a déjà reçu {most} versions de "
+                           "facture, le maximum : contactez l'Opco EP pour en déposer une autre.")
+    per_hour = int(setting(session, MAX_DEPOSITS_KEY, MAX_DEPOSITS_DEFAULT))
+    recent = session.scalar(
+        select(func.count()).select_from(Document)
+        .join(ProForma, ProForma.id == Document.pro_forma_id)
+        .where(ProForma.cfa_id == pf.cfa_id, Document.uploaded_at > now() - timedelta(hours=1)))
+    if (recent or 0) >= per_hour:
+        raise InvalidInput("file", f"Votre CFA a déjà déposé {per_hour} fichiers dans la "
+                           "dernière heure, le maximum : réessayez un peu plus tard.")
 
 
 def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:

@@ -21,7 +21,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, User
-from domain.clock import now, today
+from domain.clock import now, paris, today
 from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, WorkflowError
 from domain.formatting import format_eur
 from domain.lifecycle import Act
@@ -376,7 +376,8 @@ def execute_payment_run(session: Session, actor: Actor, seen: Seen,
     check(seen, {p.id: (p.number, p.version) for p in rows.values()}, net_now,
           what="facture", nothing_done="Rien n'a été payé.")
     moment = now()
-    batch = PaymentBatch(reference=f"LOT-{moment:%Y%m%d%H%M%S}-{uuid.uuid4().hex[:6].upper()}",
+    stamp = f"{paris(moment):%Y%m%d%H%M%S}"  # Paris time, as every moment shown
+    batch = PaymentBatch(reference=f"LOT-{stamp}-{uuid.uuid4().hex[:6].upper()}",
                          created_at=moment, created_by_id=actor.user_id, total=ZERO)
     session.add(batch)
     session.flush()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -29,7 +29,7 @@ from db.models import (
     RefusalReason,
     User,
 )
-from domain.clock import today
+from domain.clock import paris_day, start_of_day, today
 from domain.vocabulary import STATUS_CHOICES, Status
 from workflow.common.access import Actor, require_manager
 from workflow.common.settings import setting
@@ -45,6 +45,7 @@ from workflow.reporting.dashboard_sql import (
     in_period,
     is_first_run,
     only,
+    paris_time,
     scope,
     scoped,
     share,
@@ -66,12 +67,16 @@ def sla_days(session: Session) -> int:
 
 
 def start_of(d: date) -> datetime:
-    """Midnight at the start of ``d``."""
-    return datetime.combine(d, time.min)
+    """The moment (UTC) at which the French day ``d`` starts: Paris midnight."""
+    return start_of_day(d)
 
 
 def deposited_before_age(age: int) -> datetime:
-    """Deposits strictly before this moment are more than ``age`` days old today."""
+    """Deposits strictly before this moment are more than ``age`` days old today.
+
+    Ages are counted in French civil days: a deposit's day is its date in Paris, so this is
+    Paris midnight of ``today - age`` (as a UTC moment, compared with the UTC column).
+    """
     return start_of(today() - timedelta(days=age))
 
 
@@ -158,7 +163,7 @@ def queue(session: Session, actor: Actor, f: Filters) -> Queue:
         .outerjoin(assignee, assignee.id == ProForma.assigned_to_id)
         .where(*late_cond).order_by(ProForma.deposited_at, ProForma.id).limit(LATE_LIST)
     ).all()
-    late = [LateRow(i, n, c, d, (today() - d.date()).days, t, a) for i, n, c, d, t, a in rows]
+    late = [LateRow(i, n, c, d, (today() - paris_day(d)).days, t, a) for i, n, c, d, t, a in rows]
     return Queue(by_status, buckets, sla, int(late_count), late, Drill("past_sla"))
 
 
@@ -230,8 +235,8 @@ def flow(session: Session, actor: Actor, f: Filters) -> Flow:
     require_manager(actor)
     f.check()
     weeks: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    dep_week = week_of(session, CheckRun.ran_at)
-    dec_week = week_of(session, Decision.at)
+    dep_week = week_of(session, paris_time(session, CheckRun.ran_at))
+    dec_week = week_of(session, paris_time(session, Decision.at))
     pay_week = week_of(session, Payment.paid_on)
     queries = (
         deposits(select(dep_week, func.count()).select_from(CheckRun), f).group_by(dep_week),
@@ -303,7 +308,7 @@ def instructeurs(session: Session, actor: Actor, f: Filters) -> Instructeurs:
     """
     require_manager(actor)
     f.check()
-    wk = week_of(session, Decision.at)
+    wk = week_of(session, paris_time(session, Decision.at))
     weekly: list[InstructeurWeek] = []
     sums: dict[tuple[int, str], list[int]] = {}
     for uid, name, w, n, refused, against in session.execute(decisions(

@@ -3,6 +3,12 @@
 Everything the dashboard shows is aggregated by the database; the few things SQLite and
 PostgreSQL spell differently live here:
 
+- moments are stored in UTC, but days and weeks are French civil ones: :func:`paris_time`
+  turns a timestamp column into Paris wall-clock time before it is cut into days or weeks
+  (``x AT TIME ZONE 'Europe/Paris'`` on PostgreSQL; on SQLite, which has no time zones, the
+  EU rule spelled in SQL: +2 hours from the last Sunday of March 01:00 UTC to the last Sunday
+  of October 01:00 UTC, else +1 hour); a period's bounds are Paris midnights converted to UTC
+  (:func:`in_period`);
 - the week of a timestamp is its Monday: ``date_trunc('week', x)`` on PostgreSQL,
   ``date(x, 'weekday 0', '-6 days')`` on SQLite (next Sunday, or the same day, minus six days);
 - a duration in days is ``extract(epoch from b - a) / 86400`` on PostgreSQL and
@@ -24,6 +30,7 @@ from sqlalchemy import (
     Date,
     Select,
     Subquery,
+    case,
     cast,
     extract,
     func,
@@ -34,6 +41,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from db.models import CheckRun, ProForma
+from domain.clock import start_of_day
 from domain.errors import InvalidInput
 from domain.money import cents
 from domain.vocabulary import Nature
@@ -97,13 +105,13 @@ def is_pg(session: Session) -> bool:
 
 
 def in_period(col: Any, f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions placing a DateTime column inside the period (whole days)."""
+    """Conditions placing a (UTC) timestamp column inside the period: whole French days, from
+    Paris midnight of the first day to Paris midnight after the last (as UTC bounds)."""
     out: list[ColumnElement[bool]] = []
     if f.period_from:
-        out.append(col >= datetime.combine(f.period_from, datetime.min.time()))
+        out.append(col >= start_of_day(f.period_from))
     if f.period_to:
-        out.append(col < datetime.combine(f.period_to + timedelta(days=1),
-                                          datetime.min.time()))
+        out.append(col < start_of_day(f.period_to + timedelta(days=1)))
     return out
 
 
@@ -130,8 +138,44 @@ def scope(f: Filters, *, instructeur: bool = True) -> list[ColumnElement[bool]]:
     return out
 
 
+def _lit(sql: str) -> Any:
+    """An SQL literal written into the statement (not a bound parameter)."""
+    return literal_column(sql)
+
+
+def paris_time(session: Session, col: Any) -> Any:
+    """SQL: a UTC timestamp column as Paris wall-clock time (naive), for days and weeks.
+
+    PostgreSQL: ``col AT TIME ZONE 'Europe/Paris'`` (timestamptz → local timestamp).
+    SQLite (no time zones): the stored UTC text shifted by +2 hours inside the EU summer time
+    — April to September, and in March from the last Sunday (the first Sunday on or after the
+    25th) 01:00 UTC, in October until the last Sunday 01:00 UTC — else +1 hour. The month is
+    read first (a substring) so that only March and October rows compute the changes' dates.
+    Literals only, so GROUP BY repeats the very same expression.
+    """
+    if is_pg(session):
+        return func.timezone(_lit("'Europe/Paris'"), col)
+    month = func.substr(col, _lit("6"), _lit("2"))
+    year = func.substr(col, _lit("1"), _lit("4"))
+
+    def change(month_day: str) -> Any:  # the last Sunday of the month, 01:00 UTC
+        return func.datetime(year.concat(_lit(f"'-{month_day}'")), _lit("'weekday 0'"),
+                             _lit("'+1 hours'"))
+
+    summer, winter = _lit("'+2 hours'"), _lit("'+1 hours'")
+    shift = case(
+        (month.between(_lit("'04'"), _lit("'09'")), summer),
+        (month == _lit("'03'"), case((col >= change("03-25"), summer), else_=winter)),
+        (month == _lit("'10'"), case((col < change("10-25"), summer), else_=winter)),
+        else_=winter)
+    return func.datetime(col, shift)
+
+
 def week_of(session: Session, col: Any) -> Any:
-    """The Monday of the week of a date or timestamp column, as an SQL expression."""
+    """The Monday of the week of a date or timestamp column, as an SQL expression.
+
+    A timestamp column must come through :func:`paris_time` (French weeks, not UTC ones).
+    """
     if is_pg(session):
         return cast(func.date_trunc(literal_column("'week'"), col), Date)
     # literals, not bound parameters, so that GROUP BY repeats the very same expression

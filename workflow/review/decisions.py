@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Decision, Document, Notice, ProForma, RefusalReason
@@ -26,6 +26,7 @@ from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.confirm import Seen, check
 from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
+from workflow.deposits import queue as check_queue
 
 
 @dataclass(frozen=True)
@@ -64,11 +65,14 @@ def letter_preview(session: Session, actor: Actor, reason_code: str,
 
 
 def latest_run(session: Session, pro_forma_id: int) -> CheckRun | None:
-    """The latest check run of the latest document of a pro forma."""
+    """The latest check run of the latest document of a pro forma (none while that
+    document's checks have not landed: an older version's verdicts are not this file's)."""
+    current = (select(func.max(Document.version)).where(Document.pro_forma_id == pro_forma_id)
+               .scalar_subquery())
     stmt = (
         select(CheckRun).join(Document, Document.id == CheckRun.document_id)
-        .where(Document.pro_forma_id == pro_forma_id)
-        .order_by(Document.version.desc(), CheckRun.id.desc()).limit(1)
+        .where(Document.pro_forma_id == pro_forma_id, Document.version == current)
+        .order_by(CheckRun.id.desc()).limit(1)
     )
     return session.scalars(stmt).first()
 
@@ -95,6 +99,9 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
     """
     require_role(actor, *DECIDERS)
     pf = load_for_update(session, actor, pro_forma_id)
+    if waiting := check_queue.pending(session, [pf.id]).get(pf.id):
+        raise WorkflowError(f"Pro forma {pf.number} : {waiting.label()} ; attendez leurs "
+                            "résultats pour valider (refuser reste possible).")
     run = latest_run(session, pf.id)
     seen = checks_seen(run)
     failed = sorted(CHECK_LABELS.get(n, n) for n, o in seen.items() if o == "fail")

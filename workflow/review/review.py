@@ -27,11 +27,9 @@ from domain.vocabulary import Role, Status, label
 from workflow.common import bounds, events
 from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.paging import Page, paginate
-from workflow.deposits.deposits import run_checks, store_check_run
+from workflow.deposits import queue as check_queue
 from workflow.review.review_screen import (
     OUTCOME_ICONS,
-    RunView,
-    run_view,
 )
 
 CHECK_FILTERS = {"pass": "Tous conformes", "fail": "Au moins un non conforme",
@@ -71,6 +69,7 @@ class QueueRow:
     assigned_to: str | None
     summary: str | None
     checks: str  # compact: "✅ 5 ❌ 1 ❔ 1"
+    pending: str | None = None  # "contrôles en cours" (…"en attente d'un worker depuis N min")
 
 
 @dataclass(frozen=True)
@@ -111,10 +110,12 @@ def queue(session: Session, actor: Actor, filters: QueueFilters | None = None,
     result = paginate(session, stmt.where(*conds), page, page_size, count=count)
     counts = _outcome_counts(session, [r[11] for r in result.rows if r[11] is not None])
     moment = now()
+    waiting = check_queue.pending(session, [r[0] for r in result.rows])
     rows = [
         QueueRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8],
                  (moment - r[8]).days if r[8] else 0, r[9], r[10],
-                 compact(counts.get(r[11], {})))
+                 compact(counts.get(r[11], {})),
+                 waiting[r[0]].label(moment) if r[0] in waiting else None)
         for r in result.rows
     ]
     return Page(rows, result.total, result.page, result.page_size)
@@ -256,8 +257,12 @@ def _under_review(pf: ProForma, what: str) -> None:
         raise TransitionRefused(pf.number, label(pf.status, pf.kind), what)
 
 
-def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> RunView:
-    """Run the automatic checks again on the latest document and store a new run."""
+def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> int:
+    """Queue the automatic checks again on the latest document; returns the job's id.
+
+    The run lands when a worker has read the file (``workflow.deposits.jobs``), with the
+    event ``checks_rerun``; the review screen says "contrôles en cours" meanwhile.
+    """
     require_role(actor, *REVIEWERS)
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma", for_update=True)
     _under_review(pf, "relancer les contrôles")
@@ -265,13 +270,6 @@ def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> RunVie
                           .order_by(Document.version.desc()).limit(1)).first()
     if doc is None:
         raise WorkflowError(f"Aucun document déposé pour la pro forma {pf.number}.")
-    run = store_check_run(session, doc, run_checks(session, pf, doc.content, doc.filename,
-                                                   media_type=doc.media_type))
-    session.flush()
-    events.record(session, actor, "checks_rerun", pro_forma_id=pf.id, version=pf.version,
-                  data={"run_id": run.id, "document_version": doc.version,
-                        "summary": run.summary})
-    session.refresh(run)
-    return run_view(run, doc.version)
+    return check_queue.enqueue(session, doc, "recheck", actor.user_id).id
 
 

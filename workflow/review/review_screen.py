@@ -32,9 +32,10 @@ from db.models import (
     User,
 )
 from domain.errors import AccessDenied, InvalidInput
-from domain.formatting import format_period
+from domain.formatting import format_moment, format_period
 from domain.vocabulary import CHECK_LABELS, Status, label
 from workflow.common.access import Actor, require_opco
+from workflow.deposits import queue as check_queue
 
 OUTCOME_ICONS = {"pass": "✅", "fail": "❌", "unknown": "❔"}
 ACTION_LABELS = {
@@ -44,6 +45,7 @@ ACTION_LABELS = {
     "settled": "Avoir soldé", "assigned": "Attribuée", "unassigned": "Désattribuée",
     "checks_rerun": "Contrôles relancés", "credit_applied": "Avoir imputé",
     "reimbursed": "Remboursement enregistré",
+    "notice_read": "Courrier de refus lu par le CFA",
 }
 
 
@@ -80,7 +82,8 @@ class RunView:
 
 @dataclass(frozen=True)
 class DocumentView:
-    """One deposited version (bytes included, for rendering and download)."""
+    """One deposited version; its bytes only for the version displayed (the current one):
+    the others' are read when downloaded (``document_file``)."""
 
     id: int
     version: int
@@ -88,7 +91,32 @@ class DocumentView:
     media_type: str
     size: int
     uploaded_at: datetime
-    content: bytes = field(repr=False)
+    content: bytes | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class DocumentFile:
+    """A deposited version's file, for a download."""
+
+    filename: str
+    media_type: str
+    data: bytes = field(repr=False)
+
+
+def document_file(session: Session, actor: Actor, document_id: object) -> DocumentFile:
+    """The bytes of one deposited version (a download of a previous version).
+
+    Raises AccessDenied for anyone but OPCO staff (and for an unknown id).
+    """
+    require_opco(actor)
+    try:
+        key = {"doc": int(document_id)}  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        raise AccessDenied("ce document") from None
+    row = session.execute(_Q_FILE, key).first()
+    if row is None:
+        raise AccessDenied("ce document")
+    return DocumentFile(row.filename, row.media_type, row.content)
 
 
 @dataclass(frozen=True)
@@ -115,10 +143,21 @@ class ReviewData:
     runs: list[RunView]  # newest first
     events: list[dict[str, Any]]  # oldest first
     decisions: list[dict[str, Any]]  # oldest first
+    # "contrôles en cours" (or the wait for a worker) while a check job has not landed
+    pending: str | None = None
 
     @property
     def latest_run(self) -> RunView | None:
         return self.runs[0] if self.runs else None
+
+    @property
+    def current_run(self) -> RunView | None:
+        """The latest run when it is about the current document (none while a new version's
+        checks are pending)."""
+        run = self.latest_run
+        if run is None or not self.documents or run.document_id != self.documents[0].id:
+            return None
+        return run
 
     @property
     def decidable(self) -> bool:
@@ -165,19 +204,22 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
                 "Période": format_period(r[4], r[5]), "Détail": r[6], "Montant": r[7]}
                for r in session.execute(_Q_LINES, key)],
         documents=[DocumentView(d.id, d.version, d.filename, d.media_type, d.size,
-                                d.uploaded_at, d.content) for d in docs],
+                                d.uploaded_at, session.scalar(_Q_CONTENT, {"doc": d.id})
+                                if i == 0 else None) for i, d in enumerate(docs)],
         runs=list(runs.values()),
-        events=[{"Date": e.at, "Par": names.get(e.actor_id, "—"),
+        events=[{"Date": format_moment(e.at), "Par": names.get(e.actor_id, "—"),
                  "Action": ACTION_LABELS.get(e.action, e.action),
                  "De": _status(e.from_status), "Vers": _status(e.to_status),
                  "Motif": e.reason or "", "Commentaire": e.comment or ""}
                 for e in session.execute(_Q_EVENTS, key)],
-        decisions=[{"Date": d.at, "Par": names.get(d.decided_by_id, "—"),
+        decisions=[{"Date": format_moment(d.at), "Par": names.get(d.decided_by_id, "—"),
                     "Décision": DECISION_LABELS.get(d.outcome, d.outcome),
                     "Version": d.version, "Motif": d.label or "",
                     "Commentaire": d.comment or "",
                     "Contre les contrôles": "oui" if d.against_checks else "non"}
                    for d in session.execute(_Q_DECISIONS, key)],
+        pending=(waiting.label() if (waiting := check_queue.pending(
+            session, [pf["id"]]).get(pf["id"])) else None),
     )
 
 
@@ -193,8 +235,11 @@ _Q_PRO_FORMA = (
            *(_CFA.c[k].label(f"cfa_{k}") for k in ("name", "siret", "iban", "bic", "address")))
     .join(_CFA, _CFA.c.id == _PF.c.cfa_id).where(_PF.c.id == _PF_ID))
 _Q_DOCUMENTS = (select(_DOC.c.id, _DOC.c.version, _DOC.c.filename, _DOC.c.media_type,
-                       _DOC.c.size, _DOC.c.uploaded_at, _DOC.c.content)
+                       _DOC.c.size, _DOC.c.uploaded_at)  # no bytes: read one version below
                 .where(_DOC.c.pro_forma_id == _PF_ID).order_by(_DOC.c.version.desc()))
+_Q_CONTENT = select(_DOC.c.content).where(_DOC.c.id == bindparam("doc"))
+_Q_FILE = select(_DOC.c.filename, _DOC.c.media_type, _DOC.c.content).where(
+    _DOC.c.id == bindparam("doc"))
 _Q_RUNS = (  # every run of every version, newest first, each with its results in order
     select(_RUN.c.id.label("run_id"), _RUN.c.document_id, _RUN.c.ran_at, _RUN.c.text_source,
            _RUN.c.summary, _RES.c.name, _RES.c.outcome, _RES.c.message, _RES.c.evidence)
