@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.workflow.reviewkit import deposit, generate, queue_of, seen_note, version
+from tests.workflow.reviewkit import MIXED, deposit, generate, queue_of, seen_note, version
 from workflow import admin, bounds, dashboard, decisions, payments, review
 from workflow.dashboard_sql import Filters
 from workflow.eligibility import EligibleFilters
@@ -124,7 +124,7 @@ def test_dashboard_filters_refuse_dates_out_of_bounds(world, factory):
 
 
 def test_reimbursement_refuses_hostile_amounts(world, factory):
-    for pf_id in generate(world, factory, [world.contracts1[1]], mode="remboursement"):
+    for pf_id in generate(world, factory, MIXED, mode="remboursement"):
         deposit(world, factory, pf_id)
         with factory.begin() as s:
             decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))
