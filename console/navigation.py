@@ -29,6 +29,7 @@ MANAGER_PAGES = {
         ("views/mgr_home.py", "Accueil pilotage", ":material/monitoring:"),
         ("views/mgr_dashboard.py", "Tableau de bord", ":material/insights:"),
         ("views/mgr_settings.py", "Paramètres", ":material/settings:"),
+        ("views/mgr_import.py", "Importer des contrats", ":material/upload_file:"),
     ],
 }
 
