@@ -562,10 +562,12 @@ def _play(session: Session, lines: list[Line], errors: list[LineError]) -> _Plan
                                              if "previous" in ln.values}
     stored = _load_contracts(session, numbers)
     employers = _employers(session, (c.employer_id for c in stored.values()))
-    previous_numbers = dict(session.execute(
-        select(Contract.id, Contract.number).where(Contract.id.in_(
-            [c.previous_contract_id for c in stored.values() if c.previous_contract_id])))
-    ) if any(c.previous_contract_id for c in stored.values()) else {}
+    linked = sorted({c.previous_contract_id for c in stored.values()
+                     if c.previous_contract_id is not None})
+    previous_numbers: dict[int, str] = {}
+    for part in _chunks(linked):
+        previous_numbers.update((cid, number) for cid, number in session.execute(
+            select(Contract.id, Contract.number).where(Contract.id.in_(part))))
     cfa_rows = session.execute(select(Cfa.id, Cfa.uai, Cfa.siret, Cfa.name)).all()
     by_uai = {uai.upper(): cid for cid, uai, _s, _n in cfa_rows}
     by_siret = {siret: cid for cid, _u, siret, _n in cfa_rows}

@@ -256,3 +256,24 @@ def test_the_cli_prints_a_french_summary_and_fails_on_errors(world, db_url, caps
     out = capsys.readouterr().out
     assert out.startswith("Simulation (rien n'est écrit) : 1 ligne(s) lue(s) : 0 contrat(s) "
                           "seraient créé(s), 1 seraient modifié(s)")
+
+
+def test_the_sample_file_imports_then_changes_nothing(world, factory):
+    """docs/import-exemple.csv, its CFAs replaced by the world's: created, then unchanged."""
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "import-exemple.csv").read_text(
+        "utf-8-sig")
+    (uai1, _s1), (_u2, siret2) = _cfas(factory)
+    data = text.replace("5408156A", uai1).replace("52171205918556", siret2).encode()
+    first = _import(factory, world.manager, data, "import-exemple.csv")
+    assert first.ok, first.errors
+    assert len(first.created) == 4
+    again = _import(factory, world.manager, data, "import-exemple.csv")
+    assert (again.created, again.changed, again.unchanged) == ([], [], 4)
+    with factory() as s:
+        follower = s.scalars(select(Contract).where(Contract.number == "069202511000103")).one()
+        advance = s.scalars(select(Echeance.amount).where(
+            Echeance.contract_id == follower.id, Echeance.kind == "advance_40",
+            Echeance.year == 1)).one()
+    assert advance == D("3400.00")  # 40 % × 9 000 − 200 € (new employer, R6332-25-1)
