@@ -317,6 +317,25 @@ class Document(Base):
     __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
 
 
+class Attestation(Base):
+    """One deposited version of the attestation de réalisation des actions de formation that
+    a pro forma holding a final balance asks for beside the invoice (migration 0013)."""
+
+    __tablename__ = "attestation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(50))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
+
+
 class CheckRun(Base):
     """One run of the automatic checks over one document; ``summary`` is the worst outcome."""
 

@@ -28,7 +28,7 @@ DECIDERS = (Role.INSTRUCTEUR, Role.MANAGER)
 CHECK_LABELS = {
     "file": "Fichier", "pro_forma_number": "Numéro de pro forma", "total": "Montant total",
     "invoice_number": "Numéro de facture", "siret": "SIRET", "iban": "IBAN",
-    "duplicate": "Doublon",
+    "duplicate": "Doublon", "attestation": "Attestation de réalisation",
 }
 
 

@@ -32,10 +32,12 @@ class Precheck:
 
     report: checks.Report
     duplicate: checks.CheckResult
+    attestation: checks.CheckResult | None = None  # a final balance asks for it (issue 18)
 
     @property
     def results(self) -> tuple[checks.CheckResult, ...]:
-        return (*self.report.checks, self.duplicate)
+        extra = () if self.attestation is None else (self.attestation,)
+        return (*self.report.checks, self.duplicate, *extra)
 
 
 def expected_for(session: Session, pf: ProForma) -> checks.Expected:
@@ -81,7 +83,10 @@ def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
     if own is not None:  # read from the file: it must fit where it is stored
         fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
              "file")
-    return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own))
+    from workflow import attestations
+
+    return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own),
+                    attestations.check(session, pf))
 
 
 def duplicate_check(session: Session, pf: ProForma, sha256: str,

@@ -34,6 +34,7 @@ CHECK_LABELS = {
     "siret": "SIRET",
     "iban": "Coordonnées bancaires (IBAN)",
     "duplicate": "Doublon",
+    "attestation": "Attestation de réalisation",
 }
 OUTCOME_LABELS = {"pass": "Conforme", "fail": "Non conforme", "unknown": "À vérifier"}
 

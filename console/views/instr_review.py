@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from workflow import decisions, review
+from workflow import attestations, decisions, review
 from workflow.errors import WorkflowError
 from workflow.schedule import NATURE_LABELS
 from workflow.statuses import KIND_LABELS
@@ -101,6 +101,11 @@ with left:
                      caption=f"Page {number}", width="stretch")
         st.download_button("Télécharger le fichier déposé", doc.content, doc.filename,
                            mime=doc.media_type)
+    proof = ui.call(attestations.for_review, pf_id)  # a final balance's attestation (issue 18)
+    if proof is not None:
+        st.download_button(f"Attestation de réalisation — version {proof.version} — "
+                           f"{ui.text(proof.filename)}", proof.content, proof.filename,
+                           mime=proof.media_type)
 
 if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
     st.divider()

@@ -72,3 +72,14 @@ def test_cfa_and_instructeur_are_refused(world, page):
     for who in (world.cfa1, world.instructeur):
         at = page("mgr_import.py", who)
         assert not at.exception and "Accès refusé" in page_text(at)
+
+
+def test_the_deposit_form_asks_for_the_attestation_of_a_final_balance(world, factory, page):
+    from tests.workflow.test_attestation import _final_balance_pro_forma
+
+    pf_id = _final_balance_pro_forma(world, factory)
+    at = page("cfa_proformas.py", world.cfa1, p_dialog={"mode": "attach", "id": pf_id})
+    assert not at.exception
+    labels = [u.proto.label for u in at.get("file_uploader")]
+    assert labels == ["ATTESTATION DE RÉALISATION", "VOTRE FACTURE"]
+    assert "attestation de réalisation des actions de formation" in page_text(at)

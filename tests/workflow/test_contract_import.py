@@ -243,10 +243,10 @@ def test_generated_file_then_avenants_then_ruptures(world, factory):
     assert broken == 40 and negative == 0  # nothing was paid: no trop-perçu
 
 
-def test_the_cli_prints_a_french_summary_and_fails_on_errors(world, db_url, capsys):
+def test_the_cli_prints_a_french_summary_and_fails_on_errors(world, db_url, capsys, tmp_path):
     from db.__main__ import main
 
-    path = __import__("pathlib").Path(db_url.removeprefix("sqlite:///")).parent / "bad.csv"
+    path = tmp_path / "bad.csv"
     path.write_bytes(_line("INCONNU", kind="rupture", rupture_on="01/01/2026"))
     assert main(["--database-url", db_url, "import", str(path)]) == 1
     err = capsys.readouterr().err
