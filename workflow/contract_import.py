@@ -32,7 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 from stdnum.fr import siret as stdsiret
 
@@ -694,9 +694,14 @@ def _check(number: str, state: State, states: dict[str, State], line: int,
 def _apply(session: Session, actor: Actor | None, plan: _Plan, report: Report, data: bytes,
            say: Progress) -> None:
     created = [n for n in plan.after if n not in plan.stored]
-    changed = [n for n in plan.after if n in plan.stored and plan.after[n] != plan.before[n]]
+    # the raison sociale belongs to the employer (its SIRET), not to the contract: a new one
+    # renames the employer and changes no contract (so that a file naming one SIRET two
+    # ways is still idempotent)
+    changed = [n for n in plan.after if n in plan.stored
+               and replace(plan.after[n], employer_name="")
+               != replace(plan.before[n], employer_name="")]
     report.unchanged = len(plan.after) - len(created) - len(changed)
-    employer_ids = _employer_ids(session, [plan.after[n] for n in (*created, *changed)])
+    employer_ids = _employer_ids(session, list(plan.after.values()))
     say(0.5, f"Création de {len(created)} contrat(s)")
     ids = _create(session, plan, created, employer_ids)
     say(0.75, f"Modification de {len(changed)} contrat(s)")
@@ -744,17 +749,23 @@ def _what(before: State, after: State, cfas: dict[int, str]) -> str:
 
 
 def _employer_ids(session: Session, states: list[State]) -> dict[str, int]:
-    """{siret: employer id}: the employers of the file, created when missing (the first
-    raison sociale read for a new SIRET names it; an existing employer keeps its name)."""
+    """{siret: employer id}: the employers of the file, created when missing, renamed when
+    the file gives another raison sociale (the last one read for a SIRET wins)."""
     wanted: dict[str, str] = {}
     for s in states:
-        wanted.setdefault(s.employer_siret, s.employer_name)
+        wanted[s.employer_siret] = s.employer_name
     found: dict[str, int] = {}
+    renames: list[dict[str, object]] = []
     for part in _chunks(sorted(wanted)):
-        for eid, siret in session.execute(select(Employer.id, Employer.siret)
-                                          .where(Employer.siret.in_(part))
-                                          .order_by(Employer.id)):
+        for eid, siret, name in session.execute(select(Employer.id, Employer.siret,
+                                                       Employer.name)
+                                                .where(Employer.siret.in_(part))
+                                                .order_by(Employer.id)):
+            if siret not in found and name != wanted[siret]:
+                renames.append({"id": eid, "name": wanted[siret]})
             found.setdefault(siret, eid)
+    if renames:
+        session.execute(update(Employer), renames)
     missing = [{"siret": s, "name": wanted[s]} for s in sorted(wanted) if s not in found]
     if missing:
         session.execute(insert(Employer), missing)
@@ -840,7 +851,7 @@ def _links(session: Session, plan: _Plan, numbers: list[str], ids: dict[str, int
 
 
 def _update_previous() -> Any:
-    from sqlalchemy import bindparam, update
+    from sqlalchemy import bindparam
 
     return (update(Contract.__table__).where(Contract.__table__.c.id == bindparam("b_id"))
             .values(previous_contract_id=bindparam("b_previous")))

@@ -277,3 +277,21 @@ def test_the_sample_file_imports_then_changes_nothing(world, factory):
             Echeance.contract_id == follower.id, Echeance.kind == "advance_40",
             Echeance.year == 1)).one()
     assert advance == D("3400.00")  # 40 % × 9 000 − 200 € (new employer, R6332-25-1)
+
+
+def test_a_raison_sociale_renames_the_employer_and_changes_no_contract(world, factory):
+    rows = contract_rows(_cfas(factory), 2, TODAY.date())
+    rows[1]["employer_siret"] = rows[0]["employer_siret"]
+    rows[1]["employer_name"] = "AUTRE NOM DU MÊME SIRET"
+    data = to_csv(rows)
+    assert len(_import(factory, world.manager, data).created) == 2
+    again = _import(factory, world.manager, data)
+    assert (again.changed, again.unchanged) == ([], 2)
+    renamed = _import(factory, world.manager, _line(
+        rows[0]["number"], kind="avenant", employer_name="NOUVELLE RAISON SOCIALE"))
+    assert (renamed.changed, renamed.unchanged) == ([], 1)
+    with factory() as s:
+        from db.models import Employer
+
+        assert s.scalars(select(Employer.name).where(
+            Employer.siret == rows[0]["employer_siret"])).one() == "NOUVELLE RAISON SOCIALE"
