@@ -105,10 +105,12 @@ def to_xlsx(rows: list[dict[str, str]]) -> bytes:
     return buf.getvalue()
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
-    started = time.perf_counter()
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """(wall clock seconds, CPU seconds of this process, result): on a shared machine the CPU
+    time says what the import costs, the wall clock what the user waits."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return time.perf_counter() - started, result
+    return time.perf_counter() - started, time.process_time() - cpu, result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,23 +139,24 @@ def main(argv: list[str] | None = None) -> int:
     files = [("contrats.csv", to_csv(rows)), ("contrats-bis.csv", to_csv(rows)),
              ("avenants.csv", to_csv(avenant_rows(rows))),
              ("ruptures.csv", to_csv(rupture_rows(rows, day)))]
-    worst = 0.0
+    worst = worst_cpu = 0.0
     for name, data in files:
         def once(data: bytes = data, name: str = name) -> object:
             with factory.begin() as s:
                 return run(s, None, data, name, dry_run=False)
-        seconds, report = timed(once)
-        print(f"{name:28} {seconds:6.2f} s  {report.summary()}")  # type: ignore[attr-defined]
+        seconds, cpu, report = timed(once)
+        print(f"{name:20} {seconds:6.2f} s (CPU {cpu:5.2f} s)  "
+              f"{report.summary()}")  # type: ignore[attr-defined]
         if report.errors:  # type: ignore[attr-defined]
             print(report.errors[:5])  # type: ignore[attr-defined]
             return 1
         if name == "contrats.csv":
-            worst = seconds
+            worst, worst_cpu = seconds, cpu
     engine.dispose()
     tmp.cleanup()
     verdict = "OK" if worst <= LIMIT_SECONDS else "TROP LENT"
-    print(f"Import de {args.lines} lignes : {worst:.2f} s (limite {LIMIT_SECONDS:.0f} s) "
-          f"— {verdict}")
+    print(f"Import de {args.lines} lignes : {worst:.2f} s, CPU {worst_cpu:.2f} s "
+          f"(limite {LIMIT_SECONDS:.0f} s) — {verdict}")
     return 0 if worst <= LIMIT_SECONDS else 1
 
 
