@@ -240,9 +240,9 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
                        ".xlsx.")
     except ImportError_:
         raise
-    except Exception as exc:  # pandas/openpyxl: any unreadable content
-        raise fail(f"Fichier illisible ({type(exc).__name__}) : vérifiez qu'il s'agit bien "
-                   "d'un fichier CSV (séparateur ;) ou XLSX.") from None
+    except Exception:  # noqa: BLE001 - pandas/openpyxl: any unreadable or empty content
+        raise fail("Fichier illisible ou vide : vérifiez qu'il s'agit bien d'un fichier CSV "
+                   "(séparateur ;) ou XLSX, avec la ligne des en-têtes.") from None
     columns: dict[str, str] = {}
     errors = []
     for header in frame.columns:
@@ -602,8 +602,11 @@ def _play(session: Session, lines: list[Line], errors: list[LineError]) -> _Plan
                 v["first_name"], v["title"], v["level"], v.get("rncp", ""), v["start"],
                 v["end"], v["signed_on"], v["npec"], v.get("meals_per_year", 0),
                 v.get("nights_per_year", 0), v.get("equipment_amount", Decimal("0.00")),
-                v.get("mobility_amount", Decimal("0.00")), v.get("rupture_on"),
-                v.get("previous", ""))
+                v.get("mobility_amount", Decimal("0.00")),
+                # an empty cell never undoes a rupture or a link already recorded (the
+                # registration file imported again after a rupture file changes nothing)
+                v.get("rupture_on") or (old.rupture_on if old else None),
+                v.get("previous") or (old.previous if old else ""))
         else:
             old = states.get(ln.number)
             if old is None:

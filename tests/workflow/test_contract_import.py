@@ -295,3 +295,12 @@ def test_a_raison_sociale_renames_the_employer_and_changes_no_contract(world, fa
 
         assert s.scalars(select(Employer.name).where(
             Employer.siret == rows[0]["employer_siret"])).one() == "NOUVELLE RAISON SOCIALE"
+
+
+def test_the_contracts_file_again_after_a_rupture_file_keeps_the_ruptures(world, factory):
+    rows = contract_rows(_cfas(factory), 10, TODAY.date())
+    _import(factory, world.manager, to_csv(rows))
+    assert len(_import(factory, world.manager,
+                       to_csv(rupture_rows(rows, TODAY.date()))).changed) == 2
+    again = _import(factory, world.manager, to_csv(rows))
+    assert (again.changed, again.unchanged) == ([], 10)
