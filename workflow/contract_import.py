@@ -891,13 +891,8 @@ def _change(session: Session, plan: _Plan, changed: list[str],
         session.execute(_UPDATE_PREVIOUS, links)
         for c in contracts:
             session.refresh(c, ["previous_contract_id", "previous_contract"])
-    outcomes = []
-    by_day: dict[date, list[Contract]] = {}
-    for c in contracts:
-        by_day.setdefault(plan.effective[c.number], []).append(c)
-    for day, group in by_day.items():
-        outcomes += recompute(session, group, day, reasons)
-    return outcomes
+    return recompute(session, contracts, {c.id: plan.effective[c.number] for c in contracts},
+                     reasons)
 
 
 def template_csv() -> str:

@@ -33,6 +33,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contract, Echeance, ProForma, ProFormaLine
+from workflow.clock import today
 from workflow.contracts import PAID_STATUSES, terms_of
 from workflow.formatting import format_day, format_eur
 from workflow.schedule import (
@@ -220,11 +221,12 @@ def _row_values(r: _Row) -> tuple[object, ...]:
             r.detail)
 
 
-def recompute(session: Session, contracts: Sequence[Contract], on: date,
+def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[int, date],
               reasons: dict[int, str]) -> list[Outcome]:
     """Recompute the échéances of ``contracts`` (rows already holding their new terms).
 
-    ``reasons``: {contract id: the change, in French, e.g. "Rupture du 30/04/2026"}.
+    ``on``: the date of the change, or {contract id: its date}. ``reasons``: {contract id:
+    the change, in French, e.g. "Rupture du 30/04/2026"}.
     Unclaimed échéances are updated in place when their (nature, kind, year) stays, removed
     otherwise — or, when a cancelled pro forma's line still names one, parked on that
     cancelled pro forma (never eligible, never counted as paid) so that the line's history
@@ -246,7 +248,8 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date,
         rows = loaded[cid]
         held = [Held(r.nature, r.kind, r.year, r.amount, r.status in PAID_STATUSES)
                 for r in rows if r.pro_forma_id is not None]
-        wanted = plan(terms_of(contract), held, on, reasons.get(cid, "Recalcul"))
+        day = on.get(cid, today()) if isinstance(on, dict) else on
+        wanted = plan(terms_of(contract), held, day, reasons.get(cid, "Recalcul"))
         free = [r for r in rows if r.pro_forma_id is None]
         if sorted(map(_row_values, free), key=repr) == sorted(map(_values, wanted), key=repr):
             outcomes.append(Outcome(cid, contract.number, 0, ()))
