@@ -38,8 +38,7 @@ from workflow.billing import documents, eligibility, filters, portal, proformas
 from workflow.billing.eligibility import EligibleFilters
 from workflow.common import transitions
 from workflow.common.confirm import Seen
-from workflow.contracts import contracts
-from workflow.contracts import importing as contract_import
+from workflow.contracts import contracts, importing
 from workflow.deposits import attestations, deposits
 from workflow.payments import payments
 from workflow.reporting import cfa_home, dashboard, dashboard_drill, dashboard_money, exports, stats
@@ -199,8 +198,8 @@ MANAGER_ONLY: dict[str, Call] = {
     "dashboard_money.checks": lambda s, a, t: dashboard_money.checks(s, a, F),
     "dashboard_drill.pro_formas":
         lambda s, a, t: dashboard_drill.pro_formas(s, a, F, Drill("status", "under_review")),
-    "contract_import.run": lambda s, a, t: contract_import.run(s, a, b"", "x.csv"),
-    "contract_import.require_importer": lambda s, a, t: contract_import.require_importer(a),
+    "importing.run": lambda s, a, t: importing.run(s, a, b"", "x.csv"),
+    "importing.require_importer": lambda s, a, t: importing.require_importer(a),
 }
 
 # CFA functions that OPCO staff may not perform on a CFA's behalf (an instructeur never

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from domain.schedule import ContractTerms, entitlement, schedule
 from domain.vocabulary import Nature
-from tests.workflow.test_schedule import FAST, contracts
+from tests.domain.test_schedule import FAST, contracts
 from workflow.contracts.regularisation import Held, plan
 
 D = Decimal
