@@ -34,6 +34,7 @@ MANAGER_PAGES = {
         ("pages/mgr_home.py", "Accueil pilotage", ":material/monitoring:"),
         ("pages/mgr_dashboard.py", "Tableau de bord", ":material/insights:"),
         ("pages/mgr_settings.py", "Paramètres", ":material/settings:"),
+        ("pages/mgr_import.py", "Importer des contrats", ":material/upload_file:"),
     ],
 }
 

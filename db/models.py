@@ -124,10 +124,14 @@ class Contract(Base):
     nights_per_year: Mapped[int] = mapped_column(Integer, default=0)
     equipment_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
     mobility_amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    # the contract this one follows after a rupture (import column "Numéro du contrat
+    # précédent"): a new employer then pays 200 €, not 750 € (R6332-25-1; migration 0013)
+    previous_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
 
     cfa: Mapped[Cfa] = relationship()
     employer: Mapped[Employer] = relationship()
     apprentice: Mapped[Apprentice] = relationship()
+    previous_contract: Mapped[Contract | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         Index("ix_contract_status", "status", "id"),
@@ -135,6 +139,37 @@ class Contract(Base):
         Index("ix_contract_cfa_apprentice", "cfa_id", "apprentice_last_name",
               "apprentice_first_name"),
     )
+
+
+class ContractImport(Base):
+    """One applied contract file (``workflow.contracts.importing``; migration 0013)."""
+
+    __tablename__ = "contract_import"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    lines: Mapped[int] = mapped_column(Integer)
+    created: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    regularised: Mapped[int] = mapped_column(Integer)
+
+
+class ContractChange(Base):
+    """What an import did to a contract: created it, an avenant, a rupture; the fields before
+    and after, as JSON (dates ISO, amounts as strings)."""
+
+    __tablename__ = "contract_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("contract_import.id"))
+    line: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # contrat | avenant | rupture
+    effective_on: Mapped[date] = mapped_column(Date)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
 class Echeance(Base):
@@ -296,6 +331,25 @@ class Document(Base):
 
     __table_args__ = (UniqueConstraint("pro_forma_id", "version"),
                       Index("ix_document_uploaded_at", "uploaded_at"))  # deposits per hour
+
+
+class Attestation(Base):
+    """One deposited version of the attestation de réalisation des actions de formation that
+    a pro forma holding a final balance asks for beside the invoice (migration 0013)."""
+
+    __tablename__ = "attestation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(50))
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+    __table_args__ = (UniqueConstraint("pro_forma_id", "version"),)
 
 
 class CheckRun(Base):

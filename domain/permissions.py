@@ -17,6 +17,8 @@ MANAGER_ROLES = frozenset({Role.MANAGER, Role.ADMIN})
 REVIEWERS = (Role.INSTRUCTEUR, Role.MANAGER)
 DECIDERS = (Role.INSTRUCTEUR, Role.MANAGER)
 PAYERS = (Role.INSTRUCTEUR, Role.MANAGER)
+# the contract import (workflow.contracts.importing, the mgr_import screen)
+IMPORTERS = (Role.MANAGER, Role.ADMIN)
 
 # screen (its page script's name) -> the roles whose menu shows it
 SCREENS: dict[str, frozenset[Role]] = {
@@ -28,6 +30,7 @@ SCREENS: dict[str, frozenset[Role]] = {
     "mgr_home": MANAGER_ROLES,
     "mgr_dashboard": MANAGER_ROLES,
     "mgr_settings": MANAGER_ROLES,
+    "mgr_import": frozenset(IMPORTERS),
     "instr_home": frozenset(REVIEWERS),
     "instr_queue": frozenset(REVIEWERS),
     "instr_review": frozenset(REVIEWERS),

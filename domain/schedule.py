@@ -21,7 +21,8 @@ Rule choices (where the public rules leave room, documented here once):
   Levels 6 and 7: the employer's 750 € comes off the year-1 installments in order (the advance
   first), so year 1 is due ``max(0, gross - 750 €)``; an installment brought to 0 is dropped.
   A rupture within the first 45 days: the employer's share is 50 % of the prorated year 1,
-  within 750 € (R6332-25-1, décret 2025-585).
+  within 750 € (R6332-25-1, décret 2025-585). A new employer after the rupture of the
+  apprentice's previous contract pays 200 € instead of 750 € (same article).
 * Duration: six months to three years, both included (L6222-7-1); the rupture does not count.
 * Rounding: each year's entitlement is rounded to the cent; each installment is rounded to the
   cent and the year's last installment takes the remainder, so a year sums exactly.
@@ -40,6 +41,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 from domain.errors import WorkflowError
 from domain.formatting import format_day, format_eur, format_pct
@@ -54,6 +56,10 @@ MEAL_RATE = Decimal("3.00")
 NIGHT_RATE = Decimal("6.00")
 EQUIPMENT_CAP = Decimal("500.00")
 EMPLOYER_SHARE = Decimal("750.00")  # paid by the employer, levels 6+, new regime
+# R6332-25-1 (décret 2025-585): a new contract concluded with another employer after the
+# rupture of the apprentice's previous contract: that employer's participation is 200 €
+# (docs/domain-notes.md: the reading chosen and its sources).
+NEW_EMPLOYER_SHARE = Decimal("200.00")
 EMPLOYER_SHARE_MIN_LEVEL = 6
 # R6332-25-1 (décret 2025-585): a rupture within the first 45 days of practical training
 # brings the employer's share to 50 % of the prorated funding, within the 750 €.
@@ -80,6 +86,9 @@ class ContractTerms:
     nights_per_year: int = 0
     equipment_amount: Decimal = Decimal("0")
     mobility_amount: Decimal = Decimal("0")
+    # the contract follows the rupture of the apprentice's previous contract, with another
+    # employer (R6332-25-1): the employer's participation is 200 €, not 750 €
+    after_rupture_new_employer: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,6 +168,7 @@ class _Year:
         return self.gross - self.deduction
 
 
+@lru_cache(maxsize=1 << 16)  # pure; an import of 10,000 contracts calls it 400,000 times
 def add_months(d: date, months: int) -> date:
     """Return `d` moved by `months`, the day clamped to the target month's length."""
     index = d.year * 12 + d.month - 1 + months
@@ -294,16 +304,22 @@ def in_probation(terms: ContractTerms) -> bool:
 def _employer_share(terms: ContractTerms, end: date, gross: Decimal) -> tuple[Decimal, str]:
     """Year 1's employer participation (R6332-25-1, levels 6+, new regime) and its wording.
 
-    750 €, capped at the year's gross; when the year ends at a rupture within the first 45 days,
-    50 % of the funding prorated to those days, within 750 €.
+    750 €, capped at the year's gross; 200 € for a new employer after the rupture of the
+    apprentice's previous contract; when the year ends at a rupture within the first 45 days,
+    50 % of the funding prorated to those days, within that amount.
     """
     if not is_new_regime(terms) or terms.level < EMPLOYER_SHARE_MIN_LEVEL:
         return ZERO, ""
+    cap = NEW_EMPLOYER_SHARE if terms.after_rupture_new_employer else EMPLOYER_SHARE
     if in_probation(terms) and end == terms.rupture_on:
-        share = min(EMPLOYER_SHARE, cents(gross * PROBATION_SHARE))
+        share = min(cap, cents(gross * PROBATION_SHARE))
         return share, (f"participation employeur (rupture dans les {PROBATION_DAYS} premiers "
                        f"jours) {format_pct(PROBATION_SHARE)} × {format_eur(gross)} = "
                        f"{format_eur(share)}")
+    if terms.after_rupture_new_employer:
+        share = min(gross, cap)
+        return share, (f"participation du nouvel employeur après rupture du contrat précédent "
+                       f"{format_eur(share)} (R6332-25-1)")
     return min(gross, EMPLOYER_SHARE), ""
 
 

@@ -145,6 +145,7 @@ class CheckName(StrEnum):
     SIRET = "siret"
     IBAN = "iban"
     DUPLICATE = "duplicate"
+    ATTESTATION = "attestation"
 
 
 CHECK_LABELS: dict[str, str] = {
@@ -155,4 +156,5 @@ CHECK_LABELS: dict[str, str] = {
     CheckName.SIRET: "SIRET",
     CheckName.IBAN: "Coordonnées bancaires (IBAN)",
     CheckName.DUPLICATE: "Doublon",
+    CheckName.ATTESTATION: "Attestation de réalisation",
 }

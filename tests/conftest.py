@@ -76,9 +76,10 @@ def _database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 _DATA_TABLES = (
-    "check_result, check_run, credit_application, payment, payment_batch, notice, decision, "
-    "check_job, document, pro_forma_line, echeance, event, saved_filter, pro_forma, app_user, "
-    "contract, apprentice, employer, cfa, refusal_reason, setting, counter, login_source"
+    "attestation, check_result, check_run, credit_application, payment, payment_batch, "
+    "notice, decision, check_job, document, pro_forma_line, echeance, event, saved_filter, "
+    "pro_forma, contract_change, contract_import, app_user, contract, "
+    "apprentice, employer, cfa, refusal_reason, setting, counter, login_source"
 )
 
 

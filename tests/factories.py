@@ -11,10 +11,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.models import Apprentice, Contract, Echeance, Employer
+from db.models import Apprentice, Contract, Echeance, Employer, Payment, ProForma, ProFormaLine
 from domain.clock import PARIS, freeze
 from domain.schedule import ContractTerms, schedule
 from seed.demo import echeance_row, make_cfa, make_siret, make_user
@@ -49,11 +49,13 @@ CONTRACTS_2 = [
 ]
 
 
-# Fixture shortcut (issue 18): the trop-perçu is paid − due, and "paid" means in a pro forma
-# Validé or Payé. The world's worked example counts its advance and month 7 as paid before the
-# rupture without the pro forma that paid them (they stay eligible), so that the tests built on
-# it keep their figures; a world with that paid pro forma is left to do (see the report).
+# Issue 18: the trop-perçu is paid − due, and "paid" means in a pro forma Validé or Payé. The
+# world's worked example (A1) had its advance and month 7 paid before the rupture: they sit in a
+# real pro forma Payé (PAID_PRO_FORMA, paid on 2026-03-20 with its payment row), so they are
+# no longer eligible and the −295,89 € is a trop-perçu of money really paid.
 PAID_BEFORE_RUPTURE = {("A", 1): {("advance_40", 1), ("month7_30", 1)}}
+PAID_PRO_FORMA = "PRO-00600001"  # before the counter's first number: no test's numbering moves
+PAID_AT = datetime(2026, 3, 20, 9, 0)
 
 
 @dataclass
@@ -71,6 +73,7 @@ class World:
     contracts1: list[int] = field(default_factory=list)
     contracts2: list[int] = field(default_factory=list)
     factory: sessionmaker[Session] | None = None
+    paid_pro_forma_id: int = 0  # PAID_PRO_FORMA (A1's advance and month 7, Payé)
 
     def eligible(self, cfa_id: int, nature: str = "pedagogie") -> list[int]:
         """Ids of the échéances of a CFA eligible today for ``nature``."""
@@ -138,4 +141,33 @@ def build_world(factory: sessionmaker[Session]) -> World:
         world = World(*(actor_of(u) for u in users), cfa1.id, cfa2.id, factory=factory)
         world.contracts1 = _contracts(s, rng, cfa1.id, CONTRACTS_1, "A")
         world.contracts2 = _contracts(s, rng, cfa2.id, CONTRACTS_2, "B")
+        _paid_before_rupture(s, world, users[0].id, users[2].id)
     return world
+
+
+def _paid_before_rupture(s: Session, world: World, cfa_user: int, instr: int) -> None:
+    """A1's advance and month 7 in a pro forma Payé (generated 2026-03-05, paid 2026-03-20):
+    the money its rupture regularisation (−295,89 €) compares with (R6332-25; issue 18)."""
+    contract = world.contracts1[1]
+    rows = s.execute(select(Echeance.id, Echeance.amount).where(
+        Echeance.contract_id == contract, Echeance.kind.in_(
+            [k for k, _y in PAID_BEFORE_RUPTURE[("A", 1)]])).order_by(Echeance.id)).all()
+    total = sum((a for _i, a in rows), Decimal("0"))
+    pf = ProForma(number=PAID_PRO_FORMA, cfa_id=world.cfa1_id, nature="pedagogie",
+                  kind="invoice", status="paid", total=total, dossiers=1, version=4,
+                  created_at=datetime(2026, 3, 5, 9, 0), created_by_id=cfa_user,
+                  deposited_at=datetime(2026, 3, 6, 9, 0),
+                  first_deposited_at=datetime(2026, 3, 6, 9, 0),
+                  own_invoice_number="FA-2026-031", decided_at=datetime(2026, 3, 10, 9, 0),
+                  decided_by_id=instr, paid_at=PAID_AT)
+    s.add(pf)
+    s.flush()
+    s.execute(update(Echeance).where(Echeance.id.in_([i for i, _a in rows]))
+              .values(pro_forma_id=pf.id))
+    s.execute(insert(ProFormaLine), [
+        {"pro_forma_id": pf.id, "echeance_id": i, "contract_id": contract, "amount": a,
+         "released": False} for i, a in rows])
+    s.add(Payment(pro_forma_id=pf.id, cfa_id=world.cfa1_id, gross=total,
+                  deducted=Decimal("0.00"), net=total, paid_on=PAID_AT.date(),
+                  reference="VIR-2026-03-20", paid_by_id=instr))
+    world.paid_pro_forma_id = pf.id

@@ -70,6 +70,9 @@ def recap_figures(pre: proformas.GenerationPreview) -> None:
     a.metric("MONTANT FACTURE", ui.money(pre.invoice_amount))
     b.metric("MONTANT FACTURE D'AVOIR", ui.money(pre.credit_amount))
     c.metric("MONTANT TOTAL", ui.money(pre.total))
+    if pre.credit_dossiers:  # each dossier lands in exactly one of the two (issue 18)
+        st.caption(f"Pro forma : {pre.invoice_dossiers} dossier(s) ; facture d'avoir : "
+                   f"{pre.credit_dossiers} dossier(s).")
 
 
 def generate(d: dict, seen, mode: str | None) -> None:

@@ -11,10 +11,9 @@ from domain.formatting import format_day_medium, format_eur_short
 from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
 from workflow.billing import documents, portal, proformas
 from workflow.billing.portal import ProFormaSearch
-from workflow.deposits import deposits
+from workflow.deposits import attestations, deposits
 from workflow.reporting import exports
 
-ACCEPTED = ["pdf", "jpg", "jpeg", "gif", "png"]
 FILE_RULES = ("Vous pouvez choisir un fichier pdf, jpg, jpeg, gif, png. La taille maximum de "
               "fichier autorisée est de 5Mo. Assurez-vous que le nom de votre fichier ne "
               "dépasse pas les 50 caractères (Extension comprise).")
@@ -30,6 +29,25 @@ def open_dialog(mode: str, pf_id: int) -> None:
     st.session_state["p_dialog"] = {"mode": mode, "id": pf_id}
 
 
+def attestation_form(pf: portal.ProFormaRow) -> None:
+    """A pro forma holding a final balance: the attestation de réalisation beside the invoice
+    (R6332-25, décret 2025-585; issue 18), same file rules, kept as its own document."""
+    d = st.session_state["p_dialog"]
+    st.markdown("**Cette pro forma porte le solde final d'un contrat** : joignez, avec votre "
+                "facture, l'**attestation de réalisation des actions de formation**.")
+    if d.get("att_done"):
+        st.success(ui.text(d["att_done"]))
+        return
+    up = st.file_uploader("ATTESTATION DE RÉALISATION", key=f"p_att_{pf.id}",
+                          help=FILE_RULES)
+    if up is not None and st.button("Joindre l'attestation"):
+        row = ui.call(attestations.deposit, pf.id, up.getvalue(), up.name)
+        if row is not None:
+            d["att_done"] = f"Attestation jointe : {row.filename} (version {row.version})."
+            d.pop("tag", None)  # the invoice's checks are run again with it
+            ui.rerun_dialog()
+
+
 def deposit_form(pf: portal.ProFormaRow) -> None:
     """§1.2.1.3: one file, the automatic checks' verdicts, then "Envoyer"."""
     d = st.session_state["p_dialog"]
@@ -37,6 +55,8 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
                 f"**TYPE DE PRO FORMA :** {NATURE_LABELS[Nature(pf.nature)]}")
     st.markdown("Afin d'éviter tout rejet de votre facture, vous devez respecter le mode "
                 "opératoire suivant.\n" + "\n".join(f"- {t}" for t in documents.INSTRUCTIONS))
+    if ui.call(attestations.needed, pf.id):
+        attestation_form(pf)
     # the widget takes any file: the project's own rules (checks/) refuse type, size and name,
     # in French, and a new file's verdict replaces the previous one's (``tag``)
     version = d.setdefault("up_v", 0)

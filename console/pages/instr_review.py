@@ -9,6 +9,7 @@ from domain.clock import paris, paris_day
 from domain.errors import WorkflowError
 from domain.formatting import format_day_medium, format_moment
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
+from workflow.deposits import attestations
 from workflow.review import decisions, review, review_screen
 
 
@@ -129,6 +130,11 @@ with left:
                      caption=f"Page {number}", width="stretch")
         st.download_button("Télécharger le fichier déposé", content, doc.filename,
                            mime=doc.media_type)
+    proof = ui.call(attestations.for_review, pf_id)  # a final balance's attestation (issue 18)
+    if proof is not None:
+        st.download_button(f"Attestation de réalisation — version {proof.version} — "
+                           f"{ui.text(proof.filename)}", proof.content, proof.filename,
+                           mime=proof.media_type)
 
 if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
     st.divider()

@@ -116,7 +116,10 @@ def generate_pro_formas(page: Page, story: Story) -> None:
         rows = list_eligible(s, load_actor(s, user.id), "pedagogie", EligibleFilters(),
                              sort="amount_asc", page=0, page_size=20).rows
     negative = [i for i, r in enumerate(rows) if r.amount < 0][:1]
-    positive = [i for i, r in enumerate(rows) if r.amount > 0][:2]
+    # other contracts than the negative one's: the split is per dossier (issue 18), so each
+    # picked contract's total has one sign and lands whole in the invoice or the credit note
+    broken = {rows[i].number for i in negative}
+    positive = [i for i, r in enumerate(rows) if r.amount > 0 and r.number not in broken][:2]
     assert negative and len(positive) == 2, "the demo CFA needs eligible ± échéances"
     picked = negative + positive
     credit = sum(rows[i].amount for i in negative)

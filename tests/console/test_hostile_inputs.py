@@ -24,7 +24,7 @@ from streamlit.testing.v1 import AppTest
 
 from console.navigation import PAGES
 from domain.vocabulary import Role
-from tests.workflow.reviewkit import deposit, generate, queue_of, version
+from tests.workflow.reviewkit import MIXED, deposit, generate, queue_of, version
 from workflow.review import decisions
 
 NUMBERS: list[float | int] = [1e300, -1e300, 1e30, 0, -1, 10**12]
@@ -59,7 +59,7 @@ ACTOR_OF_ROLE = {Role.CFA: "cfa1", Role.INSTRUCTEUR: "instructeur", Role.MANAGER
 
 def _payments_state(world, factory) -> None:
     """A validated invoice ready to pay and a validated credit note to reimburse."""
-    for pf_id in generate(world, factory, [world.contracts1[1]], mode="remboursement"):
+    for pf_id in generate(world, factory, MIXED, mode="remboursement"):
         deposit(world, factory, pf_id)
         with factory.begin() as s:
             decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))

@@ -64,7 +64,8 @@ def test_dashboard_drill_down_lists_the_pro_formas(world, factory, page):
     at.selectbox(key="drill_queue").select("Au-delà du délai cible (2)").run()
     assert not at.exception
     table = at.tabs[0].dataframe[-1].value
-    assert list(table["Pro forma"]) == [f"PRO-{610000 + story.ids[k]:08d}" for k in "EF"]
+    # ids follow the world's PRO-00600001 (id 1): the story's numbers start at 610001
+    assert list(table["Pro forma"]) == [f"PRO-{610000 + story.ids[k] - 1:08d}" for k in "EF"]
 
 
 def test_settings_reasons_and_accounts(world, factory, page):
@@ -90,6 +91,6 @@ def test_cfa_home_shows_its_own_figures(world, factory, page):
     assert not at.exception
     text = text_of(at)
     assert "Accueil" in text and "Pro formas en attente de facture" in text
-    assert "11\u202f700,00\xa0€" in text and "295,89\xa0€" in text
+    assert "16\u202f500,00\xa0€" in text and "295,89\xa0€" in text
     two = text_of(page("cfa_home.py", world.cfa2))
     assert "5\u202f000,00\xa0€" in two and "Aucune pro forma n'attend votre facture." in two

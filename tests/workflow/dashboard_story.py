@@ -12,10 +12,11 @@ expected values in test_dashboard.py). Pro formas, all generated on 2026-09-01:
 |    |      |             |          | 10-10, validated 10-16 (instr)                             |
 | C  | cfa2 | pedagogie   | 2800.00  | deposited 11-02, refused 11-03 (instr, against checks)    |
 | D  | cfa2 | pedagogie   | 2200.00  | deposited 11-20: under review, 7 days old                 |
-| E  | cfa1 | pedagogie   | 3200.00  | deposited 11-05: under review, 22 days old               |
+| E  | cfa1 | pedagogie   | 2400.00  | deposited 11-05: under review, 22 days old               |
 | F  | cfa1 | equipement  | 500.00   | deposited 10-20: under review, 38 days old               |
 | G  | cfa1 | pedagogie   | 3200.00  | awaiting its invoice                                      |
 | H  | cfa1 | frais_ann.  | 300.00   | cancelled 09-02                                           |
+The test world also holds PRO-00600001 (cfa1, A1's advance and month 7, 5600.00), paid 2026-03-20.
 Today is 2026-11-27 10:00 (the world's clock). Every event happens at 09:00.
 """
 
@@ -40,7 +41,7 @@ from workflow.review import decisions
 # pro forma letter -> (cfa 1 or 2, nature, échéance ids of the test world)
 PLAN = {
     "A": (1, "pedagogie", [1, 2]), "K": (1, "pedagogie", [9]), "B": (1, "pedagogie", [3]),
-    "C": (2, "pedagogie", [29]), "D": (2, "pedagogie", [37]), "E": (1, "pedagogie", [7]),
+    "C": (2, "pedagogie", [29]), "D": (2, "pedagogie", [37]), "E": (1, "pedagogie", [6]),
     "F": (1, "equipement", [12]), "G": (1, "pedagogie", [4]), "H": (1, "frais_annexes", [11]),
 }
 

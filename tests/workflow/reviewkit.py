@@ -56,12 +56,34 @@ def facturx_bytes(s: Session, pf: ProForma, own: str) -> bytes:
                                 flavor="factur-x", level="basicwl", check_xsd=True)
 
 
-def generate(world: World, factory: sessionmaker[Session], contracts: list[int],
+# An invoice and a credit note in one generation (issue 18: split per dossier): A0's year-1
+# advance and month 7 (5 600 €, a dossier of positive total) and A1's trop-perçu (−295,89 €:
+# its advance and month 7 were paid by the world's PRO-00600001).
+MIXED = "mixed"
+
+
+def mixed_ids(world: World, factory: sessionmaker[Session]) -> list[int]:
+    """The échéance ids of ``MIXED``."""
+    with factory() as s:
+        a0 = list(s.scalars(select(Echeance.id).where(
+            Echeance.contract_id == world.contracts1[0], Echeance.year == 1,
+            Echeance.kind.in_(["advance_40", "month7_30"]))))
+        a1 = list(s.scalars(select(Echeance.id).where(
+            Echeance.contract_id == world.contracts1[1], Echeance.kind == "regularisation")))
+    return sorted(a0 + a1)
+
+
+def generate(world: World, factory: sessionmaker[Session], contracts: list[int] | str,
              actor: Actor | None = None, mode: str | None = None,
              nature: str = "pedagogie") -> list[int]:
-    """Generate the pro forma(s) of the eligible échéances of ``contracts``; their ids."""
+    """Generate the pro forma(s) of the eligible échéances of ``contracts`` (or ``MIXED``);
+    their ids."""
     actor = actor or world.cfa1
     assert actor.cfa_id is not None
+    if contracts == MIXED:
+        picked = mixed_ids(world, factory)
+        with factory.begin() as s:
+            return [p.id for p in proformas.generate(s, actor, nature, picked, mode)]
     eligible = world.eligible(actor.cfa_id, nature)
     with factory.begin() as s:
         ids = list(s.scalars(select(Echeance.id).where(
@@ -84,9 +106,11 @@ def deposit(world: World, factory: sessionmaker[Session], pf_id: int, *,
 
 
 def queue_of(world: World, factory: sessionmaker[Session], n: int) -> list[int]:
-    """``n`` (≤ 4) one-contract invoices of cfa1 deposited n-1 … 0 days ago, oldest first."""
+    """``n`` (≤ 3) one-contract invoices of cfa1 (A0, A2, A3: A1 holds only its trop-perçu)
+    deposited n-1 … 0 days ago, oldest first."""
     ids = []
-    for k, contract in enumerate(world.contracts1[:n]):
+    invoicing = [c for i, c in enumerate(world.contracts1) if i != 1]
+    for k, contract in enumerate(invoicing[:n]):
         pf_id = generate(world, factory, [contract])[0]
         deposit(world, factory, pf_id, days_ago=10 * (n - k))
         ids.append(pf_id)

@@ -21,6 +21,7 @@ from domain.lifecycle import ALLOWED
 from domain.vocabulary import Status
 from tests.factories import TODAY
 from tests.workflow.reviewkit import (
+    MIXED,
     deposit,
     generate,
     seen,
@@ -44,17 +45,11 @@ def every_path(world, factory) -> dict[str, int]:
     """Pro formas of cfa1 taken through every path; {path: pro forma id}."""
     made: dict[str, int] = {}
     c = world.contracts1
-    with factory.begin() as s:  # a trop-perçu, for a credit note in remboursement mode
-        s.execute(insert(Echeance), [{
-            "contract_id": c[2], "cfa_id": world.cfa1_id, "nature": "pedagogie",
-            "kind": "regularisation", "year": 1, "period_start": date(2025, 10, 1),
-            "period_end": date(2026, 9, 30), "due_on": TODAY.date(),
-            "amount": Decimal("-120.00"), "detail": "Trop-perçu", "pro_forma_id": None}])
     made["cancelled"] = generate(world, factory, [c[3]])[0]
     with factory.begin() as s:
         proformas.cancel(s, world.cfa1, made["cancelled"])
     # paid, with its credit note deducted (settled)
-    made["paid"], made["deducted"] = generate(world, factory, [c[1]], mode="deduction")
+    made["paid"], made["deducted"] = generate(world, factory, MIXED, mode="deduction")
     for key in ("paid", "deducted"):
         deposit(world, factory, made[key])
         _validate(world, factory, made[key])
@@ -80,8 +75,15 @@ def every_path(world, factory) -> dict[str, int]:
     with factory.begin() as s:
         payments.execute_payment_run(s, world.manager,
                                      seen_run(s, world.manager, [made["approved"]]))
-    # a credit note in remboursement mode, reimbursed; its invoice left under review
-    made["under_review"], made["reimbursed"] = generate(world, factory, [c[2]],
+    # a credit note in remboursement mode, reimbursed; its invoice left under review: a
+    # further trop-perçu on A1 (a dossier of its own: the split is per dossier, issue 18)
+    with factory.begin() as s:
+        s.execute(insert(Echeance), [{
+            "contract_id": c[1], "cfa_id": world.cfa1_id, "nature": "pedagogie",
+            "kind": "regularisation", "year": 1, "period_start": date(2025, 9, 1),
+            "period_end": date(2026, 4, 30), "due_on": TODAY.date(),
+            "amount": Decimal("-120.00"), "detail": "Trop-perçu", "pro_forma_id": None}])
+    made["under_review"], made["reimbursed"] = generate(world, factory, [c[2], c[1]],
                                                         mode="remboursement")
     for key in ("under_review", "reimbursed"):
         deposit(world, factory, made[key])

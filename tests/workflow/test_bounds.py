@@ -10,7 +10,7 @@ import pytest
 
 from domain.errors import InvalidInput
 from domain.formatting import format_eur
-from tests.workflow.reviewkit import deposit, generate, queue_of, seen_note, version
+from tests.workflow.reviewkit import MIXED, deposit, generate, queue_of, seen_note, version
 from workflow.accounts import admin
 from workflow.billing.eligibility import EligibleFilters
 from workflow.common import bounds
@@ -128,7 +128,7 @@ def test_dashboard_filters_refuse_dates_out_of_bounds(world, factory):
 
 
 def test_reimbursement_refuses_hostile_amounts(world, factory):
-    for pf_id in generate(world, factory, [world.contracts1[1]], mode="remboursement"):
+    for pf_id in generate(world, factory, MIXED, mode="remboursement"):
         deposit(world, factory, pf_id)
         with factory.begin() as s:
             decisions.validate(s, world.instructeur, pf_id, version(factory, pf_id))

@@ -22,13 +22,14 @@ def test_figures_and_waiting_list_of_each_cfa(world, factory):
         two = cfa_home.figures(s, world.cfa2)
         waiting = cfa_home.waiting(s, world.cfa1)
         none = cfa_home.waiting(s, world.cfa2)
-    # cfa1 invoices: A paid 5600, B validated 2400, E and F under review 3200 + 500;
-    # G awaits its invoice (not invoiced yet), H cancelled. K (-295.89) still to deduct.
+    # cfa1 invoices: the world's PRO-00600001 paid 5600, A paid 5600, B validated 2400, E and
+    # F under review 2400 + 500; G awaits its invoice (not invoiced yet), H cancelled.
+    # K (-295.89) still to deduct.
     assert one == cfa_home.CfaFigures(
-        invoiced=Decimal("11700.00"), validated=Decimal("8000.00"), paid=Decimal("5600.00"),
+        invoiced=Decimal("16500.00"), validated=Decimal("13600.00"), paid=Decimal("11200.00"),
         deducted=Decimal("0.00"), outstanding=Decimal("2400.00"),
         credit_outstanding=Decimal("295.89"), waiting=1, waiting_total=Decimal("3200.00"))
-    assert one.net_paid == Decimal("5600.00")
+    assert one.net_paid == Decimal("11200.00")
     # cfa2: C refused 2800, D under review 2200
     assert two == cfa_home.CfaFigures(
         invoiced=Decimal("5000.00"), validated=Decimal("0.00"), paid=Decimal("0.00"),
@@ -49,7 +50,7 @@ def test_deductions_show_in_the_paid_figures(world, factory):
     with factory() as s:
         one = cfa_home.figures(s, world.cfa1)
     assert (one.paid, one.deducted, one.net_paid, one.outstanding, one.credit_outstanding) == (
-        Decimal("8000.00"), Decimal("295.89"), Decimal("7704.11"), Decimal("0.00"),
+        Decimal("13600.00"), Decimal("295.89"), Decimal("13304.11"), Decimal("0.00"),
         Decimal("0.00"))
 
 

@@ -18,6 +18,7 @@ from db.models import CreditApplication, Decision, Event, Payment, PaymentBatch,
 from domain.errors import ConfirmationMismatch, WorkflowError
 from domain.vocabulary import Status
 from tests.workflow.reviewkit import (
+    MIXED,
     deposit,
     generate,
     seen,
@@ -105,10 +106,10 @@ def test_a_payment_run_pays_exactly_what_was_confirmed(world, factory):
 
 def test_a_payment_run_is_refused_when_a_deduction_changed_its_net(world, factory):
     """A credit note validated after the confirmation would lower the transfer: refused."""
-    (invoice,) = _validated(world, factory, [world.contracts1[0]])
+    (invoice,) = _validated(world, factory, [world.contracts1[2]])
     with factory() as s:
         confirmed = payments.plan_payment_run(s, world.instructeur, [invoice]).seen
-    _validated(world, factory, [world.contracts1[1]])  # an invoice and a credit note
+    _validated(world, factory, MIXED)  # an invoice and a credit note
     message = _refused(factory, lambda s: payments.execute_payment_run(
         s, world.instructeur, confirmed))
     assert "le montant est maintenant" in message and "Rien n'a été payé" in message
@@ -157,7 +158,7 @@ def test_an_approval_approves_exactly_what_was_confirmed(world, factory):
 
 
 def test_a_reimbursement_is_refused_when_what_is_due_changed(world, factory):
-    _invoice, credit = _validated(world, factory, [world.contracts1[1]], mode="remboursement")
+    _invoice, credit = _validated(world, factory, MIXED, mode="remboursement")
     with factory() as s:
         confirmed = seen_note(s, credit)
     assert confirmed.total == Decimal("295.89")

@@ -23,7 +23,7 @@ def story(world, factory) -> Story:
 
 def numbers(story: Story, factory, drill: Drill, f: Filters = ALL) -> list[str]:
     """Letters of the pro formas behind a drill (ids mapped back to the story's letters)."""
-    by_id = {v: k for k, v in story.ids.items()}
+    by_id = {v: k for k, v in story.ids.items()} | {story.w.paid_pro_forma_id: "W"}
     with factory() as s:
         page = dashboard_drill.pro_formas(s, story.w.manager, f, drill)
     return [by_id[r.pro_forma_id] for r in page.rows]
@@ -34,16 +34,16 @@ def test_queue_now_by_status_age_and_sla_setting(story, factory):
         q = dashboard.queue(s, story.w.manager, ALL)
     assert [(r.status, r.count, r.amount) for r in q.by_status] == [
         ("awaiting_invoice", 1, Decimal("3200.00")),   # G
-        ("under_review", 3, Decimal("5900.00")),       # D + E + F
+        ("under_review", 3, Decimal("5100.00")),       # D + E + F
         ("refused", 1, Decimal("2800.00")),            # C
         ("validated", 2, Decimal("2104.11")),          # B 2400 + K -295.89
-        ("paid", 1, Decimal("5600.00")),               # A
+        ("paid", 2, Decimal("11200.00")),              # A + the world's PRO-00600001 (W)
         ("cancelled", 1, Decimal("300.00")),           # H
     ]
     # D deposited 7 days ago, E 22, F 38 (today 2026-11-27)
     assert [(b.label, b.count, b.amount, b.beyond_sla) for b in q.buckets] == [
         ("0–7 jours", 1, Decimal("2200.00"), False), ("8–15 jours", 0, Decimal("0.00"), False),
-        ("16–30 jours", 1, Decimal("3200.00"), True), ("> 30 jours", 1, Decimal("500.00"), True),
+        ("16–30 jours", 1, Decimal("2400.00"), True), ("> 30 jours", 1, Decimal("500.00"), True),
     ]
     assert q.sla_days == 15 and q.late_count == 2
     assert [(r.pro_forma_id, r.age_days) for r in q.late] == [
@@ -66,6 +66,7 @@ def test_flow_per_week_delays_and_filters(story, factory):
     with factory() as s:
         fl = dashboard.flow(s, story.w.manager, ALL)
     assert [(w.label, w.week, w.deposits, w.decisions, w.payments) for w in fl.weeks] == [
+        ("2026-S12", date(2026, 3, 16), 0, 0, 1),   # W paid (the world's PRO-00600001)
         ("2026-S41", date(2026, 10, 5), 3, 2, 0),   # A, B, B again; A validated, B refused
         ("2026-S42", date(2026, 10, 12), 1, 2, 1),  # K; K and B validated; A paid
         ("2026-S43", date(2026, 10, 19), 1, 0, 0),  # F
@@ -74,8 +75,8 @@ def test_flow_per_week_delays_and_filters(story, factory):
     ]
     # deposit → decision: A 2, B 2, K 1, B again 6, C 1 → [1, 1, 2, 2, 6]
     assert (fl.to_decision.count, fl.to_decision.median, fl.to_decision.p90) == (5, 2.0, 4.4)
-    # decision → payment: A validated 10-07, paid 10-12
-    assert (fl.to_payment.count, fl.to_payment.median, fl.to_payment.p90) == (1, 5.0, 5.0)
+    # decision → payment: A validated 10-07, paid 10-12; W decided 03-10, paid 03-20
+    assert (fl.to_payment.count, fl.to_payment.median, fl.to_payment.p90) == (2, 7.5, 9.5)
     october = Filters(period_from=date(2026, 10, 1), period_to=date(2026, 10, 11))
     second = Filters(instructeur_id=story.w.instructeur2.user_id)
     with factory() as s:
@@ -128,15 +129,15 @@ def test_money_by_nature_stage_and_filters(story, factory):
         m = dashboard_money.money(s, story.w.manager, ALL)
     rows = {r.nature: (r.engaged, r.invoiced, r.validated, r.paid) for r in m.by_nature}
     # engaged: échéances of the Engagé contracts (cfa1's contract 2 is ruptured)
-    assert rows["pedagogie"] == (Decimal("64750.00"), Decimal("19104.11"),
-                                 Decimal("7704.11"), Decimal("5600.00"))
+    assert rows["pedagogie"] == (Decimal("64750.00"), Decimal("23904.11"),
+                                 Decimal("13304.11"), Decimal("11200.00"))  # W: 5 600 more
     assert rows["equipement"] == (Decimal("500.00"), Decimal("500.00"), Decimal("0.00"),
                                   Decimal("0.00"))
     assert rows["frais_annexes"] == (Decimal("600.00"),) + (Decimal("0.00"),) * 3  # H cancelled
-    assert (m.total.engaged, m.total.invoiced) == (Decimal("65850.00"), Decimal("19604.11"))
+    assert (m.total.engaged, m.total.invoiced) == (Decimal("65850.00"), Decimal("24404.11"))
     assert [(c.mode, c.count, c.outstanding) for c in m.credits] == [
         ("deduction", 1, Decimal("295.89")), ("remboursement", 0, Decimal("0.00"))]
-    assert numbers(story, factory, m.by_nature[0].drill("validated")) == ["A", "K", "B"]
+    assert numbers(story, factory, m.by_nature[0].drill("validated")) == ["W", "A", "K", "B"]
     assert numbers(story, factory, m.credits[0].drill) == ["K"]
     assert m.by_nature[0].drill("engaged") is None
     with factory() as s:

@@ -38,8 +38,8 @@ from workflow.billing import documents, eligibility, filters, portal, proformas
 from workflow.billing.eligibility import EligibleFilters
 from workflow.common import transitions
 from workflow.common.confirm import Seen
-from workflow.contracts import contracts
-from workflow.deposits import deposits
+from workflow.contracts import contracts, importing
+from workflow.deposits import attestations, deposits
 from workflow.payments import payments
 from workflow.reporting import (
     cfa_home,
@@ -120,6 +120,10 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "contracts.contract_schedule": lambda s, a, t: contracts.contract_schedule(s, a, t.contract),
     "filters.load_filter": lambda s, a, t: filters.load_filter(s, a, t.saved_filter),
     "filters.delete_filter": lambda s, a, t: filters.delete_filter(s, a, t.saved_filter),
+    "attestations.deposit":
+        lambda s, a, t: attestations.deposit(s, a, t.pf_awaiting, PDF, "f.pdf"),
+    "attestations.needed": lambda s, a, t: attestations.needed(s, a, t.pf_awaiting),
+    "attestations.for_review": lambda s, a, t: attestations.for_review(s, a, t.pf_refused),
 }
 
 # Listings and own-row functions of a CFA user: they take no foreign id; the tests check
@@ -207,6 +211,8 @@ MANAGER_ONLY: dict[str, Call] = {
     "dashboard_money.checks": lambda s, a, t: dashboard_money.checks(s, a, F),
     "dashboard_drill.pro_formas":
         lambda s, a, t: dashboard_drill.pro_formas(s, a, F, Drill("status", "under_review")),
+    "importing.run": lambda s, a, t: importing.run(s, a, b"", "x.csv"),
+    "importing.require_importer": lambda s, a, t: importing.require_importer(a),
 }
 
 # CFA functions that OPCO staff may not perform on a CFA's behalf (an instructeur never
@@ -214,7 +220,7 @@ MANAGER_ONLY: dict[str, Call] = {
 CFA_ONLY = (
     "portal.precheck", "proformas.cancel",
     "proformas.generate", "proformas.generate_summary", "deposits.deposit", "deposits.precheck",
-    "filters.load_filter", "filters.delete_filter", *CFA_OWN,
+    "filters.load_filter", "filters.delete_filter", "attestations.deposit", *CFA_OWN,
 )
 CFA_ONLY_CALLS = {**OTHER_CFA_IDS, **CFA_OWN}
 

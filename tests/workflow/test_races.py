@@ -70,8 +70,10 @@ def test_two_generations_over_the_same_echeances(world, factory):
     with factory() as s:
         claimed = dict(s.execute(select(Echeance.id, Echeance.pro_forma_id)
                                  .where(Echeance.id.in_(ids))).all())
-        lines = s.scalars(select(ProFormaLine.echeance_id)).all()
-        assert s.scalar(select(func.count(ProForma.id))) == len(won)
+        lines = s.scalars(select(ProFormaLine.echeance_id).where(
+            ProFormaLine.pro_forma_id != world.paid_pro_forma_id)).all()
+        assert s.scalar(select(func.count(ProForma.id)).where(
+            ProForma.id != world.paid_pro_forma_id)) == len(won)
     assert set(claimed.values()) <= set(won) and None not in claimed.values()
     assert sorted(lines) == sorted(ids)  # each échéance exactly once
 
@@ -118,7 +120,7 @@ def test_a_cfa_cancelling_while_an_instructeur_validates(world, factory):
 
 def test_a_payment_run_started_twice_pays_once(world, factory):
     ids = []
-    for contract in world.contracts1[:2]:
+    for contract in (world.contracts1[0], world.contracts1[2]):
         pf_id = generate(world, factory, [contract])[0]
         deposit(world, factory, pf_id)
         with factory.begin() as s:
@@ -135,6 +137,7 @@ def test_a_payment_run_started_twice_pays_once(world, factory):
     assert isinstance(lost, WorkflowError) and "Rien n'a été payé" in str(lost)
     with factory() as s:
         per_invoice = dict(s.execute(select(Payment.pro_forma_id, func.count())
+                                     .where(Payment.pro_forma_id != world.paid_pro_forma_id)
                                      .group_by(Payment.pro_forma_id)).all())
         statuses = set(s.scalars(select(ProForma.status).where(ProForma.id.in_(ids))))
     assert per_invoice == {i: 1 for i in ids} and statuses == {Status.PAID}
@@ -142,7 +145,7 @@ def test_a_payment_run_started_twice_pays_once(world, factory):
 
 def test_two_instructeurs_taking_the_next_get_different_pro_formas(world, factory):
     ids = []
-    for contract in world.contracts1[:2]:
+    for contract in (world.contracts1[0], world.contracts1[2]):
         pf_id = generate(world, factory, [contract])[0]
         deposit(world, factory, pf_id)
         ids.append(pf_id)

@@ -38,6 +38,8 @@ class GenerationPreview:
     invoice_lines: int
     credit_lines: int
     seen: Seen
+    invoice_dossiers: int = 0
+    credit_dossiers: int = 0
 
     @property
     def total(self) -> Decimal:
@@ -74,21 +76,42 @@ def preview(session: Session, actor: Actor, nature: str, selected_ids: Sequence[
     """Figures of the confirmation dialog for the selection (nothing is written)."""
     cfa_id = require_cfa(actor)
     rows = _selected(session, cfa_id, nature, selected_ids)
-    pos = [r[2] for r in rows if r[2] > 0]
-    neg = [r[2] for r in rows if r[2] < 0]
+    invoice, credit = split_by_dossier(rows)
     included = len({r[1] for r in rows})
     return GenerationPreview(
         included=included, excluded=max(eligible_count - included, 0),
-        invoice_amount=sum(pos, Decimal("0")), credit_amount=sum(neg, Decimal("0")),
-        invoice_lines=len(pos), credit_lines=len(neg),
+        invoice_amount=sum((r[2] for r in invoice), Decimal("0")),
+        credit_amount=sum((r[2] for r in credit), Decimal("0")),
+        invoice_lines=len(invoice), credit_lines=len(credit),
         seen=Seen.of(((r[0], None) for r in rows), sum((r[2] for r in rows), Decimal("0"))),
+        invoice_dossiers=len({r[1] for r in invoice}),
+        credit_dossiers=len({r[1] for r in credit}),
     )
+
+
+Line = tuple[int, int, Decimal]  # (échéance id, contract id, amount)
+
+
+def split_by_dossier(rows: Sequence[Line]) -> tuple[list[Line], list[Line]]:
+    """The selected lines of the invoice and of the credit note, split **per dossier**: each
+    contract lands in exactly one of them, by the sign of its selected total (the manual: 53
+    contracts included → a pro forma of 46 dossiers and a credit note of 7; issue 18). A
+    contract whose selected lines add up to 0 or more goes to the invoice, below 0 to the
+    credit note, all its lines with it (a credit note may then hold a positive line that
+    reduces what the CFA owes back, and an invoice a negative one)."""
+    totals: dict[int, Decimal] = {}
+    for _id, contract, amount in rows:
+        totals[contract] = totals.get(contract, Decimal("0")) + amount
+    invoice = [r for r in rows if totals[r[1]] >= 0]
+    credit = [r for r in rows if totals[r[1]] < 0]
+    return invoice, credit
 
 
 def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence[int],
              settlement_mode: str | None = None, *,
              seen_total: Decimal | None = None) -> list[ProForma]:
-    """Generate the pro forma(s) of a selection: one invoice, and one credit note if negatives.
+    """Generate the pro forma(s) of a selection: one invoice, and one credit note for the
+    dossiers whose selected total is negative (``split_by_dossier``).
 
     Raises InvalidInput for an empty selection or a bad settlement mode, AlreadyClaimed when
     any selected échéance is no longer eligible (taken meanwhile, or not the CFA's),
@@ -109,9 +132,9 @@ def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence
     mode = settlement_mode or cfa.default_settlement
     if mode not in SETTLEMENT_MODES:
         raise InvalidInput("settlement_mode", "Mode de règlement inconnu.")
-    groups = [("invoice", [r for r in rows if r[2] > 0]),
-              ("credit_note", [r for r in rows if r[2] < 0])]
-    groups = [(k, g) for k, g in groups if g]
+    invoice, credit = split_by_dossier(rows)
+    groups = [(k, g) for k, g in (("invoice", invoice), ("credit_note", credit))
+              if g and (k == "credit_note" or any(r[2] for r in g))]
     if not groups:
         raise InvalidInput("selection", "La sélection ne comporte aucun montant à facturer.")
     numbers = next_numbers(session, len(groups))

@@ -99,7 +99,18 @@ def terms_of(contract: Contract) -> ContractTerms:
         start=contract.start, end=contract.end, signed_on=contract.signed_on,
         npec=contract.npec, level=contract.level, rupture_on=contract.rupture_on,
         meals_per_year=contract.meals_per_year, nights_per_year=contract.nights_per_year,
-        equipment_amount=contract.equipment_amount, mobility_amount=contract.mobility_amount)
+        equipment_amount=contract.equipment_amount, mobility_amount=contract.mobility_amount,
+        after_rupture_new_employer=follows_rupture_elsewhere(contract))
+
+
+def follows_rupture_elsewhere(contract: Contract) -> bool:
+    """True when the contract follows the rupture of the apprentice's previous contract with
+    another employer (R6332-25-1: the new employer's participation is 200 €)."""
+    if contract.previous_contract_id is None:
+        return False
+    previous = contract.previous_contract
+    return (previous is not None and previous.rupture_on is not None
+            and previous.employer_id != contract.employer_id)
 
 
 def paid_installments(session: Session, contract_id: int) -> set[PaidKey]:

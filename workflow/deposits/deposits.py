@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 import checks
 from checks import sandbox
-from checks.validate import base_name, name_message, name_problem
 from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from domain.clock import now
 from domain.errors import InvalidInput
@@ -28,7 +27,8 @@ from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
 from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
-from workflow.deposits import queue
+from workflow.common.uploads import clean_filename
+from workflow.deposits import attestations, queue
 
 OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
 
@@ -39,10 +39,12 @@ class Precheck:
 
     report: checks.Report
     duplicate: checks.CheckResult
+    attestation: checks.CheckResult | None = None  # a final balance asks for it (issue 18)
 
     @property
     def results(self) -> tuple[checks.CheckResult, ...]:
-        return (*self.report.checks, self.duplicate)
+        extra = () if self.attestation is None else (self.attestation,)
+        return (*self.report.checks, self.duplicate, *extra)
 
 
 def expected_for(session: Session, pf: ProForma) -> checks.Expected:
@@ -52,19 +54,6 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
         pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == "credit_note",
         siret=cfa.siret, iban=cfa.iban,
     )
-
-
-def clean_filename(filename: str) -> str:
-    """The name stored for an upload: its last path component (no ``../``, no folders).
-
-    Raises InvalidInput when the name holds a character outside the safe set of
-    ``checks.validate.name_problem`` (controls, invisible or bidi formats, line separators,
-    look-alike slashes): PostgreSQL refuses NUL in text, the others forge what the reviewer
-    reads.
-    """
-    if (problem := name_problem(filename or "")) is not None:
-        raise InvalidInput("file", name_message(problem))
-    return base_name(filename or "")  # its length: checks.validate (MAX_NAME, the column's)
 
 
 def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
@@ -88,7 +77,8 @@ def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
     if own is not None:  # read from the file: it must fit where it is stored
         fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
              "file")
-    return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own))
+    return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own),
+                    attestations.check(session, pf))
 
 
 def duplicate_check(session: Session, pf: ProForma, sha256: str,

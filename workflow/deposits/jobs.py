@@ -42,7 +42,7 @@ from domain.errors import InvalidInput
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.bounds import fits
-from workflow.deposits import queue
+from workflow.deposits import attestations, queue
 from workflow.deposits.deposits import Precheck, duplicate_check, expected_for, store_check_run
 
 log = logging.getLogger("workflow.deposits.jobs")
@@ -165,7 +165,7 @@ def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, s
         report, own = _own_number(report)
         doc = s.get_one(Document, claim.document_id)
         dup = duplicate_check(s, pf, hashlib.sha256(claim.data).hexdigest(), own)
-        run = store_check_run(s, doc, Precheck(report, dup))
+        run = store_check_run(s, doc, Precheck(report, dup, attestations.check(s, pf)))
         doc.own_invoice_number = own
         pf.own_invoice_number = own
         job.state, job.run_id, job.error = state, run.id, error or job.error  # last failure kept

@@ -17,7 +17,7 @@ deposit made later (02:10 CET) was stored earlier than one made before it (02:30
 Downgrade converts back to naive Paris local time.
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 from alembic import op
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
