@@ -55,7 +55,7 @@ CONTRACTS_2 = [
 # no longer eligible and the −295,89 € is a trop-perçu of money really paid.
 PAID_BEFORE_RUPTURE = {("A", 1): {("advance_40", 1), ("month7_30", 1)}}
 PAID_PRO_FORMA = "PRO-00600001"  # before the counter's first number: no test's numbering moves
-PAID_AT = datetime(2026, 3, 20, 9, 0)
+PAID_AT = datetime(2026, 3, 20, 9, 0, tzinfo=PARIS)
 
 
 @dataclass
@@ -155,10 +155,11 @@ def _paid_before_rupture(s: Session, world: World, cfa_user: int, instr: int) ->
     total = sum((a for _i, a in rows), Decimal("0"))
     pf = ProForma(number=PAID_PRO_FORMA, cfa_id=world.cfa1_id, nature="pedagogie",
                   kind="invoice", status="paid", total=total, dossiers=1, version=4,
-                  created_at=datetime(2026, 3, 5, 9, 0), created_by_id=cfa_user,
-                  deposited_at=datetime(2026, 3, 6, 9, 0),
-                  first_deposited_at=datetime(2026, 3, 6, 9, 0),
-                  own_invoice_number="FA-2026-031", decided_at=datetime(2026, 3, 10, 9, 0),
+                  created_at=datetime(2026, 3, 5, 9, 0, tzinfo=PARIS), created_by_id=cfa_user,
+                  deposited_at=datetime(2026, 3, 6, 9, 0, tzinfo=PARIS),
+                  first_deposited_at=datetime(2026, 3, 6, 9, 0, tzinfo=PARIS),
+                  own_invoice_number="FA-2026-031",
+                  decided_at=datetime(2026, 3, 10, 9, 0, tzinfo=PARIS),
                   decided_by_id=instr, paid_at=PAID_AT)
     s.add(pf)
     s.flush()
