@@ -21,7 +21,7 @@ from workflow.billing import proformas
 from workflow.common.access import Actor
 from workflow.common.confirm import Seen
 from workflow.deposits import deposits
-from workflow.payments import payments
+from workflow.payments import credit_notes, payments
 
 OTHER_IBAN = "FR7630001007941234567890185"
 
@@ -152,7 +152,7 @@ def seen_run(s: Session, actor: Actor, pf_ids: list[int]) -> Seen:
 def seen_note(s: Session, credit_note_id: int) -> Seen:
     """A reimbursement's confirmation: the credit note's version and what is still due."""
     note = s.get_one(ProForma, credit_note_id)
-    return Seen.one(note.id, note.version, -note.total - payments.settled(s, note.id))
+    return Seen.one(note.id, note.version, -note.total - credit_notes.settled(s, note.id))
 
 
 def seen_echeances(s: Session, ids: list[int]) -> Seen:

@@ -79,24 +79,29 @@ def machine(world, factory) -> type[RuleBasedStateMachine]:
         @initialize()
         def every_operation_once(self):
             """A known start (while lines are left): one pro forma generated, deposited,
-            refused and cancelled; another generated, deposited, validated and paid by a run.
-            The random rules then go on from there."""
-            positive = [i for i, a in zip(world.eligible(world.cfa1_id),
-                                          world.amounts(world.eligible(world.cfa1_id)),
-                                          strict=True) if a > 0]
+            refused and cancelled; another generated with a trop-perçu (an invoice and a
+            credit note), both deposited and validated, then paid by a run that deducts the
+            credit note. So every kind of operation happens whatever the random draws; the
+            random rules then go on from there."""
+            eligible = world.eligible(world.cfa1_id)
+            amounts = world.amounts(eligible)
+            positive = [i for i, a in zip(eligible, amounts, strict=True) if a > 0]
+            negative = [i for i, a in zip(eligible, amounts, strict=True) if a < 0]
             if len(positive) < 2:
                 return
             first = run(proformas.generate, world.cfa1, "pedagogie", positive[:1])[0].id
-            second = run(proformas.generate, world.cfa1, "pedagogie", positive[1:2])[0].id
-            for pf_id in (first, second):
+            made = [pf.id for pf in run(proformas.generate, world.cfa1, "pedagogie",
+                                        positive[1:2] + negative[:1])]
+            for pf_id in (first, *made):
                 run(deposits.deposit, world.cfa1, pf_id, _invoice(), "facture.pdf")
             run(decisions.refuse, world.instructeur, first, version(factory, first),
                 "MONTANTTOTAL_ERR")
             run(portal.cancel, world.cfa1, first)
-            run(decisions.validate, world.instructeur, second, version(factory, second),
-                "Contrôlé à la main")
-            if second in ids(*waiting):
-                run(decisions.approve, world.instructeur2, confirmed(second))
+            for pf_id in made:
+                run(decisions.validate, world.instructeur, pf_id, version(factory, pf_id),
+                    "Contrôlé à la main")
+                if pf_id in ids(*waiting):
+                    run(decisions.approve, world.instructeur2, confirmed(pf_id))
             with factory() as s:
                 plan = payments.plan_payment_run(s, world.instructeur)
             run(payments.execute_payment_run, world.instructeur, plan.seen)

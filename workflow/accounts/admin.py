@@ -21,15 +21,17 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Cfa, Decision, ProForma, RefusalReason, Setting, User
-from domain.clock import now, utc
+from domain.clock import now
 from domain.errors import InvalidInput, NotFound, WorkflowError
 from domain.vocabulary import ROLE_LABELS, Role
 from workflow.accounts import duties, sessions
 from workflow.accounts.auth import check_new_password, hash_password
+from workflow.accounts.thresholds import PendingThreshold, parse_threshold, pending_threshold
 from workflow.common import bounds, events
 from workflow.common.access import Actor, require_manager
 from workflow.common.paging import Page, paginate
 from workflow.common.settings import setting
+from workflow.common.typed import as_int
 
 CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -80,7 +82,7 @@ def _texts(label: str, letter: str) -> tuple[str, str]:
 
 def _reason(session: Session, reason_id: object) -> RefusalReason:
     try:
-        row = session.get(RefusalReason, int(reason_id))  # type: ignore[call-overload]
+        row = session.get(RefusalReason, as_int(reason_id))
     except (TypeError, ValueError):
         row = None
     if row is None:
@@ -155,16 +157,6 @@ def delete_reason(session: Session, actor: Actor, reason_id: object) -> None:
 # --- settings ----------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class PendingThreshold:
-    """A proposed four-eyes threshold, waiting for a second manager (``duties``)."""
-
-    value: Decimal
-    proposed_by_id: int
-    proposed_by: str
-    proposed_at: datetime
-
-
-@dataclass(frozen=True)
 class ManagerSettings:
     """The settings managers change; ``pending`` is a proposed threshold not yet in force."""
 
@@ -179,17 +171,7 @@ def get_settings(session: Session, actor: Actor) -> ManagerSettings:
     require_manager(actor)
     return ManagerSettings(int(setting(session, "sla_days", "15")),
                            Decimal(setting(session, "four_eyes_threshold", "50000.00")),
-                           _pending(session))
-
-
-def _pending(session: Session) -> PendingThreshold | None:
-    row = session.get(Setting, duties.PENDING_THRESHOLD)
-    if row is None:
-        return None
-    data = json.loads(row.value)
-    who = session.get(User, data["by"])
-    return PendingThreshold(Decimal(data["value"]), data["by"], who.name if who else "?",
-                            utc(datetime.fromisoformat(data["at"])))  # naive: Paris (before 0014)
+                           pending_threshold(session))
 
 
 def _store(session: Session, actor: Actor, key: str, value: str) -> None:
@@ -221,18 +203,9 @@ def set_four_eyes_threshold(session: Session, actor: Actor, amount: object) -> D
     a new proposal replaces the previous one.
     """
     require_manager(actor)
-    what = "Le seuil du double contrôle"
-    if isinstance(amount, (Decimal, int, float)) and not isinstance(amount, bool):
-        value = bounds.amount(amount, "four_eyes_threshold", what)
-    else:
-        parsed = bounds.parse_amount(amount, "four_eyes_threshold", what)
-        if parsed is None:
-            raise InvalidInput("four_eyes_threshold", "Le seuil est un montant positif en "
-                                                      "euros, au centime près (par exemple "
-                                                      "50000,00).")
-        value = parsed
+    value = parse_threshold(amount)
     in_force = Decimal(setting(session, "four_eyes_threshold", "50000.00"))
-    pending = _pending(session)
+    pending = pending_threshold(session)
     if pending is not None and pending.value == value:
         return value
     row = session.get(Setting, duties.PENDING_THRESHOLD)
@@ -259,7 +232,7 @@ def approve_threshold(session: Session, actor: Actor, value: object) -> Decimal:
     it is in force from now on; returns it. Raises WorkflowError when nothing is proposed,
     when the proposal is another value, or when the actor proposed it."""
     require_manager(actor)
-    pending = _pending(session)
+    pending = pending_threshold(session)
     if pending is None or str(pending.value) != str(value):
         raise WorkflowError("Cette proposition de seuil n'est plus en attente : rechargez la "
                             "page.")
@@ -276,7 +249,7 @@ def approve_threshold(session: Session, actor: Actor, value: object) -> Decimal:
 def reject_threshold(session: Session, actor: Actor, value: object) -> None:
     """Reject (or, for its proposer, withdraw) the proposed threshold ``value``."""
     require_manager(actor)
-    pending = _pending(session)
+    pending = pending_threshold(session)
     if pending is None or str(pending.value) != str(value):
         raise WorkflowError("Cette proposition de seuil n'est plus en attente : rechargez la "
                             "page.")
@@ -345,7 +318,7 @@ def instructeur_choices(session: Session, actor: Actor) -> list[tuple[int, str]]
 def _manageable(session: Session, actor: Actor, user_id: object) -> User:
     require_manager(actor)
     try:
-        user = session.get(User, int(user_id))  # type: ignore[call-overload]
+        user = session.get(User, as_int(user_id))
     except (TypeError, ValueError):
         user = None
     if user is None or Role(user.role) not in CAN_CREATE[actor.role]:
@@ -371,7 +344,7 @@ def create_user(session: Session, actor: Actor, email: str, name: str, role: str
     cfa = None
     if role == Role.CFA:
         try:
-            cfa = session.get(Cfa, int(cfa_id))  # type: ignore[arg-type]
+            cfa = session.get(Cfa, as_int(cfa_id))
         except (TypeError, ValueError):
             cfa = None
         if cfa is None:

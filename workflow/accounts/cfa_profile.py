@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Cfa
 from domain.errors import InvalidInput
-from domain.vocabulary import SETTLEMENT_MODES
+from domain.vocabulary import SETTLEMENT_MODES, SettlementMode
 from workflow.common import events
 from workflow.common.access import Actor, require_cfa
 
@@ -55,7 +55,7 @@ def set_default_settlement(session: Session, actor: Actor, mode: str) -> CfaProf
                            "« déduction » ou « remboursement ».")
     before = cfa.default_settlement
     if before != mode:
-        cfa.default_settlement = mode
+        cfa.default_settlement = SettlementMode(mode)
         events.record(session, actor, "default_settlement_changed", entity="cfa",
                       entity_id=cfa.id, comment=f"{before} → {mode}",
                       data={"from": before, "to": mode})

@@ -24,6 +24,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from itsdangerous import BadSignature, Signer
 from sqlalchemy import delete, exists, or_, select, update
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from db.models import Setting, User, WebSession
 from domain.clock import now
 from domain.errors import AccessDenied
+from workflow.common.typed import rowcount
 
 COOKIE_NAME = "aa_session"
 TICKET_SECONDS = 60
@@ -50,7 +52,7 @@ def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
-def _plausible(value: object) -> bool:
+def _plausible(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= _MAX_INPUT
 
 
@@ -105,7 +107,7 @@ def redeem_ticket(session: Session, ticket: object, *, at: datetime | None = Non
     token = secrets.token_urlsafe(32)
     done = session.execute(
         update(WebSession)
-        .where(WebSession.ticket_hash == _digest(ticket),  # type: ignore[arg-type]
+        .where(WebSession.ticket_hash == _digest(ticket),
                WebSession.ticket_expires_at > moment,
                WebSession.revoked_at.is_(None),
                WebSession.token_hash.is_(None),
@@ -114,7 +116,7 @@ def redeem_ticket(session: Session, ticket: object, *, at: datetime | None = Non
                 last_seen_at=moment)
         .execution_options(synchronize_session=False)
     )
-    return token if done.rowcount == 1 else None
+    return token if rowcount(done) == 1 else None
 
 
 def _judge(row: WebSession | None, active: bool, moment: datetime,
@@ -138,7 +140,7 @@ def resolve(session: Session, token: object, *, timeout_minutes: int,
         return None
     found = session.execute(
         select(WebSession, User.active).join(User, User.id == WebSession.user_id)
-        .where(WebSession.token_hash == _digest(token))  # type: ignore[arg-type]
+        .where(WebSession.token_hash == _digest(token))
     ).first()
     row, active = (found[0], bool(found[1])) if found else (None, False)
     if _judge(row, active, at or now(), timeout_minutes) != ACTIVE:
@@ -174,7 +176,7 @@ def touch(session: Session, session_id: int, *, at: datetime | None = None) -> b
         .values(last_seen_at=moment)
         .execution_options(synchronize_session=False)
     )
-    return done.rowcount == 1
+    return rowcount(done) == 1
 
 
 def revoke(session: Session, session_id: int, *, at: datetime | None = None) -> None:
@@ -193,7 +195,7 @@ def revoke_token(session: Session, token: object, *, at: datetime | None = None)
         return
     session.execute(
         update(WebSession)
-        .where(WebSession.token_hash == _digest(token),  # type: ignore[arg-type]
+        .where(WebSession.token_hash == _digest(token),
                WebSession.revoked_at.is_(None))
         .values(revoked_at=at or now())
         .execution_options(synchronize_session=False)
@@ -210,7 +212,7 @@ def revoke_all(session: Session, user_id: int, *, keep: int | None = None,
             .execution_options(synchronize_session=False))
     if keep is not None:
         stmt = stmt.where(WebSession.id != keep)
-    return session.execute(stmt).rowcount
+    return rowcount(session.execute(stmt))
 
 
 # --- the cookie's signature ------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, and_, case, func, literal, select
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from workflow.contracts.textsearch import contains_ci
 
 # Columns of the tables (Core): the eligible page is the CFA's most used screen, and Core
 # statements skip the ORM's per-call work.
+Ts = TypeVarTuple("Ts")
 _E, _CO, _AP, _EM, _CF = (m.__table__.c for m in (Echeance, Contract, Apprentice, Employer, Cfa))
 
 RUPTURE_LABELS = {
@@ -271,7 +272,7 @@ def _matching(cfa_id: int, nature: str, filters: EligibleFilters) -> list[Column
     return [*_due(cfa_id, nature), _E.contract_id.in_(contracts)]
 
 
-def _searched(stmt: Select[Any], cfa_id: int, f: EligibleFilters) -> Select[Any]:
+def _searched(stmt: Select[*Ts], cfa_id: int, f: EligibleFilters) -> Select[*Ts]:
     """``stmt`` (selecting from Contract) narrowed to the CFA's contracts matching ``f``,
     joining the employer or CFA only when a criterion is on it."""
     if f.employer_siret:
@@ -281,7 +282,7 @@ def _searched(stmt: Select[Any], cfa_id: int, f: EligibleFilters) -> Select[Any]
     return stmt.where(_CO.cfa_id == cfa_id, *_contract_criteria(cfa_id, f))
 
 
-def _joined(stmt: Select[Any]) -> Select[Any]:
+def _joined(stmt: Select[*Ts]) -> Select[*Ts]:
     return (
         stmt.select_from(Echeance.__table__)
         .join(Contract.__table__, _CO.id == _E.contract_id)
@@ -311,7 +312,8 @@ def list_eligible(session: Session, actor: Actor, nature: str,
         # having an eligible line, found by walking contract(cfa_id, number) in order; the
         # cost follows the page, not the number of eligible lines.
         contracts = _first_contracts(cfa_id, nature, f, (index + 1) * size)
-        stmt = (select(*_ROW).select_from(contracts)
+        stmt: Select[int, int, str, str, str, str, str, date, date, date, date, Decimal, str,
+                     str, date | None] = (select(*_ROW).select_from(contracts)
                 .join(Echeance.__table__, _E.contract_id == contracts.c.id)
                 .join(Contract.__table__, _CO.id == contracts.c.id)
                 .join(Apprentice.__table__, _AP.id == _CO.apprentice_id)

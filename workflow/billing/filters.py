@@ -13,6 +13,7 @@ from workflow.billing.eligibility import EligibleFilters
 from workflow.common import events
 from workflow.common.access import Actor, require_cfa
 from workflow.common.bounds import max_length
+from workflow.common.typed import as_int
 
 MAX_FILTERS = 30
 NAME_LENGTH = max_length(SavedFilter.name)
@@ -72,7 +73,7 @@ def save_filter(session: Session, actor: Actor, name: str,
 def _own(session: Session, actor: Actor, filter_id: object) -> SavedFilter:
     require_cfa(actor)
     try:
-        key = int(filter_id)  # type: ignore[call-overload]
+        key = as_int(filter_id)
     except (TypeError, ValueError):
         raise AccessDenied("ce filtre") from None
     row = session.get(SavedFilter, key)

@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Document, Notice, ProForma
@@ -26,13 +27,17 @@ from domain.vocabulary import (
     OUTCOME_LABELS,
     STATUS_CHOICES,
     CfaAction,
+    Kind,
     Nature,
     Role,
+    SettlementMode,
+    Status,
     label,
 )
 from workflow.common import events
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.paging import Page, paginate
+from workflow.common.typed import as_int
 from workflow.deposits import deposits
 
 
@@ -94,7 +99,7 @@ def row_of(pf: ProForma) -> ProFormaRow:
     return ProFormaRow(*(getattr(pf, c.key) for c in _COLUMNS))
 
 
-PRO_FORMA_SORTS = {
+PRO_FORMA_SORTS: dict[str, tuple[str, tuple[ColumnElement[Any], ...]]] = {
     "created_desc": ("Création (plus récentes d'abord)",
                      (ProForma.created_at.desc(), ProForma.id.desc())),
     "created_asc": ("Création (plus anciennes d'abord)",
@@ -116,6 +121,8 @@ def list_pro_formas(session: Session, actor: Actor, search: ProFormaSearch | Non
     ``PRO_FORMA_SORTS``), filtered and paged in SQL."""
     cfa_id = require_cfa(actor)
     s = search or ProFormaSearch()
+    stmt: Select[int, str, Nature, Kind, datetime, datetime | None, Decimal, int, Status, int,
+                 SettlementMode | None, str | None]
     stmt = select(*_COLUMNS).where(ProForma.cfa_id == cfa_id)
     if s.number.strip():
         stmt = stmt.where(ProForma.number.ilike(f"%{s.number.strip()}%"))
@@ -173,7 +180,7 @@ def document_versions(session: Session, actor: Actor, pro_forma_id: object) -> l
 def document_file(session: Session, actor: Actor, document_id: object) -> FileDownload:
     """The bytes of one deposited version, if its pro forma is the actor's (else AccessDenied)."""
     try:
-        key = int(document_id)  # type: ignore[call-overload]
+        key = as_int(document_id)
     except (TypeError, ValueError):
         raise AccessDenied("ce document") from None
     doc = session.get(Document, key)

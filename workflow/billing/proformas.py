@@ -25,6 +25,7 @@ from workflow.common import events
 from workflow.common.access import Actor, require_cfa
 from workflow.common.confirm import Seen, check
 from workflow.common.transitions import apply, load_for_update
+from workflow.common.typed import rowcount
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,10 @@ def _create(session: Session, actor: Actor, cfa_id: int, nature: str, kind: str,
     session.add(pf)
     session.flush()
     ids = [r[0] for r in lines]
-    claimed = session.execute(
+    claimed = rowcount(session.execute(
         update(Echeance).where(Echeance.id.in_(ids), Echeance.pro_forma_id.is_(None))
         .values(pro_forma_id=pf.id).execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if claimed != len(ids):
         raise AlreadyClaimed(len(ids) - claimed)
     session.execute(insert(ProFormaLine), [

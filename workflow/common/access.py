@@ -16,6 +16,7 @@ from db.models import Base, User
 from domain.errors import AccessDenied, PasswordChangeRequired
 from domain.permissions import MANAGER_ROLES, OPCO_ROLES
 from domain.vocabulary import Role
+from workflow.common.typed import as_int, table_of
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,10 @@ def get_owned(session: Session, model: type[M], row_id: object, actor: Actor,
     """
     require_settled_password(actor)
     try:
-        key = int(row_id)  # type: ignore[call-overload]
+        key = as_int(row_id)
     except (TypeError, ValueError):
         raise AccessDenied(what) from None
-    stmt = select(model).where(model.id == key)  # type: ignore[attr-defined]
+    stmt = select(model).where(table_of(model).c.id == key)
     if for_update:
         stmt = stmt.with_for_update()
     row = session.scalars(stmt).first()

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from db.models import Event
 from domain.clock import now
 from workflow.common.access import Actor
+from workflow.common.typed import table_of
 
 
 def record(session: Session, actor: Actor | None, action: str, *, entity: str = "pro_forma",
@@ -33,7 +34,7 @@ def record(session: Session, actor: Actor | None, action: str, *, entity: str = 
     })
 
 
-_INSERT = insert(Event.__table__)
+_INSERT = insert(table_of(Event))
 
 
 def history(session: Session, pro_forma_id: int) -> list[Event]:

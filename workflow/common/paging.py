@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar, TypeVarTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 R = TypeVar("R")
+Ts = TypeVarTuple("Ts")
 MAX_PAGE_SIZE = 200
 
 
@@ -26,8 +27,8 @@ class Page(Generic[R]):
         return max(1, -(-self.total // self.page_size))
 
 
-def paginate(session: Session, stmt: Select[Any], page: int, page_size: int,
-             count: Select[Any] | None = None) -> Page[Any]:
+def paginate(session: Session, stmt: Select[*Ts], page: int, page_size: int,
+             count: Select[int] | None = None) -> Page[Row[*Ts]]:
     """Run ``stmt`` for one page (0-based) and count all its rows, both in SQL.
 
     ``count`` is a cheaper statement counting the same rows, when the caller has one (e.g.

@@ -27,7 +27,7 @@ def apply(session: Session, actor: Actor, pf: ProForma, act: Act, *,
                            label(pf.status, pf.kind))
     action = require(act, pf.status, number=pf.number, kind=pf.kind)
     before = pf.status
-    after = action.target.value if action.target is not None else before
+    after = action.target if action.target is not None else before
     pf.status = after
     pf.version += 1
     events.record(session, actor, action.event or act.value, pro_forma_id=pf.id,

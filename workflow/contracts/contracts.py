@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma
@@ -82,7 +82,7 @@ def list_contracts(session: Session, actor: Actor, *, search: str = "", page: in
 def contract_schedule(session: Session, actor: Actor, contract_id: object) -> list[EcheanceRow]:
     """The échéancier of one contract the actor may see, by due date."""
     contract = get_owned(session, Contract, contract_id, actor, "ce contrat")
-    stmt = (
+    stmt: Select[int, Nature, str, int, date, date, date, Decimal, str, str | None] = (
         select(Echeance.id, Echeance.nature, Echeance.kind, Echeance.year,
                Echeance.period_start, Echeance.period_end, Echeance.due_on, Echeance.amount,
                Echeance.detail, ProForma.number)

@@ -52,6 +52,7 @@ from domain.permissions import IMPORTERS
 from domain.schedule import EQUIPMENT_CAP, ContractTerms, ScheduleError, schedule, validate
 from workflow.common import events
 from workflow.common.access import Actor, require_role
+from workflow.common.typed import table_of
 from workflow.contracts.regularisation import Regularisation, reason_for, recompute
 
 Progress = Callable[[float, str], None]
@@ -263,7 +264,7 @@ def read_table(data: bytes, filename: str) -> list[dict[str, str]]:
     if len(frame) > MAX_LINES:
         raise fail(f"Trop de lignes ({len(frame)}) : au plus {MAX_LINES} par fichier.")
     frame = frame.rename(columns=columns)
-    return [{k: _clean(v) for k, v in row.items()}
+    return [{str(k): _clean(v) for k, v in row.items()}
             for row in frame.to_dict(orient="records")]
 
 
@@ -561,7 +562,7 @@ def _play(session: Session, lines: list[Line], errors: list[LineError]) -> _Plan
     """Play the lines in order; check the final terms; list every error."""
     numbers = {ln.number for ln in lines} | {ln.values["previous"] for ln in lines
                                              if "previous" in ln.values}
-    stored = _load_contracts(session, numbers)
+    stored = _load_contracts(session, [str(n) for n in numbers])
     employers = _employers(session, (c.employer_id for c in stored.values()))
     linked = sorted({c.previous_contract_id for c in stored.values()
                      if c.previous_contract_id is not None})
@@ -574,7 +575,7 @@ def _play(session: Session, lines: list[Line], errors: list[LineError]) -> _Plan
     by_siret = {siret: cid for cid, _u, siret, _n in cfa_rows}
     cfas = {cid: name for cid, _u, _s, name in cfa_rows}
     before = {n: _state_of(c, employers[c.employer_id],
-                           previous_numbers.get(c.previous_contract_id, ""))
+                           previous_numbers.get(c.previous_contract_id or 0, ""))
               for n, c in stored.items()}
     states: dict[str, State] = dict(before)
     first_line: dict[str, int] = {}
@@ -817,7 +818,7 @@ def _create(session: Session, plan: _Plan, created: list[str],
                 "period_end": i.period_end, "due_on": i.due_on, "amount": i.amount,
                 "detail": i.detail, "pro_forma_id": None})
     for part in range(0, len(echeances), 20_000):
-        conn.execute(insert(Echeance.__table__), echeances[part:part + 20_000])
+        conn.execute(insert(table_of(Echeance)), echeances[part:part + 20_000])
     return ids
 
 
@@ -857,7 +858,8 @@ def _links(session: Session, plan: _Plan, numbers: list[str], ids: dict[str, int
 def _update_previous() -> Any:
     from sqlalchemy import bindparam
 
-    return (update(Contract.__table__).where(Contract.__table__.c.id == bindparam("b_id"))
+    table = table_of(Contract)
+    return (update(table).where(table.c.id == bindparam("b_id"))
             .values(previous_contract_id=bindparam("b_previous")))
 
 

@@ -19,7 +19,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
 
 import checks
@@ -41,7 +41,7 @@ MISSING = ("Attestation de réalisation des actions de formation absente : elle 
 PRESENT = "Attestation de réalisation des actions de formation jointe ({name})."
 
 
-def _final_balance() -> object:
+def _final_balance() -> ColumnElement[bool]:
     """The final 10 % balance: a ``balance_10`` due on the last day of its period (the
     contract's end), as ``eligibility.not_lapsed`` reads it."""
     return and_(Echeance.kind == "balance_10", Echeance.due_on == Echeance.period_end)

@@ -2,10 +2,10 @@
 
 A payment and the status change to Payé are written in the caller's transaction, so no pro
 forma is ever Payé without its payment record. Deductions never take a payment below zero;
-what is left of a credit note carries over to the next payment. A payment run pays many
-invoices at once and writes one SEPA credit transfer (pain.001) per run, one transfer per
-CFA, to the IBAN on file. Credit notes in remboursement mode stay due by the CFA until their
-reimbursement is recorded.
+what is left of a credit note carries over to the next payment (``credit_notes``). A payment
+run pays many invoices at once and writes one SEPA credit transfer (pain.001) per run, one
+transfer per CFA, to the IBAN on file. Credit notes in remboursement mode stay due by the
+CFA until their reimbursement is recorded.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import groupby
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Cfa, CreditApplication, Payment, PaymentBatch, ProForma, User
@@ -26,52 +26,27 @@ from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, Work
 from domain.formatting import format_eur
 from domain.lifecycle import Act
 from domain.permissions import PAYERS
-from domain.vocabulary import Status
+from domain.vocabulary import Kind, Nature, Status
 from workflow.common import events
 from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.bounds import max_length
 from workflow.common.confirm import Seen, check
 from workflow.common.paging import Page, paginate
 from workflow.common.transitions import apply, load_for_update
+from workflow.common.typed import as_int
+from workflow.payments.credit_notes import (
+    ZERO,
+    CfaPlan,
+    Outstanding,
+    _apply_credit,
+    _deduct,
+    outstanding_credits,
+    plan_cfa,
+    settled,
+)
 from workflow.payments.sepa import sepa_file
 
-ZERO = Decimal("0.00")
 MAX_RUN = 500  # invoices per payment run: keeps one transaction and one file reasonable
-
-
-@dataclass(frozen=True)
-class Outstanding:
-    """A validated credit note and what is left of it to settle."""
-
-    credit_note_id: int
-    number: str
-    left: Decimal
-
-
-def settled(session: Session, credit_note_id: int) -> Decimal:
-    """What has been deducted or reimbursed on a credit note so far (positive)."""
-    stmt = select(func.coalesce(func.sum(CreditApplication.amount), 0)).where(
-        CreditApplication.credit_note_id == credit_note_id
-    )
-    return Decimal(session.execute(stmt).scalar_one())
-
-
-def outstanding_credits(session: Session, cfa_id: int, mode: str = "deduction", *,
-                        lock: bool = False) -> list[Outstanding]:
-    """Validated credit notes of a CFA in ``mode`` with money still to settle, oldest first.
-
-    ``lock`` row-locks them (PostgreSQL) so that two concurrent payments of the same CFA
-    never deduct the same credit twice.
-    """
-    stmt = select(ProForma).where(
-        ProForma.cfa_id == cfa_id, ProForma.kind == "credit_note",
-        ProForma.status == Status.VALIDATED, ProForma.settlement_mode == mode,
-    ).order_by(ProForma.decided_at, ProForma.id)
-    if lock:
-        stmt = stmt.with_for_update()
-    out = [Outstanding(n.id, n.number, -n.total - settled(session, n.id))
-           for n in session.scalars(stmt)]
-    return [o for o in out if o.left > 0]
 
 
 def ready_to_pay(pf: ProForma) -> bool:
@@ -123,34 +98,8 @@ def _pay(session: Session, actor: Actor, pro_forma_id: object, reference: str,
     )
     session.add(payment)
     session.flush()
-    remaining = pf.total
-    for credit in outstanding_credits(session, pf.cfa_id, lock=True):
-        if remaining <= 0:
-            break
-        take = min(credit.left, remaining)
-        _apply(session, actor, credit, take, payment)
-        remaining -= take
-    payment.deducted = pf.total - remaining
-    payment.net = remaining
+    _deduct(session, actor, payment)
     return payment
-
-
-def _apply(session: Session, actor: Actor, credit: Outstanding, amount: Decimal,
-           payment: Payment | None, kind: str = "deduction", reference: str = "") -> None:
-    ref = reference or (payment.reference if payment else "")
-    session.add(CreditApplication(
-        credit_note_id=credit.credit_note_id, payment_id=payment.id if payment else None,
-        kind=kind, amount=amount, at=now(), reference=ref,
-    ))
-    events.record(session, actor, "credit_applied" if kind == "deduction" else "reimbursed",
-                  pro_forma_id=credit.credit_note_id, comment=ref,
-                  data={"amount": str(amount), "left": str(credit.left - amount),
-                        "payment_id": payment.id if payment else None})
-    if amount == credit.left:
-        note = load_for_update(session, actor, credit.credit_note_id)
-        apply(session, actor, note, Act.SETTLE,
-                   comment=f"{kind} {amount}")
-        note.paid_at = now()
 
 
 # --- listings -------------------------------------------------------------------------------
@@ -183,7 +132,8 @@ def validated(session: Session, actor: Actor, *, awaiting_approval: bool = False
     validated pro forma still waiting for its four-eyes approval."""
     require_opco(actor)
     decider, approver = aliased(User), aliased(User)
-    stmt = (
+    stmt: Select[int, str, Kind, int, str, Nature, Decimal, datetime | None, int | None,
+                 str | None, bool, str | None] = (
         select(ProForma.id, ProForma.number, ProForma.kind, ProForma.version, Cfa.name,
                ProForma.nature, ProForma.total, ProForma.decided_at, ProForma.decided_by_id,
                decider.name, ProForma.needs_second_approval, approver.name)
@@ -204,59 +154,6 @@ def validated(session: Session, actor: Actor, *, awaiting_approval: bool = False
 
 
 # --- payment runs ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class PlannedDeduction:
-    """A credit note deducted from one invoice: how much, and what is left of it after."""
-
-    credit_note_id: int
-    number: str
-    amount: Decimal
-    left_after: Decimal
-
-
-@dataclass(frozen=True)
-class PlannedInvoice:
-    """One invoice of the run: gross, deductions, net transferred."""
-
-    pro_forma_id: int
-    number: str
-    version: int
-    gross: Decimal
-    deductions: tuple[PlannedDeduction, ...]
-
-    @property
-    def deducted(self) -> Decimal:
-        return sum((d.amount for d in self.deductions), ZERO)
-
-    @property
-    def net(self) -> Decimal:
-        return self.gross - self.deducted
-
-
-@dataclass(frozen=True)
-class CfaPlan:
-    """What one CFA receives in the run, and the credit left to carry over."""
-
-    cfa_id: int
-    cfa: str
-    iban: str
-    bic: str
-    invoices: tuple[PlannedInvoice, ...]
-    carry_over: Decimal
-
-    @property
-    def gross(self) -> Decimal:
-        return sum((i.gross for i in self.invoices), ZERO)
-
-    @property
-    def deducted(self) -> Decimal:
-        return sum((i.deducted for i in self.invoices), ZERO)
-
-    @property
-    def net(self) -> Decimal:
-        return self.gross - self.deducted
-
 
 @dataclass(frozen=True)
 class RunPlan:
@@ -292,7 +189,7 @@ class RunPlan:
         return sum((c.deducted for c in self.cfas), ZERO)
 
 
-def _ready_stmt(pro_forma_ids: Sequence[int] | None):  # type: ignore[no-untyped-def]
+def _ready_stmt(pro_forma_ids: Sequence[int] | None) -> Select[ProForma]:
     stmt = select(ProForma).where(
         ProForma.status == Status.VALIDATED, ProForma.kind == "invoice",
         or_(ProForma.needs_second_approval.is_(False), ProForma.approved_by_id.isnot(None)),
@@ -311,23 +208,7 @@ def plan_payment_run(session: Session, actor: Actor,
     plans = []
     for cfa_id, group in groupby(invoices, key=lambda p: p.cfa_id):
         cfa = session.get_one(Cfa, cfa_id)
-        credits = {c.credit_note_id: c for c in outstanding_credits(session, cfa_id)}
-        left = {k: c.left for k, c in credits.items()}
-        planned = []
-        for pf in group:
-            remaining, cuts = pf.total, []
-            for k, c in credits.items():
-                if remaining <= 0:
-                    break
-                take = min(left[k], remaining)
-                if take > 0:
-                    left[k] -= take
-                    remaining -= take
-                    cuts.append(PlannedDeduction(k, c.number, take, left[k]))
-            planned.append(PlannedInvoice(pf.id, pf.number, pf.version, pf.total,
-                                           tuple(cuts)))
-        plans.append(CfaPlan(cfa_id, cfa.name, cfa.iban, cfa.bic, tuple(planned),
-                             sum(left.values(), ZERO)))
+        plans.append(plan_cfa(cfa, group, outstanding_credits(session, cfa_id)))
     return RunPlan(tuple(plans))
 
 
@@ -416,7 +297,7 @@ def batch_file(session: Session, actor: Actor, batch_id: object) -> tuple[str, b
     """(file name, pain.001 XML bytes) of a run; AccessDenied when there is none."""
     require_opco(actor)
     try:
-        batch = session.get(PaymentBatch, int(batch_id))  # type: ignore[call-overload]
+        batch = session.get(PaymentBatch, as_int(batch_id))
     except (TypeError, ValueError):
         batch = None
     if batch is None or batch.sepa_xml is None:
@@ -495,6 +376,6 @@ def record_reimbursement(session: Session, actor: Actor, seen: Seen, reference: 
             or value != value.quantize(Decimal("0.01"))):
         raise InvalidInput("amount", "Le montant remboursé doit être positif, au centime, "
                                      f"et au plus égal au reste dû ({format_eur(left)}).")
-    _apply(session, actor, Outstanding(note.id, note.number, left), value, None,
+    _apply_credit(session, actor, Outstanding(note.id, note.number, left), value, None,
            kind="reimbursement", reference=ref)
     return left - value

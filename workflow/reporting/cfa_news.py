@@ -78,6 +78,7 @@ def paid(session: Session, actor: Actor, limit: int = 10) -> list[Paid]:
                 .where(CreditApplication.payment_id.in_([r[0] for r in rows]),
                        ProForma.cfa_id == cfa_id)
                 .order_by(ProForma.number)):
-            notes.setdefault(payment_id, []).append(number)
+            if payment_id is not None:
+                notes.setdefault(payment_id, []).append(number)
     return [Paid(r[1], r[2], r[3], r[4], r[5], r[6], r[8] or r[7], tuple(notes.get(r[0], ())))
             for r in rows]

@@ -4,35 +4,45 @@ Every figure is computed by SQL aggregates (GROUP BY, COUNT … FILTER, SUM) and
 dataclasses with ``Decimal`` amounts; nothing loads a table into memory. Each row carries a
 :class:`Drill` that :func:`workflow.reporting.dashboard_drill.pro_formas` turns into the page of pro
 formas behind it. Portable SQL (weeks, durations, percentiles) is in ``dashboard_sql``; the
-money and automatic-check figures are in ``dashboard_money``.
+money and automatic-check figures are in ``dashboard_money``; who each figure counts (the
+populations shared with the drill-downs) is in ``dashboard_scope``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import ColumnElement, Exists, Select, case, exists, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import (
     Cfa,
     CheckRun,
     Decision,
-    Document,
     Event,
     Payment,
     ProForma,
     RefusalReason,
     User,
 )
-from domain.clock import paris_day, start_of_day, today
+from domain.clock import paris_day, today
 from domain.vocabulary import STATUS_CHOICES, Status
 from workflow.common.access import Actor, require_manager
-from workflow.common.settings import setting
+from workflow.reporting.dashboard_scope import (
+    BUCKETS,
+    decision_scope,
+    decisions,
+    deposited_before_age,
+    deposits,
+    earlier_refusal,
+    first_run_of_decision,
+    refusals_only,
+    rework_followed,
+    sla_days,
+)
 from workflow.reporting.dashboard_sql import (
     Drill,
     Durations,
@@ -43,7 +53,6 @@ from workflow.reporting.dashboard_sql import (
     durations,
     in_days,
     in_period,
-    is_first_run,
     only,
     paris_time,
     scope,
@@ -54,30 +63,7 @@ from workflow.reporting.dashboard_sql import (
 )
 
 ZERO = Decimal("0.00")
-DECIDED = ("validated", "refused")
-# (lowest age, highest age or None, label): age in whole days since the latest deposit
-BUCKETS = ((0, 7, "0–7 jours"), (8, 15, "8–15 jours"), (16, 30, "16–30 jours"),
-           (31, None, "> 30 jours"))
 LATE_LIST = 50
-
-
-def sla_days(session: Session) -> int:
-    """The service-level target in days (Setting "sla_days", default 15)."""
-    return int(setting(session, "sla_days", "15"))
-
-
-def start_of(d: date) -> datetime:
-    """The moment (UTC) at which the French day ``d`` starts: Paris midnight."""
-    return start_of_day(d)
-
-
-def deposited_before_age(age: int) -> datetime:
-    """Deposits strictly before this moment are more than ``age`` days old today.
-
-    Ages are counted in French civil days: a deposit's day is its date in Paris, so this is
-    Paris midnight of ``today - age`` (as a UTC moment, compared with the UTC column).
-    """
-    return start_of(today() - timedelta(days=age))
 
 
 # --- queue now -----------------------------------------------------------------------------
@@ -138,8 +124,9 @@ def queue(session: Session, actor: Actor, f: Filters) -> Queue:
     counts = dict(((s, (c, t)) for s, c, t in session.execute(only(
         select(ProForma.status, func.count(), func.sum(ProForma.total))
         .group_by(ProForma.status), scope(f)))))
-    by_status = [StatusRow(str(code), label, counts.get(code, (0, 0))[0],
-                           as_money(counts.get(code, (0, 0))[1]), Drill("status", str(code)))
+    by_status = [StatusRow(str(code), label, counts.get(Status(code), (0, 0))[0],
+                           as_money(counts.get(Status(code), (0, 0))[1]),
+                           Drill("status", str(code)))
                  for code, label in STATUS_CHOICES.items()]
     sla = sla_days(session)
     review = [ProForma.status == Status.UNDER_REVIEW.value, *scope(f)]
@@ -163,7 +150,9 @@ def queue(session: Session, actor: Actor, f: Filters) -> Queue:
         .outerjoin(assignee, assignee.id == ProForma.assigned_to_id)
         .where(*late_cond).order_by(ProForma.deposited_at, ProForma.id).limit(LATE_LIST)
     ).all()
-    late = [LateRow(i, n, c, d, (today() - paris_day(d)).days, t, a) for i, n, c, d, t, a in rows]
+    late = [LateRow(i, n, c, d, (today() - paris_day(d)).days, t, a)
+            for i, n, c, d, t, a in rows
+            if d is not None]  # never None: late_cond compares deposited_at
     return Queue(by_status, buckets, sla, int(late_count), late, Drill("past_sla"))
 
 
@@ -187,43 +176,6 @@ class Flow:
     weeks: list[WeekRow]
     to_decision: Durations
     to_payment: Durations
-
-
-def decided(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Decision alone: decisions (not approvals) in the period, by whom."""
-    conds = [Decision.outcome.in_(DECIDED), *in_period(Decision.at, f)]
-    if f.instructeur_id is not None:
-        conds.append(Decision.decided_by_id == f.instructeur_id)
-    return conds
-
-
-def decision_scope(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Decision (joined to its ProForma) for decision figures."""
-    return [*decided(f), *scope(f, instructeur=False)]
-
-
-def decisions(stmt: Select[Any], f: Filters) -> Select[Any]:
-    """``stmt`` (selecting from Decision) narrowed to the decision figures' population."""
-    return scoped(stmt.where(*decided(f)), Decision.pro_forma_id, f, instructeur=False)
-
-
-def deposits(stmt: Select[Any], f: Filters) -> Select[Any]:
-    """``stmt`` (selecting from CheckRun) narrowed to the first runs of the period's deposits.
-
-    Documents and pro formas are joined only for a nature, CFA or instructeur filter.
-    """
-    stmt = stmt.where(is_first_run(), *in_period(CheckRun.ran_at, f))
-    conditions = scope(f)
-    if not conditions:
-        return stmt
-    return (stmt.join(Document, Document.id == CheckRun.document_id)
-            .join(ProForma, ProForma.id == Document.pro_forma_id).where(*conditions))
-
-
-def first_run_of_decision(stmt: Select[Any]) -> Select[Any]:
-    """``stmt`` (selecting from Decision) joined to the first check run of its document."""
-    return stmt.join(CheckRun, CheckRun.document_id == Decision.document_id).where(
-        is_first_run())
 
 
 def flow(session: Session, actor: Actor, f: Filters) -> Flow:
@@ -369,33 +321,6 @@ class Refusals:
     rework_loops: int
     rework_pro_formas: int
     rework_drill: Drill
-
-
-def earlier_refusal() -> Exists:
-    """EXISTS: the pro forma of the current Decision was refused before that decision."""
-    earlier = aliased(Decision)
-    return exists().where(earlier.pro_forma_id == Decision.pro_forma_id,
-                          earlier.outcome == "refused", earlier.id < Decision.id)
-
-
-def rework_followed() -> Exists:
-    """EXISTS: a deposit event follows the current (refusal) Event on its pro forma."""
-    later = aliased(Event)
-    return exists().where(later.pro_forma_id == Event.pro_forma_id, later.id > Event.id,
-                          later.action.in_(("deposited", "replaced")))
-
-
-def refusals_only(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Event alone: refusals in the period, by whom."""
-    conds = [Event.action == "refused", *in_period(Event.at, f)]
-    if f.instructeur_id is not None:
-        conds.append(Event.actor_id == f.instructeur_id)
-    return conds
-
-
-def refusal_events(f: Filters) -> list[ColumnElement[bool]]:
-    """Conditions on Event (joined to its ProForma): refusals in the period and scope."""
-    return [*refusals_only(f), *scope(f, instructeur=False)]
 
 
 def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:

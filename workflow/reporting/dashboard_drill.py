@@ -18,7 +18,8 @@ from domain.errors import InvalidInput
 from domain.vocabulary import NATURE_LABELS, STATUS_CHOICES, Nature, Status, label
 from workflow.common.access import Actor, require_manager
 from workflow.common.paging import Page, paginate
-from workflow.reporting.dashboard import (
+from workflow.reporting.dashboard_money import credit_conditions, stage_conditions
+from workflow.reporting.dashboard_scope import (
     BUCKETS,
     decision_scope,
     deposited_before_age,
@@ -27,7 +28,6 @@ from workflow.reporting.dashboard import (
     rework_followed,
     sla_days,
 )
-from workflow.reporting.dashboard_money import credit_conditions, stage_conditions
 from workflow.reporting.dashboard_sql import Drill, Filters, scope
 
 

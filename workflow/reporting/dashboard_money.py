@@ -6,7 +6,8 @@ Money (``Decimal``, net of credit notes, which are negative):
 - validated: pro formas validated (then possibly paid), decided in the period;
 - paid: pro formas paid (a credit note is "paid" once fully settled), paid in the period;
 - credit notes outstanding: validated credit notes with money left to settle, per settlement
-  mode (déduction / remboursement), the same arithmetic as ``payments.payments``, in one query.
+  mode (déduction / remboursement), the same arithmetic as ``payments.credit_notes``, in one
+  query.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Contract, CreditApplication, Decision, Echeance, ProForma
-from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature, Status
+from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature, SettlementMode, Status
 from workflow.common.access import Actor, require_manager
-from workflow.reporting.dashboard import decisions, deposits, first_run_of_decision
+from workflow.reporting.dashboard_scope import decisions, deposits, first_run_of_decision
 from workflow.reporting.dashboard_sql import (
     Drill,
     Filters,
@@ -90,7 +91,7 @@ def stage_conditions(stage: str, f: Filters) -> list[ColumnElement[bool]]:
 def left_to_settle() -> ColumnElement[Decimal]:
     """What is left to settle on the current credit note: -total minus what was settled.
 
-    The SQL twin of ``payments.settled``/``outstanding_credits`` (a correlated sum).
+    The SQL twin of ``credit_notes.settled``/``outstanding_credits`` (a correlated sum).
     """
     settled = (select(func.coalesce(func.sum(CreditApplication.amount), 0))
                .where(CreditApplication.credit_note_id == ProForma.id).scalar_subquery())
@@ -138,8 +139,8 @@ def money(session: Session, actor: Actor, f: Filters) -> Money:
     found = {mode: (n, as_money(t)) for mode, n, t in session.execute(
         select(ProForma.settlement_mode, func.count(), func.sum(left_to_settle()))
         .where(*credit_conditions(f)).group_by(ProForma.settlement_mode))}
-    credits = [CreditRow(mode, label, found.get(mode, (0, ZERO))[0],
-                         found.get(mode, (0, ZERO))[1], Drill("credit", mode))
+    credits = [CreditRow(mode, label, found.get(SettlementMode(mode), (0, ZERO))[0],
+                         found.get(SettlementMode(mode), (0, ZERO))[1], Drill("credit", mode))
                for mode, label in SETTLEMENT_LABELS.items()]
     return Money(by_nature, total, credits)
 

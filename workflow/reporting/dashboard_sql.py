@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -46,6 +46,8 @@ from domain.errors import InvalidInput
 from domain.money import cents
 from domain.vocabulary import Nature
 from workflow.common import bounds
+
+Ts = TypeVarTuple("Ts")
 
 
 @dataclass(frozen=True)
@@ -204,7 +206,7 @@ def days_between(session: Session, start: Any, end: Any) -> Any:
     return func.julianday(end) - func.julianday(start)
 
 
-def durations(session: Session, stmt: Select[Any], expr: Any) -> Durations:
+def durations(session: Session, stmt: Select[*Ts], expr: Any) -> Durations:
     """Median and 90th percentile of ``expr`` over the rows of ``stmt`` (a select of rows).
 
     ``stmt`` is a select whose FROM/WHERE define the population; its columns are replaced.
@@ -243,12 +245,12 @@ def share(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-def only(stmt: Select[Any], conditions: list[ColumnElement[bool]]) -> Select[Any]:
+def only(stmt: Select[*Ts], conditions: list[ColumnElement[bool]]) -> Select[*Ts]:
     """``stmt`` with every condition applied."""
     return stmt.where(*conditions) if conditions else stmt
 
 
-def count_of(session: Session, stmt: Select[Any]) -> int:
+def count_of(session: Session, stmt: Select[*Ts]) -> int:
     """COUNT(*) of a select, in SQL."""
     return int(session.execute(
         select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one())
@@ -274,8 +276,8 @@ def first_runs() -> Subquery:
             .group_by(CheckRun.document_id).subquery())
 
 
-def scoped(stmt: Select[Any], pro_forma_id: Any, f: Filters, *,
-           instructeur: bool = True) -> Select[Any]:
+def scoped(stmt: Select[*Ts], pro_forma_id: Any, f: Filters, *,
+           instructeur: bool = True) -> Select[*Ts]:
     """``stmt`` narrowed to the pro formas of the scope, joining ProForma only when needed.
 
     ``pro_forma_id`` is the column of ``stmt``'s rows naming their pro forma. Without a nature,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import literal, select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma, ProFormaLine
@@ -79,7 +79,7 @@ def export_lines(session: Session, actor: Actor, pro_forma_id: object) -> Export
     """The contracts concerned by a pro forma (AccessDenied / TransitionRefused otherwise)."""
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
     require(Act.EXPORT, pf.status, number=pf.number, kind=pf.kind)
-    stmt = (
+    stmt: Select[str, str, str, str, str, date, date, date, date, date, Decimal, str] = (
         select(Contract.number, Contract.title,
                Apprentice.first_name + literal(" ") + Apprentice.last_name, Employer.name,
                Employer.siret, Contract.start, Contract.end, Echeance.period_start,

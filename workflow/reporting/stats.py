@@ -19,7 +19,7 @@ from workflow.common.access import Actor, require_manager, require_opco
 class Overview:
     """Counts and amounts by status, plus the review queue's shape."""
 
-    by_status: dict[str, tuple[int, Decimal]]
+    by_status: dict[Status, tuple[int, Decimal]]
     queue: int
     unassigned: int
     mine: int
@@ -28,10 +28,10 @@ class Overview:
     contracts: int
 
     def count(self, status: Status) -> int:
-        return self.by_status.get(status.value, (0, Decimal("0")))[0]
+        return self.by_status.get(status, (0, Decimal("0")))[0]
 
     def amount(self, status: Status) -> Decimal:
-        return self.by_status.get(status.value, (0, Decimal("0")))[1]
+        return self.by_status.get(status, (0, Decimal("0")))[1]
 
     @property
     def oldest_age_days(self) -> int | None:

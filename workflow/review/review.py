@@ -27,6 +27,7 @@ from domain.vocabulary import Role, Status, label
 from workflow.common import bounds, events
 from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.paging import Page, paginate
+from workflow.common.typed import rowcount, table_of
 from workflow.deposits import queue as check_queue
 from workflow.review.review_screen import (
     OUTCOME_ICONS,
@@ -187,7 +188,7 @@ def take_next(session: Session, actor: Actor) -> Assignment | None:
     and the assignment is a conditional UPDATE, so one pro forma goes to one instructeur.
     """
     require_role(actor, *REVIEWERS)
-    pg = is_postgres(session.get_bind())  # type: ignore[arg-type]
+    pg = is_postgres(session.get_bind().engine)
     row = session.execute(_NEXT_PG if pg else _NEXT).first()
     if row is None:
         return None
@@ -200,7 +201,7 @@ def take_next(session: Session, actor: Actor) -> Assignment | None:
 
 # "Prendre le suivant" is the instructeur's most frequent click: its statements are built once,
 # on the table (Core), so that each call costs little more than the SQL itself.
-_PF = ProForma.__table__
+_PF = table_of(ProForma)
 _NEXT = (select(_PF.c.id, _PF.c.number)
          .where(_PF.c.status == Status.UNDER_REVIEW.value, _PF.c.assigned_to_id.is_(None))
          .order_by(_PF.c.deposited_at, _PF.c.id).limit(1))
@@ -213,7 +214,7 @@ _CLAIM = (update(_PF)
 
 def _claim(session: Session, pf_id: int, user_id: int) -> bool:
     """Conditional UPDATE: assign only if still under review and unassigned."""
-    return bool(session.execute(_CLAIM, {"pf": pf_id, "user": user_id}).rowcount)
+    return bool(rowcount(session.execute(_CLAIM, {"pf": pf_id, "user": user_id})))
 
 
 def assign(session: Session, actor: Actor, pro_forma_id: object) -> Assignment:

@@ -11,10 +11,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import BindParameter, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from checks import MAX_PAGES, FileRejected, sandbox
+from checks.model import BBox
 from checks.render import PageImage, draw_highlights  # noqa: F401  (PageImage re-exported)
 from db.models import (
     Apprentice,
@@ -35,6 +36,7 @@ from domain.errors import AccessDenied, InvalidInput
 from domain.formatting import format_moment, format_period
 from domain.vocabulary import CHECK_LABELS, Status, label
 from workflow.common.access import Actor, require_opco
+from workflow.common.typed import as_int
 from workflow.deposits import queue as check_queue
 
 OUTCOME_ICONS = {"pass": "✅", "fail": "❌", "unknown": "❔"}
@@ -174,7 +176,7 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
     """
     require_opco(actor)
     try:
-        key = {"pf": int(pro_forma_id)}  # type: ignore[call-overload]
+        key = {"pf": as_int(pro_forma_id)}
     except (TypeError, ValueError):
         raise AccessDenied("cette pro forma") from None
     pf = session.execute(_Q_PRO_FORMA, key).mappings().first()
@@ -227,7 +229,7 @@ DECISION_LABELS = {"validated": "Validée", "refused": "Refusée", "approved": "
 _PF, _CFA, _DOC = ProForma.__table__, Cfa.__table__, Document.__table__
 _RUN, _RES, _EV = CheckRun.__table__, CheckResultRow.__table__, Event.__table__
 _DEC, _USER = Decision.__table__, User.__table__
-_PF_ID = bindparam("pf")
+_PF_ID: BindParameter[int] = bindparam("pf")
 _Q_PRO_FORMA = (
     select(_PF.c.id, _PF.c.number, _PF.c.status, _PF.c.kind, _PF.c.nature, _PF.c.total,
            _PF.c.dossiers, _PF.c.version, _PF.c.settlement_mode, _PF.c.own_invoice_number,
@@ -286,17 +288,24 @@ def render_page(data: bytes, media_type: str, number: int = 1) -> PageImage:
     Raises InvalidInput (French) when the file cannot be rendered within the sandbox's limits.
     """
     try:
-        return sandbox.render_page(data, media_type, number)
+        page = sandbox.render_page(data, media_type, number)
     except FileRejected as exc:
         raise InvalidInput("file", f"Le document ne peut pas être affiché : {exc.message}"
                            ) from None
     except Exception as exc:  # a broken stored file must not break the screen
         raise InvalidInput("file", f"Le document ne peut pas être affiché ({exc}).") from None
+    assert isinstance(page, PageImage)  # checks.sandbox hands it back untyped
+    return page
 
 
 def highlight(page: PageImage, boxes: list[list[float]] | None) -> bytes:
     """``page``'s PNG with the evidence boxes of that page drawn on top."""
-    return draw_highlights(page, [tuple(b) for b in boxes or []])  # type: ignore[misc]
+    return draw_highlights(page, [_box(b) for b in boxes or []])
+
+
+def _box(b: list[float]) -> BBox:
+    x0, top, x1, bottom = b
+    return (x0, top, x1, bottom)
 
 
 def render_pages(data: bytes, media_type: str,
