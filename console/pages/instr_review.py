@@ -37,8 +37,8 @@ def lines_table(lines: list[dict]) -> pd.DataFrame | None:
 
 
 def history_table(rows: list[dict]) -> pd.DataFrame:
-    """Events or decisions with their dates in French words ("28 nov. 2026 à 14:05")."""
-    return pd.DataFrame([{**r, "Date": when(r["Date"])} for r in rows])
+    """Events or decisions, their dates already in Paris time ("25/10/2026 02:30")."""
+    return pd.DataFrame(rows)
 
 
 def when(at) -> str:  # noqa: ANN001 - an aware datetime, shown in Paris time

@@ -54,4 +54,4 @@ def test_the_queue_and_the_history_show_paris_time(world, factory, page):
     assert "2026-10-25" not in tables and "2026-11-27" not in tables
 
     cfa = page_tables(page("cfa_proformas.py", world.cfa1))
-    assert "25/10/2026" in cfa and "27/11/2026" in cfa
+    assert "25 oct. 2026" in cfa and "27 nov. 2026" in cfa  # the manual's style, Paris days

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from db.models import Document, ProForma
-from tests.workflow.reviewkit import deposit, generate, invoice_bytes, seen, version
+from tests.workflow.reviewkit import MIXED, deposit, generate, invoice_bytes, seen, version
 from workflow.billing import portal
 from workflow.deposits import deposits
 from workflow.payments import payments
@@ -49,10 +49,10 @@ def test_a_credit_note_deposit_says_the_manuals_words(world, factory):
 
 
 def test_refusals_and_payments_for_the_accueil(world, factory):
-    made = generate(world, factory, [world.contracts1[1]])
+    made = generate(world, factory, MIXED)  # an invoice and a credit note
     with factory() as s:
         kinds = {s.get_one(ProForma, i).kind: i for i in made}
-    refused_id = generate(world, factory, [world.contracts1[0]])[0]
+    refused_id = generate(world, factory, [world.contracts1[2]])[0]
     paid_id, credit = kinds["invoice"], kinds["credit_note"]
     for pf_id in (refused_id, credit, paid_id):
         deposit(world, factory, pf_id)
@@ -68,7 +68,9 @@ def test_refusals_and_payments_for_the_accueil(world, factory):
         (r,) = cfa_news.refused(s, world.cfa1)
         assert (r.pro_forma_id, r.read) == (refused_id, False)
         assert portal.unread_letters(s, world.cfa1) == 1
-        (p,) = cfa_news.paid(s, world.cfa1)
+        paid = cfa_news.paid(s, world.cfa1)  # this one, then the test world's of March
+        p = paid[0]
+    assert [x.number for x in paid[1:]] == ["PRO-00600001"]
     assert p.pro_forma_id == paid_id and p.reference == "VIR-2026-01"
     assert p.deducted == Decimal("295.89") and p.net == p.gross - p.deducted
     assert len(p.credit_notes) == 1

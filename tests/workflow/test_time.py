@@ -169,5 +169,7 @@ def test_dashboard_days_and_weeks_are_french(world, factory, monkeypatch):
         q = dashboard.queue(s, world.manager, Filters())
     assert [(w.week, w.deposits) for w in day.weeks] == [(date(2026, 11, 23), 1)]
     assert before.weeks == []
-    assert [(w.label, w.deposits) for w in weeks] == [("2026-S47", 1), ("2026-S48", 1)]
+    # the weeks with deposits (the test world's paid pro forma of March has none)
+    assert [(w.label, w.deposits) for w in weeks if w.deposits] == [("2026-S47", 1),
+                                                                      ("2026-S48", 1)]
     assert [b.count for b in q.buckets] == [2, 0, 0, 0]

@@ -78,17 +78,33 @@ def upgrade() -> None:
         sa.UniqueConstraint("pro_forma_id", "version",
                             name=op.f("uq_attestation_pro_forma_id")),
     )
-    with op.batch_alter_table("contract") as batch:
-        batch.add_column(sa.Column("previous_contract_id", sa.Integer(), nullable=True))
-        batch.create_foreign_key(op.f("fk_contract_previous_contract_id_contract"), "contract",
-                                 ["previous_contract_id"], ["id"])
+    if op.get_bind().dialect.name == "sqlite":
+        # ALTER TABLE ADD COLUMN … REFERENCES: no rebuild of a table that others reference (a
+        # rebuild would drop it under their rows). A downgrade keeps the column (see there),
+        # so it is added only when absent.
+        if "previous_contract_id" not in _contract_columns():
+            op.execute("ALTER TABLE contract ADD COLUMN previous_contract_id INTEGER "
+                       "CONSTRAINT fk_contract_previous_contract_id_contract "
+                       "REFERENCES contract (id)")
+    else:
+        op.add_column("contract", sa.Column("previous_contract_id", sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f("fk_contract_previous_contract_id_contract"), "contract",
+                              "contract", ["previous_contract_id"], ["id"])
+
+
+def _contract_columns() -> set[str]:
+    return {c["name"] for c in sa.inspect(op.get_bind()).get_columns("contract")}
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("contract") as batch:
-        batch.drop_constraint(op.f("fk_contract_previous_contract_id_contract"),
-                              type_="foreignkey")
-        batch.drop_column("previous_contract_id")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops a column under a foreign key only by rebuilding ``contract``, which the
+        # rows of other tables reference: the nullable column stays, unknown to older code.
+        op.execute("UPDATE contract SET previous_contract_id = NULL")
+    else:
+        op.drop_constraint(op.f("fk_contract_previous_contract_id_contract"), "contract",
+                           type_="foreignkey")
+        op.drop_column("contract", "previous_contract_id")
     op.drop_table("attestation")
     op.drop_index(op.f("ix_contract_change_contract_id"), table_name="contract_change")
     op.drop_table("contract_change")
