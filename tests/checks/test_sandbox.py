@@ -325,9 +325,8 @@ def test_a_recheck_of_a_costly_stored_file_says_unknown_with_the_reason(world, f
 
 def test_the_queue_answers_while_a_costly_file_is_checked(world, factory):
     """The console process only waits for the worker: another thread's workflow call answers.
-    (Through ``deposits.precheck`` the caller's SQLite transaction, BEGIN IMMEDIATE, stays open
-    while the file is read: moving the checks off the request path is the job queue's part of
-    issue 16.)"""
+    (A deposit's checks run off the request path as jobs; the pre-check still reads the file
+    inside the caller's session.)"""
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     assert pf_id
     with factory() as s:  # warm: time the queue, not a first query
@@ -353,4 +352,5 @@ def test_the_queue_answers_while_a_costly_file_is_checked(world, factory):
     worker.join(8.0 + SLACK_S)
     assert not worker.is_alive() and answers
     assert max(answers) < 5.0  # answered meanwhile, not after the file
-    assert outcome[0].code == "too_costly"
+    # stopped by the wall clock, or (on an idle machine) read to the end within it
+    assert all(exc.code == "too_costly" for exc in outcome)
