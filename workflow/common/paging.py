@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar, TypeVarTuple
 
@@ -47,3 +48,13 @@ def window(total: int, page: int, page_size: int) -> tuple[int, int]:
     """The page index (0-based, clamped to the last page of ``total`` rows) and its size."""
     size = max(1, min(int(page_size), MAX_PAGE_SIZE))
     return max(0, min(int(page), max(0, (total - 1) // size))), size
+
+
+C = TypeVar("C")
+IN_LIST = 500  # values per IN (…) list: within SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(items: Sequence[C], size: int = IN_LIST) -> Iterable[list[C]]:
+    """``items`` in consecutive lists of at most ``size`` (for IN (…) queries)."""
+    for k in range(0, len(items), size):
+        yield list(items[k:k + size])

@@ -52,13 +52,13 @@ from domain.permissions import IMPORTERS
 from domain.schedule import EQUIPMENT_CAP, ContractTerms, ScheduleError, schedule, validate
 from workflow.common import events
 from workflow.common.access import Actor, require_role
+from workflow.common.paging import chunks
 from workflow.common.typed import table_of
 from workflow.contracts.regularisation import Regularisation, reason_for, recompute
 
 Progress = Callable[[float, str], None]
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 200_000
-CHUNK = 500
 KINDS = ("contrat", "avenant", "rupture")
 IMPORT_ROLES = IMPORTERS
 
@@ -446,14 +446,9 @@ def _state_of(c: Contract, employer: Employer, previous: str) -> State:
                  c.equipment_amount, c.mobility_amount, c.rupture_on, previous)
 
 
-def _chunks(items: Sequence[Any]) -> Iterable[list[Any]]:
-    for k in range(0, len(items), CHUNK):
-        yield list(items[k:k + CHUNK])
-
-
 def _load_contracts(session: Session, numbers: Sequence[str]) -> dict[str, Contract]:
     found: dict[str, Contract] = {}
-    for part in _chunks(sorted(numbers)):
+    for part in chunks(sorted(numbers)):
         for c in session.scalars(select(Contract).where(Contract.number.in_(part))):
             found[c.number] = c
     return found
@@ -461,7 +456,7 @@ def _load_contracts(session: Session, numbers: Sequence[str]) -> dict[str, Contr
 
 def _employers(session: Session, ids: Iterable[int]) -> dict[int, Employer]:
     found: dict[int, Employer] = {}
-    for part in _chunks(sorted(set(ids))):
+    for part in chunks(sorted(set(ids))):
         for e in session.scalars(select(Employer).where(Employer.id.in_(part))):
             found[e.id] = e
     return found
@@ -567,7 +562,7 @@ def _play(session: Session, lines: list[Line], errors: list[LineError]) -> _Plan
     linked = sorted({c.previous_contract_id for c in stored.values()
                      if c.previous_contract_id is not None})
     previous_numbers: dict[int, str] = {}
-    for part in _chunks(linked):
+    for part in chunks(linked):
         previous_numbers.update((cid, number) for cid, number in session.execute(
             select(Contract.id, Contract.number).where(Contract.id.in_(part))))
     cfa_rows = session.execute(select(Cfa.id, Cfa.uai, Cfa.siret, Cfa.name)).all()
@@ -761,7 +756,7 @@ def _employer_ids(session: Session, states: list[State]) -> dict[str, int]:
         wanted[s.employer_siret] = s.employer_name
     found: dict[str, int] = {}
     renames: list[dict[str, object]] = []
-    for part in _chunks(sorted(wanted)):
+    for part in chunks(sorted(wanted)):
         for eid, siret, name in session.execute(select(Employer.id, Employer.siret,
                                                        Employer.name)
                                                 .where(Employer.siret.in_(part))
@@ -774,7 +769,7 @@ def _employer_ids(session: Session, states: list[State]) -> dict[str, int]:
     missing = [{"siret": s, "name": wanted[s]} for s in sorted(wanted) if s not in found]
     if missing:
         session.execute(insert(Employer), missing)
-        for part in _chunks([m["siret"] for m in missing]):
+        for part in chunks([m["siret"] for m in missing]):
             for eid, siret in session.execute(select(Employer.id, Employer.siret)
                                               .where(Employer.siret.in_(part))):
                 found.setdefault(siret, eid)

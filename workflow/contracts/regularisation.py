@@ -37,10 +37,10 @@ from domain.clock import today
 from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
 from domain.vocabulary import Nature
+from workflow.common.paging import chunks
 from workflow.contracts.contracts import PAID_STATUSES, terms_of
 
 ZERO = Decimal("0.00")
-CHUNK = 500
 DETAIL_MAX = 400
 
 
@@ -175,14 +175,9 @@ class _Row:
     status: str | None
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
-    for k in range(0, len(ids), CHUNK):
-        yield list(ids[k:k + CHUNK])
-
-
 def _load(session: Session, ids: Sequence[int]) -> dict[int, list[_Row]]:
     rows: dict[int, list[_Row]] = {i: [] for i in ids}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         stmt = (select(Echeance.contract_id, Echeance.id, Echeance.nature, Echeance.kind,
                        Echeance.year, Echeance.period_start, Echeance.period_end,
                        Echeance.due_on, Echeance.amount, Echeance.detail,
@@ -197,7 +192,7 @@ def _load(session: Session, ids: Sequence[int]) -> dict[int, list[_Row]]:
 def _referenced(session: Session, ids: Sequence[int]) -> dict[int, int]:
     """{échéance id: the last (cancelled) pro forma whose released line names it}."""
     found: dict[int, int] = {}
-    for part in _chunks(ids):
+    for part in chunks(ids):
         for e, pf in session.execute(select(ProFormaLine.echeance_id, ProFormaLine.pro_forma_id)
                                      .where(ProFormaLine.echeance_id.in_(part))
                                      .order_by(ProFormaLine.id)):
@@ -278,7 +273,7 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[i
         session.execute(update(Echeance), updates)
     if parked:
         session.execute(update(Echeance), parked)
-    for part in _chunks(removals):
+    for part in chunks(removals):
         session.execute(delete(Echeance).where(Echeance.id.in_(part))
                         .execution_options(synchronize_session=False))
     if inserts:
