@@ -56,18 +56,34 @@ def go(page: Page, link: str, title: str) -> None:
     settle(page)
 
 
-def choose(page: Page, label: str, option: str, scope: Page | Locator | None = None) -> None:
-    """Pick ``option`` in the select box labelled ``label``."""
+def choose(page: Page, label: str, option: str, scope: Page | Locator | None = None,
+           attempts: int = 3) -> None:
+    """Pick ``option`` in the select box labelled ``label``.
+
+    The exact option is clicked, never the list's focused one (typing "Facture" leaves
+    "Facture d'avoir" in the list too). Under load the filtered list can re-render under the
+    click: the list is then closed and the choice made again. The value is checked once the
+    list is closed and the rerun is over, so the text typed to filter it cannot pass for it.
+    """
     box = (scope or page).get_by_role("combobox", name=label)
     expect(box).to_be_visible()
     if box.input_value() == option:
         return
-    box.click()
-    box.fill(option)  # filters a long list down to the option
-    try:
-        page.get_by_role("option", name=option, exact=True).click(timeout=5000)
-    except PlaywrightTimeoutError:  # a list still re-rendering under load: the filtered list's
-        box.press("Enter")         # focused option (the value is checked just below)
+    for attempt in range(attempts):
+        box.click()
+        box.fill(option)  # filters a long list down to the option
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5000)
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            box.press("Escape")  # close the list, its value unchanged; choose again
+            settle(page)
+            continue
+        settle(page)
+        expect(page.get_by_role("option")).to_have_count(0)  # the list is closed
+        if box.input_value() == option or attempt == attempts - 1:
+            break
     expect(box).to_have_value(option)
     settle(page)
 
