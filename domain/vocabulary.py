@@ -1,5 +1,6 @@
 """The words of the console, on the ground floor: statuses, natures, kinds, roles, check names
-and outcomes, settlement modes, each with its French label.
+and outcomes, settlement modes, contract statuses and changes, échéance kinds, decisions, credit
+applications, check jobs and text sources, each with its French label.
 
 Codes are what the database stores (``StrEnum``: a member equals its string value).
 """
@@ -61,8 +62,6 @@ STATUS_CHOICES: dict[str, str] = {
 }
 
 
-
-
 class Kind(StrEnum):
     """A pro forma is an invoice or a credit note."""
 
@@ -121,7 +120,6 @@ ROLE_LABELS = {
 }
 
 
-
 class Outcome(StrEnum):
     """The verdict of one automatic check."""
 
@@ -157,4 +155,135 @@ CHECK_LABELS: dict[str, str] = {
     CheckName.IBAN: "Coordonnées bancaires (IBAN)",
     CheckName.DUPLICATE: "Doublon",
     CheckName.ATTESTATION: "Attestation de réalisation",
+}
+
+
+class ContractStatus(StrEnum):
+    """An apprenticeship contract runs (engagé) or was broken off (rupture)."""
+
+    ENGAGE = "engage"
+    RUPTURE = "rupture"
+
+
+CONTRACT_STATUS_LABELS: dict[str, str] = {
+    ContractStatus.ENGAGE: "Engagé", ContractStatus.RUPTURE: "Rupture",
+}
+
+
+class ContractChangeKind(StrEnum):
+    """What one line of a contract file did to a contract (the file's "Type" column)."""
+
+    CONTRAT = "contrat"
+    AVENANT = "avenant"
+    RUPTURE = "rupture"
+
+
+CONTRACT_CHANGE_LABELS: dict[str, str] = {
+    ContractChangeKind.CONTRAT: "Contrat",
+    ContractChangeKind.AVENANT: "Avenant",
+    ContractChangeKind.RUPTURE: "Rupture",
+}
+
+
+class EcheanceKind(StrEnum):
+    """Which installment of the échéancier an échéance is (``domain.schedule``)."""
+
+    ADVANCE_40 = "advance_40"
+    MONTH7_30 = "month7_30"
+    MONTH10_30 = "month10_30"
+    MONTH10_20 = "month10_20"
+    BALANCE_10 = "balance_10"
+    BALANCE_END = "balance_end"
+    REGULARISATION = "regularisation"
+    ANNEXES = "annexes"
+    EQUIPMENT = "equipment"
+    MOBILITY = "mobility"
+
+
+ECHEANCE_KIND_LABELS: dict[str, str] = {
+    EcheanceKind.ADVANCE_40: "Avance (40 %)",
+    EcheanceKind.MONTH7_30: "7e mois (30 %)",
+    EcheanceKind.MONTH10_30: "10e mois (30 %)",
+    EcheanceKind.MONTH10_20: "10e mois (20 %)",
+    EcheanceKind.BALANCE_10: "Solde (10 %)",
+    EcheanceKind.BALANCE_END: "Solde à la fin du contrat",
+    EcheanceKind.REGULARISATION: "Régularisation",
+    EcheanceKind.ANNEXES: "Frais annexes",
+    EcheanceKind.EQUIPMENT: "1ers équipements",
+    EcheanceKind.MOBILITY: "Mobilité",
+}
+
+
+class DecisionOutcome(StrEnum):
+    """An instructeur's decision on a pro forma (a second approval above the threshold)."""
+
+    VALIDATED = "validated"
+    REFUSED = "refused"
+    APPROVED = "approved"
+
+
+DECISION_LABELS: dict[str, str] = {
+    DecisionOutcome.VALIDATED: "Validée",
+    DecisionOutcome.REFUSED: "Refusée",
+    DecisionOutcome.APPROVED: "Approuvée",
+}
+
+
+class CreditUse(StrEnum):
+    """How money of a credit note was settled: deducted from a payment, or reimbursed."""
+
+    DEDUCTION = "deduction"
+    REIMBURSEMENT = "reimbursement"
+
+
+CREDIT_USE_LABELS: dict[str, str] = {
+    CreditUse.DEDUCTION: "Déduction", CreditUse.REIMBURSEMENT: "Remboursement",
+}
+
+
+class JobKind(StrEnum):
+    """Why a check job was queued: a deposit, or an instructeur's "Relancer les contrôles"."""
+
+    DEPOSIT = "deposit"
+    RECHECK = "recheck"
+
+
+JOB_KIND_LABELS: dict[str, str] = {
+    JobKind.DEPOSIT: "Dépôt", JobKind.RECHECK: "Relance des contrôles",
+}
+
+
+class JobState(StrEnum):
+    """Where a check job stands (``workflow.deposits.jobs``)."""
+
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    STALE = "stale"
+    FAILED = "failed"
+
+
+JOB_STATE_LABELS: dict[str, str] = {
+    JobState.PENDING: "En attente",
+    JobState.RUNNING: "En cours",
+    JobState.DONE: "Terminé",
+    JobState.STALE: "Sans objet (version remplacée)",
+    JobState.FAILED: "Échec",
+}
+
+
+class TextSource(StrEnum):
+    """Where the checks read a deposited file's text."""
+
+    FACTUR_X = "factur-x"
+    TEXT = "text"
+    OCR = "ocr"
+    NONE = "none"
+
+
+TEXT_SOURCE_LABELS: dict[str, str] = {
+    TextSource.FACTUR_X: "XML Factur-X",
+    TextSource.TEXT: "Texte du PDF",
+    TextSource.OCR: "Reconnaissance de caractères (OCR)",
+    TextSource.NONE: "Aucun texte",
 }

@@ -30,7 +30,7 @@ from db.models import (
 )
 from domain.clock import freeze, now
 from domain.schedule import ContractTerms, Installment, schedule
-from domain.vocabulary import Nature
+from domain.vocabulary import ContractStatus, Nature, Role, SettlementMode
 
 DEMO_PASSWORD = "demo"
 TITLES = [
@@ -99,11 +99,11 @@ def make_cfa(rng: random.Random, name: str, index: int) -> Cfa:
         uai=f"{rng.randrange(10**6, 10**7)}{chr(65 + index % 26)}",
         nda=f"{rng.randrange(10**10, 10**11)}",
         address=f"{rng.randrange(1, 120)} rue de la République, {rng.choice(TOWNS)}",
-        iban=make_iban(rng), bic="BNPAFRPPXXX", default_settlement="deduction",
+        iban=make_iban(rng), bic="BNPAFRPPXXX", default_settlement=SettlementMode.DEDUCTION,
     )
 
 
-def make_user(email: str, name: str, role: str, password_hash: str,
+def make_user(email: str, name: str, role: Role, password_hash: str,
               cfa_id: int | None = None) -> User:
     """A demo account."""
     return User(email=email, name=name, role=role, cfa_id=cfa_id, password_hash=password_hash,
@@ -160,7 +160,8 @@ def add_contracts(session: Session, rng: random.Random, cfa: Cfa, count: int, to
             title=title,
             rncp=rncp, level=terms.level, start=terms.start, end=terms.end,
             signed_on=terms.signed_on, npec=terms.npec,
-            status="rupture" if terms.rupture_on else "engage", rupture_on=terms.rupture_on,
+            status=ContractStatus.RUPTURE if terms.rupture_on else ContractStatus.ENGAGE,
+            rupture_on=terms.rupture_on,
             meals_per_year=terms.meals_per_year, nights_per_year=terms.nights_per_year,
             equipment_amount=terms.equipment_amount, mobility_amount=terms.mobility_amount,
         )
@@ -184,7 +185,7 @@ def record_rupture(session: Session, contract_id: int, rupture_on: date) -> None
     from workflow.contracts.contracts import PAID_STATUSES, paid_installments, terms_of
 
     contract = session.get_one(Contract, contract_id)
-    contract.rupture_on, contract.status = rupture_on, "rupture"
+    contract.rupture_on, contract.status = rupture_on, ContractStatus.RUPTURE
     paid = paid_installments(session, contract.id)
     claimed = session.execute(
         select(Echeance.nature, ProForma.status).join(ProForma)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa, Contract, Echeance, ProForma, ProFormaLine
 from domain.clock import freeze
+from domain.vocabulary import Kind, Nature
 from workflow.billing import proformas
 from workflow.billing.eligibility import not_lapsed
 from workflow.common.access import Actor
@@ -37,13 +38,13 @@ class Scenario:
     steps: tuple[str, ...]  # deposit_ok, deposit_bad_total, deposit_bad_iban, validate,
     #                         refuse_total, pay, cancel, rupture (after pay: see _rupture)
     contracts: int = 4
-    nature: str = "pedagogie"
+    nature: Nature = Nature.PEDAGOGIE
     with_credit: bool = False
 
 
 DEMO_CFA_STORY = (
     Scenario(150, ("deposit_ok", "validate", "pay", "rupture"), contracts=6),
-    Scenario(140, ("deposit_ok", "validate", "pay"), contracts=3, nature="equipement"),
+    Scenario(140, ("deposit_ok", "validate", "pay"), contracts=3, nature=Nature.EQUIPEMENT),
     Scenario(122, ("deposit_ok", "validate"), contracts=4, with_credit=True),
     Scenario(120, ("deposit_bad_total", "refuse_total"), contracts=3),
     Scenario(115, ("deposit_bad_total", "refuse_total", "deposit_ok", "validate"), contracts=2),
@@ -52,7 +53,7 @@ DEMO_CFA_STORY = (
     Scenario(60, ("deposit_bad_total",), contracts=3),  # the oldest in the review queue
     Scenario(45, ("deposit_bad_iban",), contracts=2),
     Scenario(20, ("deposit_bad_total",), contracts=2),
-    Scenario(12, ("deposit_ok",), contracts=2, nature="frais_annexes"),
+    Scenario(12, ("deposit_ok",), contracts=2, nature=Nature.FRAIS_ANNEXES),
     Scenario(4, ("deposit_ok",), contracts=2),
     Scenario(30, ("cancel",), contracts=2),
     Scenario(8, (), contracts=2),
@@ -139,7 +140,7 @@ def _step(s: Session, cast: Cast, pf_id: int, step: str, invoice_pdf: InvoiceMak
             decisions.approve(s, cast.second, Seen.one(pf_id, pf.version, pf.total))
     elif step == "refuse_total":
         decisions.refuse(s, cast.instructeur, pf_id, pf.version, "MONTANTTOTAL_ERR")
-    elif step == "pay" and pf.kind == "invoice":
+    elif step == "pay" and pf.kind == Kind.INVOICE:
         payments.pay(s, cast.instructeur, Seen.one(pf_id, pf.version, pf.total),
                      reference=f"VIR-{pf.number}")
     elif step == "cancel":

@@ -12,17 +12,18 @@ from decimal import Decimal
 
 from db.models import Cfa, ProForma
 from domain.formatting import format_moment_day
+from domain.vocabulary import Kind, Nature
 from specimens import InvoiceSpec, make_invoice
 
 INVOICE_LAYOUTS = ("simple", "table", "two_column", "vat_block", "stacked")
-NATURE_WORDS = {"pedagogie": "Pédagogie", "frais_annexes": "Frais annexes",
-                "equipement": "1ers équipements", "mobilite": "Mobilité"}
+NATURE_WORDS = {Nature.PEDAGOGIE: "Pédagogie", Nature.FRAIS_ANNEXES: "Frais annexes",
+                Nature.EQUIPEMENT: "1ers équipements", Nature.MOBILITE: "Mobilité"}
 
 
 def invoice_pdf(cfa: Cfa, pf: ProForma, own_number: str, total: Decimal | None = None,
                 iban: str | None = None) -> bytes:
     """A PDF invoice (or credit note) answering ``pf`` on the CFA's letterhead."""
-    credit = pf.kind == "credit_note"
+    credit = pf.kind == Kind.CREDIT_NOTE
     word = NATURE_WORDS.get(pf.nature, pf.nature)
     lines = tuple(
         (f"{word} – contrat {line.contract_id}, échéance {line.echeance_id}", abs(line.amount))

@@ -22,7 +22,7 @@ from db.models import Base
 from domain.clock import PARIS
 from domain.schedule import ContractTerms, Installment, pedagogy_schedule, schedule
 from domain.schedule import add_months as _add_months
-from domain.vocabulary import Nature
+from domain.vocabulary import ContractStatus, Nature, Role, SettlementMode
 from seed.bulk import bulk
 from seed.demo import DEMO_PASSWORD, FIRST_NAMES, LAST_NAMES, TITLES, make_cfa, make_siret
 from seed.national_proformas import ProFormaBuilder
@@ -126,7 +126,7 @@ def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"
     for i, c in enumerate(cfas):
         cfa_rows.append({"id": i + 1, "name": c.name, "siret": c.siret, "uai": c.uai,
                          "nda": c.nda, "address": c.address, "iban": c.iban, "bic": c.bic,
-                         "default_settlement": "deduction"})
+                         "default_settlement": SettlementMode.DEDUCTION})
     bulk(engine, tables["cfa"], cfa_rows)
     bulk(engine, tables["employer"], [
         {"id": i + 1, "name": f"ENTREPRISE {rng.choice(LAST_NAMES)} {i + 1}",
@@ -171,14 +171,14 @@ def build_national(engine: Engine, today: date, scale: Scale = SCALES["national"
 def _users(pw: str, today: date) -> list[dict[str, Any]]:
     at = datetime.combine(today, datetime.min.time(), tzinfo=PARIS)
     rows = [
-        ("cfa@demo.fr", "Gestionnaire CFA NATIONAL 001", "cfa", 1),
-        ("cfa2@demo.fr", "Gestionnaire CFA NATIONAL 002", "cfa", 2),
-        ("instructeur@demo.fr", "Inès Instructrice", "instructeur", None),
-        ("instructeur2@demo.fr", "Paul Second", "instructeur", None),
-        ("manager@demo.fr", "Marc Manager", "manager", None),
-        ("admin@demo.fr", "Alice Admin", "admin", None),
+        ("cfa@demo.fr", "Gestionnaire CFA NATIONAL 001", Role.CFA, 1),
+        ("cfa2@demo.fr", "Gestionnaire CFA NATIONAL 002", Role.CFA, 2),
+        ("instructeur@demo.fr", "Inès Instructrice", Role.INSTRUCTEUR, None),
+        ("instructeur2@demo.fr", "Paul Second", Role.INSTRUCTEUR, None),
+        ("manager@demo.fr", "Marc Manager", Role.MANAGER, None),
+        ("admin@demo.fr", "Alice Admin", Role.ADMIN, None),
     ]
-    rows += [(f"instructeur{n}@opco.example", f"Instructeur {n}", "instructeur", None)
+    rows += [(f"instructeur{n}@opco.example", f"Instructeur {n}", Role.INSTRUCTEUR, None)
              for n in range(3, 31)]
     return [{"id": i + 1, "email": e, "name": n, "role": r, "cfa_id": c, "password_hash": pw,
              "active": True, "must_change_password": False, "failed_logins": 0,
@@ -192,7 +192,8 @@ def _contract_row(cid: int, cfa_id: int, rng: random.Random, t: ContractTerms, t
             "employer_id": rng.randrange(1, employers + 1), "apprentice_id": cid,
             "title": title, "rncp": rncp, "level": t.level, "start": t.start, "end": t.end,
             "signed_on": t.signed_on, "npec": t.npec,
-            "status": "rupture" if t.rupture_on else "engage", "rupture_on": t.rupture_on,
+            "status": ContractStatus.RUPTURE if t.rupture_on else ContractStatus.ENGAGE,
+            "rupture_on": t.rupture_on,
             "meals_per_year": t.meals_per_year, "nights_per_year": t.nights_per_year,
             "equipment_amount": t.equipment_amount, "mobility_amount": t.mobility_amount}
 

@@ -7,6 +7,10 @@ deposits its invoice some days later (a few CFAs take months), an instructeur de
 weeks, the payment follows. What has not happened by today is where the pro forma stands, so
 the flow is continuous: old pro formas are paid, recent ones wait, decisions and payments
 happen every week up to today.
+
+Each pro forma's story is a list of the lifecycle's actions (``domain.lifecycle``), replayed
+through its declaration: the statuses, the events and their order come from there, and an
+action its status does not allow raises, as it would in the console.
 """
 
 from __future__ import annotations
@@ -23,12 +27,31 @@ from sqlalchemy import Engine
 
 from db.models import Base, Cfa, ProForma
 from domain.clock import PARIS
+from domain.lifecycle import LIVE, Act, require
+from domain.vocabulary import (
+    CheckName,
+    DecisionOutcome,
+    Kind,
+    Nature,
+    Outcome,
+    SettlementMode,
+    Status,
+    TextSource,
+)
 from seed.bulk import bulk
 from seed.demo_invoices import invoice_pdf
 from seed.reference import PRO_FORMA_FIRST
 
 INSTRUCTEURS = [3, 4, *range(7, 35)]  # user ids of the instructeur rows made by _users
-CHECKS = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "duplicate")
+CHECKS = (CheckName.FILE, CheckName.PRO_FORMA_NUMBER, CheckName.TOTAL, CheckName.INVOICE_NUMBER,
+          CheckName.SIRET, CheckName.IBAN, CheckName.DUPLICATE)
+GENERATED = "generated"  # the event of a generation (workflow.billing.proformas)
+# when each action of a story happens (the key of its moment), and who takes it
+WHEN = {Act.CANCEL: "cancelled", Act.ATTACH: "deposited", Act.VALIDATE: "decided",
+        Act.REFUSE: "decided", Act.PAY: "paid"}
+BY_INSTRUCTEUR = frozenset({Act.VALIDATE, Act.REFUSE, Act.PAY})
+DECISIONS = {Act.VALIDATE: DecisionOutcome.VALIDATED, Act.REFUSE: DecisionOutcome.REFUSED}
+Step = tuple[Act, Status, Status, str]  # an action, the status before and after, its event
 CANCELLED, SLOW_DEPOSIT, REFUSED = 0.05, 0.15, 0.06  # shares of pro formas
 
 
@@ -58,7 +81,7 @@ class ProFormaBuilder:
                      key=lambda e: (e["due_on"], e["id"]))
         groups: list[list[dict[str, Any]]] = []
         for sign in (1, -1):
-            for nature in ("pedagogie", "frais_annexes", "equipement", "mobilite"):
+            for nature in Nature:
                 pool = [e for e in due if e["nature"] == nature and e["amount"] * sign > 0]
                 while pool:
                     size = self.rng.randrange(3, 10)
@@ -71,18 +94,21 @@ class ProFormaBuilder:
     def _pro_forma(self, cfa_id: int, lines: list[dict[str, Any]]) -> None:
         pf_id = self.ids.take("pro_forma")
         self.last_number += 1
-        kind = "credit_note" if lines[0]["amount"] < 0 else "invoice"
+        number = f"PRO-{self.last_number:08d}"
+        kind = Kind.CREDIT_NOTE if lines[0]["amount"] < 0 else Kind.INVOICE
         created = datetime.combine(max(e["due_on"] for e in lines), datetime.min.time(),
                                    tzinfo=PARIS)
         created += timedelta(days=self.rng.randrange(1, 15), hours=9)
-        status, times = self._fate(created, kind)
+        story, times = self._fate(created, kind)
+        steps = _replay(story, number, kind)
+        status = steps[-1][2] if steps else Status.AWAITING
         total = sum((e["amount"] for e in lines), Decimal("0"))
         decider = self.rng.choice(INSTRUCTEURS)
         row = {
-            "id": pf_id, "number": f"PRO-{self.last_number:08d}", "cfa_id": cfa_id,
+            "id": pf_id, "number": number, "cfa_id": cfa_id,
             "nature": lines[0]["nature"], "kind": kind, "status": status, "total": total,
             "dossiers": len({e["contract_id"] for e in lines}),
-            "settlement_mode": "deduction" if kind == "credit_note" else None,
+            "settlement_mode": SettlementMode.DEDUCTION if kind == Kind.CREDIT_NOTE else None,
             "version": 1 + len(times) - 1, "created_at": times["generated"],
             "created_by_id": None, "deposited_at": times.get("deposited"),
             "first_deposited_at": times.get("deposited"),
@@ -90,13 +116,14 @@ class ProFormaBuilder:
             "assigned_to_id": None,
             "decided_at": times.get("decided"),
             "decided_by_id": decider if "decided" in times else None,
-            "refusal_reason_id": 1 if status == "refused" else None, "refusal_comment": None,
+            "refusal_reason_id": 1 if status == Status.REFUSED else None,
+            "refusal_comment": None,
             "needs_second_approval": False, "approved_by_id": None,
             "paid_at": times.get("paid"), "cancelled_at": times.get("cancelled"),
             "latest_run_id": None, "check_summary": None,
         }
         self._add("pro_forma", row)
-        live = status != "cancelled"
+        live = status in LIVE
         for e in lines:
             if live:
                 e["pro_forma_id"] = pf_id  # the claim, inserted with the échéance
@@ -104,57 +131,60 @@ class ProFormaBuilder:
                 "id": self.ids.take("pro_forma_line"), "pro_forma_id": pf_id,
                 "echeance_id": e["id"], "contract_id": e["contract_id"], "amount": e["amount"],
                 "released": not live})
-        self._history(row, times, decider)
+        self._history(row, steps, times, decider)
 
-    def _fate(self, created: datetime, kind: str) -> tuple[str, dict[str, datetime]]:
-        """Play the pro forma's life forward from its generation; stop at today."""
+    def _fate(self, created: datetime, kind: Kind) -> tuple[list[Act], dict[str, datetime]]:
+        """Play the pro forma's life forward from its generation; stop at today. Returns the
+        actions taken, in order, and the moment of each (``WHEN``)."""
         rng = self.rng
         now = datetime.combine(self.today, datetime.min.time(), tzinfo=PARIS) + timedelta(hours=8)
         t = {"generated": min(created, now - timedelta(days=1))}
         if rng.random() < CANCELLED:
             t["cancelled"] = min(now, t["generated"] + timedelta(days=rng.randrange(1, 9)))
-            return "cancelled", t
+            return [Act.CANCEL], t
         lag = rng.randrange(10, 150) if rng.random() < SLOW_DEPOSIT else rng.randrange(1, 8)
         deposited = t["generated"] + timedelta(days=lag, hours=rng.randrange(0, 9))
         if deposited >= now:
-            return "awaiting_invoice", t
+            return [], t
         t["deposited"] = deposited
         decided = deposited + timedelta(days=rng.randrange(1, 40), hours=rng.randrange(0, 9))
         if decided >= now:
-            return "under_review", t
+            return [Act.ATTACH], t
         t["decided"] = decided
         if rng.random() < REFUSED:
-            return "refused", t
+            return [Act.ATTACH, Act.REFUSE], t
         paid = decided + timedelta(days=rng.randrange(2, 20))
-        if kind == "credit_note" or paid >= now:  # a credit note is settled, never paid
-            return "validated", t
+        if kind == Kind.CREDIT_NOTE or paid >= now:  # a credit note is settled, never paid
+            return [Act.ATTACH, Act.VALIDATE], t
         t["paid"] = paid
-        return "paid", t
+        return [Act.ATTACH, Act.VALIDATE, Act.PAY], t
 
-    def _history(self, pf: dict[str, Any], times: dict[str, datetime], decider: int) -> None:
-        steps = [("generated", None, "awaiting_invoice", times["generated"], None)]
-        if "cancelled" in times:
-            steps.append(("cancelled", "awaiting_invoice", "cancelled", times["cancelled"], None))
-        if "deposited" in times:
-            steps.append(("deposited", "awaiting_invoice", "under_review", times["deposited"],
-                          None))
-            self._document(pf, times["deposited"])
-        if "decided" in times:
-            outcome = "refused" if pf["status"] == "refused" else "validated"
-            steps.append((outcome, "under_review", outcome, times["decided"], decider))
-            self._add("decision", {
-                "id": self.ids.take("decision"), "pro_forma_id": pf["id"], "document_id": None,
-                "decided_by_id": decider, "at": times["decided"], "outcome": outcome,
-                "version": 3, "reason_id": 1 if outcome == "refused" else None,
-                "comment": None, "checks_seen": {}, "against_checks": False})
-        if "paid" in times:
-            steps.append(("paid", "validated", "paid", times["paid"], decider))
-            self._add("payment", {
-                "id": self.ids.take("payment"), "pro_forma_id": pf["id"], "cfa_id": pf["cfa_id"],
-                "batch_id": None, "gross": pf["total"], "deducted": Decimal("0.00"),
-                "net": pf["total"], "paid_on": times["paid"].date(),
-                "reference": f"VIR-{pf['number']}", "paid_by_id": decider})
-        for version, (action, before, after, at, actor) in enumerate(steps, start=1):
+    def _history(self, pf: dict[str, Any], steps: list[Step], times: dict[str, datetime],
+                 decider: int) -> None:
+        """The rows each step leaves (document and checks, decision, payment) and the event
+        log: the generation, then one event per step, as the lifecycle names it."""
+        events: list[tuple[str, Status | None, Status, datetime, int | None]] = [
+            (GENERATED, None, Status.AWAITING, times["generated"], None)]
+        for act, before, after, event in steps:
+            at = times[WHEN[act]]
+            events.append((event, before, after, at, decider if act in BY_INSTRUCTEUR else None))
+            if act is Act.ATTACH:
+                self._document(pf, at)
+            elif act in DECISIONS:
+                outcome = DECISIONS[act]
+                self._add("decision", {
+                    "id": self.ids.take("decision"), "pro_forma_id": pf["id"],
+                    "document_id": None, "decided_by_id": decider, "at": at,
+                    "outcome": outcome, "version": 3,
+                    "reason_id": 1 if outcome == DecisionOutcome.REFUSED else None,
+                    "comment": None, "checks_seen": {}, "against_checks": False})
+            elif act is Act.PAY:
+                self._add("payment", {
+                    "id": self.ids.take("payment"), "pro_forma_id": pf["id"],
+                    "cfa_id": pf["cfa_id"], "batch_id": None, "gross": pf["total"],
+                    "deducted": Decimal("0.00"), "net": pf["total"], "paid_on": at.date(),
+                    "reference": f"VIR-{pf['number']}", "paid_by_id": decider})
+        for version, (action, before, after, at, actor) in enumerate(events, start=1):
             self._add("event", {
                 "id": self.ids.take("event"), "at": at, "actor_id": actor, "entity": "pro_forma",
                 "entity_id": pf["id"], "pro_forma_id": pf["id"], "action": action,
@@ -164,7 +194,7 @@ class ProFormaBuilder:
     def _document(self, pf: dict[str, Any], at: datetime) -> None:
         doc_id = self.ids.take("document")
         content = b""
-        if pf["status"] == "under_review":
+        if pf["status"] == Status.UNDER_REVIEW:
             cfa = self.cfas[pf["cfa_id"] - 1]
             content = invoice_pdf(
                 Cfa(**{k: cfa[k] for k in ("name", "siret", "uai", "nda", "address", "iban",
@@ -180,13 +210,13 @@ class ProFormaBuilder:
             "content": content, "own_invoice_number": pf["own_invoice_number"],
             "uploaded_at": at, "uploaded_by_id": None})
         run_id = self.ids.take("check_run")
-        summary = self.rng.choices(["pass", "fail", "unknown"], [0.7, 0.15, 0.15])[0]
+        summary = self.rng.choices(list(Outcome), [0.7, 0.15, 0.15])[0]
         pf["latest_run_id"], pf["check_summary"] = run_id, summary
         self._add("check_run", {"id": run_id, "document_id": doc_id, "ran_at": at,
-                                "text_source": "text", "summary": summary, "found": {},
+                                "text_source": TextSource.TEXT, "summary": summary, "found": {},
                                 "elapsed_ms": Decimal("80.0")})
         for name in CHECKS:
-            outcome = summary if name == "total" else "pass"
+            outcome = summary if name == CheckName.TOTAL else Outcome.PASS
             self._add("check_result", {"id": self.ids.take("check_result"), "run_id": run_id,
                                        "name": name, "outcome": outcome, "message": "",
                                        "evidence": []})
@@ -209,3 +239,16 @@ class ProFormaBuilder:
             for start in range(0, len(rows), 20_000):
                 bulk(engine, tables[name], rows[start:start + 20_000])
             say(f"{len(rows)} lignes dans {name}")
+
+
+def _replay(story: list[Act], number: str, kind: Kind) -> list[Step]:
+    """The steps of ``story`` from a new pro forma (En attente), each action checked against
+    the lifecycle declaration (``require`` raises for one its status does not allow)."""
+    status, steps = Status.AWAITING, []
+    for act in story:
+        action = require(act, status, number=number, kind=kind)
+        after = action.target or status
+        assert action.event is not None, act  # every action of a story changes something
+        steps.append((act, status, after, action.event))
+        status = after
+    return steps

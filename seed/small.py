@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa
+from domain.vocabulary import Role
 from seed.demo import (
     DEMO_PASSWORD,
     SMALL_CFAS,
@@ -59,14 +60,15 @@ def _build_small(factory: sessionmaker[Session], today: date, seed: int,
             progress(f"  {spec.name} : {spec.contracts} contrats")
         users = {
             "instructeur": make_user("instructeur@demo.fr", "Inès Instructrice",
-                                     "instructeur", pw),
-            "instructeur2": make_user("instructeur2@demo.fr", "Paul Second", "instructeur", pw),
-            "manager": make_user("manager@demo.fr", "Marc Manager", "manager", pw),
-            "admin": make_user("admin@demo.fr", "Alice Admin", "admin", pw),
+                                     Role.INSTRUCTEUR, pw),
+            "instructeur2": make_user("instructeur2@demo.fr", "Paul Second", Role.INSTRUCTEUR,
+                                      pw),
+            "manager": make_user("manager@demo.fr", "Marc Manager", Role.MANAGER, pw),
+            "admin": make_user("admin@demo.fr", "Alice Admin", Role.ADMIN, pw),
         }
         for cfa, spec in cfas:
             users[cfa.name] = make_user(spec.email or f"contact{cfa.id}@cfa.example",
-                                        f"Gestionnaire {cfa.name[:40]}", "cfa", pw, cfa.id)
+                                        f"Gestionnaire {cfa.name[:40]}", Role.CFA, pw, cfa.id)
         s.add_all(users.values())
         s.flush()
         actors = {k: actor_of(u) for k, u in users.items()}

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from db.models.base import Base, Money
 from db.models.contracts import Cfa, Echeance
 from db.types import Code, UtcDateTime, one_of
-from domain.vocabulary import Kind, Nature, SettlementMode, Status
+from domain.vocabulary import Kind, Nature, Outcome, SettlementMode, Status
 
 
 class ProForma(Base):
@@ -60,7 +60,8 @@ class ProForma(Base):
     # The latest check run of the latest document and its worst outcome, kept here by the
     # workflow so that the review queue filters and pages without aggregating every run.
     latest_run_id: Mapped[int | None] = mapped_column(Integer)
-    check_summary: Mapped[str | None] = mapped_column(String(10))
+    # read as Outcome; annotated str while workflow.deposits still assigns a plain str
+    check_summary: Mapped[str | None] = mapped_column(Code(Outcome, 10))
 
     cfa: Mapped[Cfa] = relationship()
     lines: Mapped[list[ProFormaLine]] = relationship(
@@ -72,6 +73,7 @@ class ProForma(Base):
         one_of("kind", Kind),
         one_of("status", Status),
         one_of("settlement_mode", SettlementMode),
+        one_of("check_summary", Outcome),
         Index("ix_pro_forma_cfa_status", "cfa_id", "status", "created_at"),
         Index("ix_pro_forma_queue", "status", "deposited_at"),
         Index("ix_pro_forma_queue_checks", "status", "check_summary", "deposited_at", "id"),

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base, Money
 from db.types import Code, UtcDateTime, one_of
-from domain.vocabulary import Nature, SettlementMode
+from domain.vocabulary import (
+    ContractChangeKind,
+    ContractStatus,
+    EcheanceKind,
+    Nature,
+    SettlementMode,
+)
 
 CLAIMED = text("pro_forma_id IS NOT NULL")  # partial index: claimed échéances only
 
@@ -76,7 +82,9 @@ class Contract(Base):
     end: Mapped[date] = mapped_column(Date)
     signed_on: Mapped[date] = mapped_column(Date)
     npec: Mapped[Decimal] = mapped_column(Money)
-    status: Mapped[str] = mapped_column(String(20), default="engage")
+    # read as ContractStatus; annotated str while workflow.contracts.importing still assigns
+    # the code strings (narrow it to Mapped[ContractStatus] once it assigns the members)
+    status: Mapped[str] = mapped_column(Code(ContractStatus), default=ContractStatus.ENGAGE)
     rupture_on: Mapped[date | None] = mapped_column(Date)
     meals_per_year: Mapped[int] = mapped_column(Integer, default=0)
     nights_per_year: Mapped[int] = mapped_column(Integer, default=0)
@@ -92,6 +100,7 @@ class Contract(Base):
     previous_contract: Mapped[Contract | None] = relationship(remote_side=[id])
 
     __table_args__ = (
+        one_of("status", ContractStatus),
         Index("ix_contract_status", "status", "id"),
         Index("ix_contract_cfa_number", "cfa_id", "number"),
         Index("ix_contract_cfa_apprentice", "cfa_id", "apprentice_last_name",
@@ -123,11 +132,13 @@ class ContractChange(Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"), index=True)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("contract_import.id"))
     line: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))  # contrat | avenant | rupture
+    kind: Mapped[ContractChangeKind] = mapped_column(Code(ContractChangeKind))
     effective_on: Mapped[date] = mapped_column(Date)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     after: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (one_of("kind", ContractChangeKind),)
 
 
 class Echeance(Base):
@@ -142,7 +153,7 @@ class Echeance(Base):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contract.id"))
     cfa_id: Mapped[int] = mapped_column(ForeignKey("cfa.id"))
     nature: Mapped[Nature] = mapped_column(Code(Nature))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[EcheanceKind] = mapped_column(Code(EcheanceKind))
     year: Mapped[int] = mapped_column(Integer)
     period_start: Mapped[date] = mapped_column(Date)
     period_end: Mapped[date] = mapped_column(Date)
@@ -155,6 +166,7 @@ class Echeance(Base):
 
     __table_args__ = (
         one_of("nature", Nature),
+        one_of("kind", EcheanceKind),
         Index("ix_echeance_eligible", "cfa_id", "nature", "pro_forma_id", "due_on",
               "contract_id", "amount"),
         Index("ix_echeance_pro_forma", "pro_forma_id", sqlite_where=CLAIMED,

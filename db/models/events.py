@@ -9,7 +9,8 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base
-from db.types import UtcDateTime
+from db.types import Code, UtcDateTime, one_of
+from domain.vocabulary import Status
 
 
 class Event(Base):
@@ -23,14 +24,16 @@ class Event(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     pro_forma_id: Mapped[int | None] = mapped_column(ForeignKey("pro_forma.id"), index=True)
     action: Mapped[str] = mapped_column(String(40))
-    from_status: Mapped[str | None] = mapped_column(String(20))
-    to_status: Mapped[str | None] = mapped_column(String(20))
+    from_status: Mapped[Status | None] = mapped_column(Code(Status))
+    to_status: Mapped[Status | None] = mapped_column(Code(Status))
     reason: Mapped[str | None] = mapped_column(String(200))
     comment: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int | None] = mapped_column(Integer)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     __table_args__ = (
+        one_of("from_status", Status),
+        one_of("to_status", Status),
         Index("ix_event_action_at", "action", "at"),
         Index("ix_event_pro_forma_action", "pro_forma_id", "action", "id"),
     )

@@ -9,7 +9,8 @@ from sqlalchemy import Date, ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Money
-from db.types import UtcDateTime, one_of
+from db.types import Code, UtcDateTime, one_of
+from domain.vocabulary import CreditUse
 
 
 class PaymentBatch(Base):
@@ -49,9 +50,9 @@ class CreditApplication(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     credit_note_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"), index=True)
     payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # deduction | reimbursement
+    kind: Mapped[CreditUse] = mapped_column(Code(CreditUse))
     amount: Mapped[Decimal] = mapped_column(Money)
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     reference: Mapped[str] = mapped_column(String(35), default="")
 
-    __table_args__ = (one_of("kind", ("deduction", "reimbursement")),)
+    __table_args__ = (one_of("kind", CreditUse),)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base
 from db.types import Code, UtcDateTime, one_of
-from domain.vocabulary import Outcome
+from domain.vocabulary import DecisionOutcome, JobKind, JobState, Outcome, TextSource
 
 
 class CheckRun(Base):
@@ -22,12 +22,14 @@ class CheckRun(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"), index=True)
     ran_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    text_source: Mapped[str] = mapped_column(String(20))
-    summary: Mapped[str] = mapped_column(String(10))
+    text_source: Mapped[TextSource] = mapped_column(Code(TextSource))
+    summary: Mapped[Outcome] = mapped_column(Code(Outcome, 10))
     found: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     elapsed_ms: Mapped[Decimal] = mapped_column(Numeric(10, 1))
 
     __table_args__ = (
+        one_of("text_source", TextSource),
+        one_of("summary", Outcome),
         Index("ix_check_run_document_first", "document_id", "id", "ran_at", "summary"),
     )
 
@@ -62,8 +64,10 @@ class CheckJob(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
     pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
-    kind: Mapped[str] = mapped_column(String(10))  # deposit | recheck
-    state: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[JobKind] = mapped_column(Code(JobKind, 10))
+    # read as JobState; annotated str while workflow.deposits.jobs still assigns the code
+    # strings of workflow.deposits.queue (narrow it once they are JobState members)
+    state: Mapped[str] = mapped_column(Code(JobState, 10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -74,6 +78,8 @@ class CheckJob(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (
+        one_of("kind", JobKind),
+        one_of("state", JobState),
         Index("ix_check_job_state", "state", "run_after", "id"),
         Index("ix_check_job_pro_forma", "pro_forma_id", "state"),
     )
@@ -101,7 +107,7 @@ class Decision(Base):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id"))
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
-    outcome: Mapped[str] = mapped_column(String(20))  # validated | refused | approved
+    outcome: Mapped[DecisionOutcome] = mapped_column(Code(DecisionOutcome))
     version: Mapped[int] = mapped_column(Integer)
     reason_id: Mapped[int | None] = mapped_column(ForeignKey("refusal_reason.id"))
     comment: Mapped[str | None] = mapped_column(Text)
@@ -109,7 +115,7 @@ class Decision(Base):
     against_checks: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
-        one_of("outcome", ("validated", "refused", "approved")),
+        one_of("outcome", DecisionOutcome),
         Index("ix_decision_outcome_at", "outcome", "at"),
         Index("ix_decision_pro_forma_outcome", "pro_forma_id", "outcome", "id"),
     )
