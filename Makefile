@@ -36,7 +36,7 @@ system-deps:
 ## cookie's routes). With SQLite the server runs the check jobs in a local worker pool; with
 ## PostgreSQL start `make worker` (python -m workflow.deposits.worker) on one or more machines.
 run: $(RUN_STAMP) runtime-deps
-	$(PY) -m db demo --if-empty
+	$(PY) -m opco demo --if-empty
 	$(PY) -m streamlit run console/entry/server.py --server.port $(PORT) --server.headless true
 
 ## The check worker (procrastinate on PostgreSQL, the local pool on SQLite): any number of them.
@@ -48,7 +48,7 @@ test: $(DEV_STAMP) system-deps
 	@bash scripts/run_tests.sh
 
 demo: $(RUN_STAMP)
-	$(PY) -m db demo
+	$(PY) -m opco demo
 
 SCALE ?= all
 ## Benchmarks at every scale (national data sets are built once, 2–3 min each, then reused).

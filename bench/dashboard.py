@@ -32,7 +32,7 @@ TARGET_MS = 1000.0
 def run(database_url: str) -> dict[str, float]:
     """Median milliseconds of each dashboard query on the database at ``database_url``.
 
-    Needs a manager (or admin) account in the database (``python -m db demo`` makes one).
+    Needs a manager (or admin) account in the database (``python -m opco demo`` makes one).
     """
     engine = make_engine(database_url)
     factory = make_sessionmaker(engine)
@@ -40,7 +40,7 @@ def run(database_url: str) -> dict[str, float]:
         user = s.scalars(select(User).where(User.role.in_(("manager", "admin")))
                          .order_by(User.role.desc(), User.id).limit(1)).first()
         if user is None:
-            raise SystemExit("Aucun compte manager dans cette base : lancez python -m db demo.")
+            raise SystemExit("Aucun compte manager dans cette base : lancez python -m opco demo.")
         actor = actor_of(user)
         busiest = s.execute(select(ProForma.cfa_id).group_by(ProForma.cfa_id)
                             .order_by(func.count().desc()).limit(1)).scalar()

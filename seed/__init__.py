@@ -1,1 +1,2 @@
-"""Demo and national data sets (``python -m db demo`` calls them); never imported by the product."""
+"""Demo and national data sets (``python -m opco demo`` calls them); never imported by the
+product."""

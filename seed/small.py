@@ -1,5 +1,5 @@
 """The small demo: a few CFAs, ~120 contracts, the demo accounts, and their past activity
-replayed through the workflow (``python -m db demo``)."""
+replayed through the workflow (``python -m opco demo``)."""
 
 from __future__ import annotations
 

@@ -59,7 +59,7 @@ def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     db_url = f"sqlite:///{tmp / 'demo.db'}"
     env = {**os.environ, "DATABASE_URL": db_url, "PYTHONDONTWRITEBYTECODE": "1",
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    subprocess.run([sys.executable, "-m", "db", "--database-url", db_url, "demo"], cwd=ROOT,
+    subprocess.run([sys.executable, "-m", "opco", "--database-url", db_url, "demo"], cwd=ROOT,
                    env=env, check=True, capture_output=True, timeout=180)
     port = _free_port()
     log = (tmp / "streamlit.log").open("wb")

@@ -245,7 +245,7 @@ def test_generated_file_then_avenants_then_ruptures(world, factory):
 
 
 def test_the_cli_prints_a_french_summary_and_fails_on_errors(world, db_url, capsys, tmp_path):
-    from db.__main__ import main
+    from opco.__main__ import main
 
     path = tmp_path / "bad.csv"
     path.write_bytes(_line("INCONNU", kind="rupture", rupture_on="01/01/2026"))
