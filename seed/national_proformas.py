@@ -184,11 +184,12 @@ class ProFormaBuilder:
                     "cfa_id": pf["cfa_id"], "batch_id": None, "gross": pf["total"],
                     "deducted": Decimal("0.00"), "net": pf["total"], "paid_on": at.date(),
                     "reference": f"VIR-{pf['number']}", "paid_by_id": decider})
-        for version, (action, before, after, at, actor) in enumerate(events, start=1):
+        for version, (action, was, became, moment, actor) in enumerate(events, start=1):
             self._add("event", {
-                "id": self.ids.take("event"), "at": at, "actor_id": actor, "entity": "pro_forma",
-                "entity_id": pf["id"], "pro_forma_id": pf["id"], "action": action,
-                "from_status": before, "to_status": after, "reason": None, "comment": None,
+                "id": self.ids.take("event"), "at": moment, "actor_id": actor,
+                "entity": "pro_forma", "entity_id": pf["id"], "pro_forma_id": pf["id"],
+                "action": action, "from_status": was, "to_status": became, "reason": None,
+                "comment": None,
                 "version": version, "data": {}})
 
     def _document(self, pf: dict[str, Any], at: datetime) -> None:

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.models import Cfa
@@ -32,7 +33,10 @@ def build_small(factory: sessionmaker[Session], today: date, seed: int = 7,
     code), so the replayed decisions see their verdicts as an instructeur would have."""
     from workflow.deposits import jobs, queue
 
-    queue.set_runner(jobs.run_now)
+    def run_now(engine: Engine, job_id: int) -> None:
+        jobs.run_now(engine, job_id)  # its outcome is the job's row: the replay reads that
+
+    queue.set_runner(run_now)
     try:
         _build_small(factory, today, seed, progress)
     finally:
