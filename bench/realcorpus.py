@@ -24,13 +24,13 @@ from typing import Any
 
 import pdfplumber
 
-from checks.amounts import find_amounts
+from checks.amounts.money import find_amounts
 from checks.core import run_checks
-from checks.extract import Deadline, Extraction, extract
-from checks.facturx_xml import CREDIT_NOTE_CODES
+from checks.einvoice.facturx import CREDIT_NOTE_CODES
 from checks.model import Expected, FileRejected
+from checks.pdf.extract import Deadline, Extraction, extract
+from checks.pdf.validate import inspect_file
 from checks.text import all_rows
-from checks.validate import inspect_file
 
 _ROOT = Path(__file__).resolve().parents[1]
 _HERE = _ROOT / "tests" / "corpus"

@@ -20,7 +20,7 @@ from checks.model import (
                           FileRejected,
                           Report,
 )
-from checks.validate import validate_file
+from checks.pdf.validate import validate_file
 
 __all__ = [
     "CHECK_NAMES", "MAX_BYTES", "MAX_NAME", "MAX_PAGES", "MAX_PIXELS", "CheckResult", "Evidence",

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from checks import sandbox
-from checks.amounts import parse_amount
+from checks.amounts.money import parse_amount
 from checks.model import Expected, ExpectedLine, FileRejected, Report
 
 _LABELS = {"pass": "conforme", "fail": "NON CONFORME", "unknown": "à vérifier"}

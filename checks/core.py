@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from checks.extract import Deadline, Extraction, extract
-from checks.lines import check_lines
+from checks.amounts.lines import check_lines
 from checks.model import CheckResult, Expected, Report
+from checks.pdf.extract import Deadline, Extraction, extract
+from checks.pdf.validate import base_name, inspect_file
 from checks.rules import (
     NO_TEXT,
     OCR_MISSING,
@@ -19,7 +20,6 @@ from checks.rules import (
     check_total,
 )
 from checks.text import all_rows
-from checks.validate import base_name, inspect_file
 
 _RULES = (("pro_forma_number", check_pro_forma), ("total", check_total),
           ("invoice_number", check_invoice_number), ("siret", check_siret),

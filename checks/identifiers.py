@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from stdnum import iban as stdnum_iban
 from stdnum.fr import siret as stdnum_siret
 
-from checks.amounts import find_amounts
+from checks.amounts.money import find_amounts
 from checks.model import Evidence
 from checks.text import Row, Segment
 

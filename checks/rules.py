@@ -11,21 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.amounts import format_eur
-from checks.facturx_xml import XmlFacts
-from checks.identifiers import (
-    Found,
-    compact_iban,
-    find_ibans,
-    find_invoice_numbers,
-    find_pro_forma,
-    find_sirets,
-    normalize_pro_forma,
-)
-from checks.model import CheckResult, Evidence, Expected
-from checks.reconcile import cents
-from checks.text import Row
-from checks.total import (
+from checks.amounts.money import format_eur
+from checks.amounts.reconcile import cents
+from checks.amounts.total import (
     DUE,
     GRAND,
     PLAIN,
@@ -36,6 +24,18 @@ from checks.total import (
     collect,
     find_total,
 )
+from checks.einvoice.facturx import XmlFacts
+from checks.identifiers import (
+    Found,
+    compact_iban,
+    find_ibans,
+    find_invoice_numbers,
+    find_pro_forma,
+    find_sirets,
+    normalize_pro_forma,
+)
+from checks.model import CheckResult, Evidence, Expected
+from checks.text import Row
 
 OCR_MISSING = ("Lecture optique (OCR) indisponible sur ce serveur : le document n'a pas de "
                "texte lisible, vérification manuelle nécessaire.")

@@ -106,7 +106,7 @@ def shutdown() -> None:
     with _lock:
         pool, _pool = _pool, None
     if pool is not None and _pool_pid == os.getpid():
-        pool.stop()
+        pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves stop() unannotated
         pool.join(timeout=5)
 
 
@@ -116,11 +116,11 @@ def _discard(pool: ProcessPool) -> None:
     with _lock:
         if _pool is pool:
             _pool = None
-    pool.stop()
+    pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves stop() unannotated
 
 
-def _task(tmp: str, cpu_s: int, function: Callable[..., Any], args: tuple,
-          kwargs: dict) -> tuple:
+def _task(tmp: str, cpu_s: int, function: Callable[..., Any], args: tuple[Any, ...],
+          kwargs: dict[str, Any]) -> tuple[Any, ...]:
     """Run in the worker: re-arm the CPU limit, use the private temporary directory."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     spent = int(usage.ru_utime + usage.ru_stime)
@@ -163,7 +163,7 @@ def run(function: Callable[..., Any], *args: Any, timeout: float, cpu_s: int = C
                                     "plus simple ou plus léger.") from None
             except FutureTimeout:
                 queued = not future.done() and not future.running()  # done: pebble's timeout
-                future.cancel()
+                future.cancel()  # type: ignore[no-untyped-call]  # pebble: unannotated
                 if queued:  # every worker busy: not the file's fault
                     raise FileRejected("busy", "Analyse du fichier impossible pour le moment "
                                        "(serveur occupé) : réessayez dans quelques minutes."
@@ -195,13 +195,15 @@ def check_document(data: bytes, filename: str, expected: Expected, *,
     ``timeout``, so that a slow but honest file gets the usual "trop longue" message)."""
     from checks.core import check_document as check
 
-    return run(check, data, filename, expected, deadline_s=timeout * 2 / 3, timeout=timeout)
+    report: Report = run(check, data, filename, expected, deadline_s=timeout * 2 / 3,
+                         timeout=timeout)
+    return report
 
 
 def render_page(data: bytes, media_type: str, number: int, *,
                 timeout: float = RENDER_TIMEOUT_S) -> Any:
-    """``checks.render.render_page`` in the sandbox: one page at a bounded size."""
-    from checks.render import render_page as render
+    """``checks.pdf.render.render_page`` in the sandbox: one page at a bounded size."""
+    from checks.pdf.render import render_page as render
 
     return run(render, data, media_type, number, timeout=timeout)
 
@@ -211,10 +213,10 @@ def unknown_report(filename: str, media_type: str, reason: TooCostly, *,
     """The report of a file that the sandbox stopped: every check ``unknown``, with the reason
     (for a re-check of a file already stored, where a refusal means nothing)."""
     from checks.model import CHECK_NAMES, CheckResult
-    from checks.validate import base_name
+    from checks.pdf.validate import base_name
 
-    found = {"pro_forma_numbers": [], "total": None, "invoice_number": None, "siret": None,
-             "iban": None}
+    found: dict[str, Any] = {"pro_forma_numbers": [], "total": None, "invoice_number": None,
+                             "siret": None, "iban": None}
     return Report(file=base_name(filename), media_type=media_type, text_source="none",
                   found=found, checks=tuple(CheckResult(name, "unknown", reason.message)
                                             for name in CHECK_NAMES),

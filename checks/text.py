@@ -11,8 +11,17 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 
-from checks.amounts import normalize
 from checks.model import BBox, Evidence
+
+# Every space-like character printed as a thousands separator becomes a plain space.
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
+                         "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
+
+
+def normalize(text: str) -> str:
+    """Return ``text`` with no-break/thin spaces as spaces and dashes/minus signs as '-'."""
+    return text.translate(_SPACES)
+
 
 # A gap wider than this many word heights splits a row into segments (table cells, columns);
 # a plain space is about 0.3 of the font size, a column gap is several times larger.

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from checks.validate import PDFIUM_LOCK
+from checks.pdf.validate import PDFIUM_LOCK
 from specimens.invoices import InvoiceSpec, amounts, make_invoice
 
 SCAN_DPI = 170  # an office scanner's "text" setting; keeps a noisy A4 PNG under 5 MB

@@ -26,10 +26,10 @@ def tmpdir() -> tuple[str, bool]:
 
 
 def prepared_size(width: int, height: int) -> tuple[int, int]:
-    """The size of the image ``checks.ocr`` gives Tesseract for a blank ``width`` × ``height``."""
+    """The size of the image ``checks.pdf.ocr`` gives Tesseract for a blank width × height."""
     from PIL import Image
 
-    from checks.ocr import _prepare
+    from checks.pdf.ocr import _prepare
 
     return _prepare(Image.new("L", (width, height), 255))[0].size
 

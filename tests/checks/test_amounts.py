@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from checks.amounts import find_amounts, format_eur, normalize, parse_amount
+from checks.amounts.money import find_amounts, format_eur, parse_amount
+from checks.text import normalize
 
 D = Decimal
 

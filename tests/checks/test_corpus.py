@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checks import check_document
-from checks.ocr import ocr_available
+from checks.pdf.ocr import ocr_available
 from specimens import LAYOUTS
 from specimens.corpus import FACTURX, SCANNED, facturx_specimen, scan_group, text_group
 from tests.checks.helpers import false_passes, mismatches

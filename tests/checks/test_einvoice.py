@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from checks import check_document
-from checks.amounts import parse_amount
-from checks.facturx_xml import CII, UBL, ZUGFERD1, parse_invoice_xml, read_facturx
+from checks.amounts.money import parse_amount
+from checks.einvoice.facturx import CII, UBL, ZUGFERD1, parse_invoice_xml, read_facturx
 from checks.model import Expected
 from tests.checks import thirdparty
 from tests.checks.thirdparty import attach, facturx_prepaid, page_pdf, ubl_invoice, zugferd1_invoice

@@ -10,8 +10,8 @@ import pdfplumber
 import pytest
 
 from checks import Expected, FileRejected, check_document
-from checks import extract as extract_module
-from checks.extract import _page_words
+from checks.pdf import extract as extract_module
+from checks.pdf.extract import _page_words
 from specimens import InvoiceSpec, make_facturx, make_invoice, make_scan
 from specimens.corpus import random_spec
 

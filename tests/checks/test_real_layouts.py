@@ -18,8 +18,8 @@ import pytest
 
 from bench.realcorpus import FILES, evaluate, load_truth
 from checks import check_document
+from checks.amounts.total import DEDUCTION, GRAND, SUB, VAT, classify
 from checks.model import Expected
-from checks.total import DEDUCTION, GRAND, SUB, VAT, classify
 from tests.checks.test_real_corpus import needs_files
 from tests.checks.thirdparty import page_pdf
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from PIL import Image
 
 from checks import Expected, check_document
-from checks.render import render_pages
+from checks.pdf.render import render_pages
 from specimens import InvoiceSpec, make_invoice, make_scan
 
 SPEC = InvoiceSpec(layout="multipage", lines=tuple(

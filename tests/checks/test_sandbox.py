@@ -22,8 +22,8 @@ from PIL import Image
 from sqlalchemy import select
 
 from checks import MAX_PIXELS, Expected, FileRejected, sandbox
-from checks.pdfbounds import MAX_CONTENT_BYTES, MAX_EXPANDED_BYTES
-from checks.render import RENDER_MAX_PIXELS
+from checks.pdf.bounds import MAX_CONTENT_BYTES, MAX_EXPANDED_BYTES
+from checks.pdf.render import RENDER_MAX_PIXELS
 from db.models import Document
 from domain.errors import InvalidInput
 from specimens import InvoiceSpec, make_invoice

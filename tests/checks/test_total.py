@@ -6,9 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from checks.amounts.total import DEDUCTION, DUE, GRAND, PLAIN, SUB, VAT, classify
 from checks.model import Expected
 from checks.rules import Context, check_total
-from checks.total import DEDUCTION, DUE, GRAND, PLAIN, SUB, VAT, classify
 from tests.checks.helpers import rows_of
 
 D = Decimal

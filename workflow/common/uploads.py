@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checks.validate import base_name, name_message, name_problem
+from checks.pdf.validate import base_name, name_message, name_problem
 from domain.errors import InvalidInput
 
 

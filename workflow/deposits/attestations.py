@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 import checks
 from checks import sandbox
-from checks.validate import validate_file
+from checks.pdf.validate import validate_file
 from db.models import Attestation, Echeance, ProForma, ProFormaLine
 from domain.clock import now
 from domain.errors import InvalidInput, TransitionRefused

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from checks import MAX_PAGES, FileRejected, sandbox
 from checks.model import BBox
-from checks.render import PageImage, draw_highlights  # noqa: F401  (PageImage re-exported)
+from checks.pdf.render import PageImage, draw_highlights  # noqa: F401  (PageImage re-exported)
 from db.models import (
     Apprentice,
     Cfa,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import shutil
+from typing import Any
 
 from PIL import Image, ImageOps
 
@@ -24,7 +25,7 @@ def ocr_available() -> bool:
     if shutil.which("tesseract") is None:
         return False
     try:
-        import pytesseract
+        import pytesseract  # type: ignore[import-untyped]  # no stubs nor py.typed
 
         return "fra" in pytesseract.get_languages(config="")
     except Exception:
@@ -70,7 +71,7 @@ def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
     return gray.resize(size, Image.Resampling.LANCZOS), factor
 
 
-def _word(data: dict[str, list], i: int, ratio: float) -> Word:
+def _word(data: dict[str, list[Any]], i: int, ratio: float) -> Word:
     left, top = data["left"][i], data["top"][i]
     return Word(str(data["text"][i]), left / ratio, top / ratio,
                 (left + data["width"][i]) / ratio, (top + data["height"][i]) / ratio)

@@ -75,7 +75,7 @@ class _Walker:
     def _bytes(self, stream: object) -> bytes:
         if stream is None:
             return b""
-        body = stream.get_data()  # type: ignore[attr-defined]
+        body: bytes = stream.get_data()  # type: ignore[attr-defined]
         self.inflated += len(body)
         if self.inflated > MAX_CONTENT_BYTES:
             raise _TooCostly
@@ -94,7 +94,7 @@ class _Walker:
         return size
 
     def xobject(self, xobjects: object, name: str, resources: object, depth: int) -> int:
-        ref = xobjects.get(name) if hasattr(xobjects, "get") else None  # type: ignore[union-attr]
+        ref = xobjects.get(name) if hasattr(xobjects, "get") else None
         target = _get(xobjects, name)
         if target is None:
             return 0

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.amounts import Amount, find_amounts
+from checks.amounts.money import Amount, find_amounts
+from checks.amounts.reconcile import Arithmetic, Printed, cents, reconcile
 from checks.model import Evidence
-from checks.reconcile import Arithmetic, Printed, cents, reconcile
 from checks.text import Row, Segment, fold
 
 SUB, DUE, DEDUCTION, GRAND, VAT, PLAIN = "sub", "due", "deduction", "grand", "vat", "plain"

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw
 
 from checks.model import BBox
-from checks.validate import PDF, PDFIUM_LOCK, open_image
+from checks.pdf.validate import PDF, PDFIUM_LOCK, open_image
 
 FILL = (255, 90, 0, 70)  # semi-transparent orange
 OUTLINE = (220, 0, 0, 255)  # red border

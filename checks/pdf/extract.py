@@ -19,11 +19,11 @@ import pypdfium2 as pdfium
 from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.utils.text import WordExtractor
 
-from checks.facturx_xml import XmlFacts, read_facturx
+from checks.einvoice.facturx import XmlFacts, read_facturx
 from checks.model import MAX_PIXELS, FileRejected
-from checks.ocr import ocr_available, ocr_page
+from checks.pdf.ocr import ocr_available, ocr_page
+from checks.pdf.validate import PDF, PDFIUM_LOCK, Inspection, open_image
 from checks.text import Page, Word
-from checks.validate import PDF, PDFIUM_LOCK, Inspection, open_image
 
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 

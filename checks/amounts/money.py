@@ -12,9 +12,8 @@ from decimal import Decimal
 
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 
-# Every space-like character printed as a thousands separator becomes a plain space.
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",
-                         "\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2019": "'"})
+from checks.text import normalize
+
 _CURRENCY = r"(?:€|EUR|euros?|Euros?|EUROS?|CHF|USD|GBP|\$|£)"
 _NUMBER = (r"(?P<num>\d{1,3}(?P<group>[ .,'])\d{3}(?:(?P=group)\d{3})*(?:(?P<dec1>[.,])\d{2})?"
            r"|\d+(?:(?P<dec2>[.,])\d{2})?)")
@@ -33,11 +32,6 @@ class Amount:
     end: int
     text: str
     has_currency: bool
-
-
-def normalize(text: str) -> str:
-    """Return ``text`` with no-break/thin spaces as spaces and dashes/minus signs as '-'."""
-    return text.translate(_SPACES)
 
 
 def find_amounts(text: str) -> list[Amount]:

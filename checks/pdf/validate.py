@@ -19,7 +19,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from checks.model import MAX_BYTES, MAX_NAME, MAX_PAGES, MAX_PIXELS, FileRejected
-from checks.pdfbounds import check_pdf_costs
+from checks.pdf.bounds import check_pdf_costs
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from checks.amounts import Amount, find_amounts, format_eur
+from checks.amounts.money import Amount, find_amounts, format_eur
 from checks.model import CheckResult, Evidence, ExpectedLine
 from checks.text import Row, Segment
 
