@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, Echeance, Employer, ProForma
@@ -41,7 +41,8 @@ class ContractRow:
 
 @dataclass(frozen=True)
 class EcheanceRow:
-    """One échéance of a contract's échéancier, with the pro forma that invoiced it."""
+    """One échéance of a contract's échéancier, with the pro forma that claims it (its number,
+    id and status: "Mes contrats" shows the number, the recompute reads the id and status)."""
 
     id: int
     nature: str
@@ -53,6 +54,8 @@ class EcheanceRow:
     amount: Decimal
     detail: str
     pro_forma: str | None
+    pro_forma_id: int | None = None
+    pro_forma_status: str | None = None
 
 
 def list_contracts(session: Session, actor: Actor, *, search: str = "", page: int = 0,
@@ -82,10 +85,10 @@ def list_contracts(session: Session, actor: Actor, *, search: str = "", page: in
 def contract_schedule(session: Session, actor: Actor, contract_id: object) -> list[EcheanceRow]:
     """The échéancier of one contract the actor may see, by due date."""
     contract = get_owned(session, Contract, contract_id, actor, "ce contrat")
-    stmt: Select[int, Nature, str, int, date, date, date, Decimal, str, str | None] = (
+    stmt = (
         select(Echeance.id, Echeance.nature, Echeance.kind, Echeance.year,
                Echeance.period_start, Echeance.period_end, Echeance.due_on, Echeance.amount,
-               Echeance.detail, ProForma.number)
+               Echeance.detail, ProForma.number, Echeance.pro_forma_id, ProForma.status)
         .outerjoin(ProForma, ProForma.id == Echeance.pro_forma_id)
         .where(Echeance.contract_id == contract.id)
         .order_by(Echeance.due_on, Echeance.id)
