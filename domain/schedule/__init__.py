@@ -54,6 +54,7 @@ from domain.schedule.terms import (
     NEW_EMPLOYER_SHARE,
     NIGHT_RATE,
     PROBATION_DAYS,
+    PROLONGATION_MONTHS,
     REFORM_DATE,
     ContractTerms,
     Installment,
@@ -64,6 +65,7 @@ from domain.schedule.terms import (
     in_probation,
     is_complete,
     is_new_regime,
+    same_certification,
     validate,
     year_bounds,
 )
@@ -71,7 +73,8 @@ from domain.schedule.years import entitlement, year_entitlements
 from domain.vocabulary import Nature
 
 __all__ = [
-    "EMPLOYER_SHARE", "EQUIPMENT_CAP", "NEW_EMPLOYER_SHARE", "PROBATION_DAYS", "REFORM_DATE",
+    "EMPLOYER_SHARE", "EQUIPMENT_CAP", "NEW_EMPLOYER_SHARE", "PROBATION_DAYS",
+    "PROLONGATION_MONTHS", "REFORM_DATE", "same_certification",
     "ContractTerms", "Installment", "PaidKey", "ScheduleError", "add_months", "effective_end",
     "entitlement", "in_probation", "is_new_regime", "pedagogy_schedule", "schedule",
     "validate", "year_bounds", "year_entitlements",

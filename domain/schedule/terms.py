@@ -3,6 +3,7 @@ contract's terms and the calendar of its execution years."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +33,9 @@ PROBATION_SHARE = Decimal("0.50")
 # L6222-7-1: a contract (or apprenticeship period) lasts from six months to three years.
 MIN_MONTHS = 6
 MAX_MONTHS = 36
+# L6222-11: "en cas d'échec à l'obtention du diplôme ou du titre professionnel visé,
+# l'apprentissage peut être prolongé pour une durée d'un an au plus"
+PROLONGATION_MONTHS = 12
 LEVELS = range(3, 8)
 ZERO = Decimal("0.00")
 
@@ -53,6 +57,9 @@ class ContractTerms:
     # the contract follows the rupture of the apprentice's previous contract, with another
     # employer (R6332-25-1): the employer's participation is 200 €, not 750 €
     after_rupture_new_employer: bool = False
+    # L6222-11: after a failed exam the contract may be extended by one year at most; the end
+    # date before that prolongation (the duration rules apply to it), None when not extended
+    prolonged_from: date | None = None
 
 
 @dataclass(frozen=True)
@@ -122,18 +129,32 @@ def _check_dates(terms: ContractTerms) -> None:
 
 def _check_duration(terms: ContractTerms) -> None:
     """L6222-7-1: from six months to three years, both bounds included (the rupture does not
-    count: the contract's planned duration does). See docs/domain-notes.md for the exceptions."""
+    count: the contract's planned duration does), "sous réserve des cas de prolongation prévus
+    à l'article L. 6222-11": after a failed exam, one year more at most (``prolonged_from``:
+    the end before the prolongation, to which the six months to three years apply; the new
+    end is after it and at most one year after it). See docs/domain-notes.md."""
+    planned = terms.end if terms.prolonged_from is None else terms.prolonged_from
     shortest = add_months(terms.start, MIN_MONTHS) - timedelta(days=1)
     longest = add_months(terms.start, MAX_MONTHS) - timedelta(days=1)
-    span = f"du {format_day(terms.start)} au {format_day(terms.end)}"
-    if terms.end < shortest:
+    span = f"du {format_day(terms.start)} au {format_day(planned)}"
+    if planned < shortest:
         raise ScheduleError("end", f"Le contrat ({span}) dure moins de six mois : la durée d'un "
                                    "contrat d'apprentissage va de six mois à trois ans "
                                    "(Code du travail, art. L6222-7-1).")
-    if terms.end > longest:
+    if planned > longest:
         raise ScheduleError("end", f"Le contrat ({span}) dure plus de trois ans : la durée d'un "
                                    "contrat d'apprentissage va de six mois à trois ans "
                                    "(Code du travail, art. L6222-7-1).")
+    if terms.prolonged_from is None:
+        return
+    if terms.end <= terms.prolonged_from:
+        raise ScheduleError("end", f"La prolongation doit reporter la fin du contrat au-delà du "
+                                   f"{format_day(terms.prolonged_from)}.")
+    if terms.end > add_months(terms.prolonged_from, PROLONGATION_MONTHS):
+        raise ScheduleError("end", f"La prolongation du contrat ({format_day(terms.prolonged_from)}"
+                                   f" → {format_day(terms.end)}) dépasse un an : après un échec "
+                                   "à l'examen, l'apprentissage peut être prolongé d'un an au "
+                                   "plus (Code du travail, art. L6222-11).")
 
 
 def _check_amounts(terms: ContractTerms) -> None:
@@ -186,6 +207,21 @@ def is_complete(terms: ContractTerms, number: int, year_end: date) -> bool:
     """Return True when year `number` runs to the day before its next anniversary."""
     return year_end == add_months(terms.start, 12 * number) - timedelta(days=1)
 
+
+
+def same_certification(a: tuple[str, str, int], b: tuple[str, str, int]) -> bool:
+    """Two contracts prepare the same certification: ``(rncp, title, level)`` each. The same
+    RNCP code when both carry one; else the same title (case, accents and spacing aside) at
+    the same level. R6332-25-1's 200 € applies to a new employer only when the new contract
+    lets the apprentice finish the same training cycle (docs/domain-notes.md)."""
+    if a[0] and b[0]:
+        return a[0].upper() == b[0].upper()
+    return _folded(a[1]) == _folded(b[1]) and a[2] == b[2]
+
+
+def _folded(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(text.upper().split())
 
 
 def in_probation(terms: ContractTerms) -> bool:

@@ -39,7 +39,7 @@ from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
 from domain.vocabulary import Nature
 from workflow.common.paging import chunks
-from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, terms_of
+from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, prolongations, terms_of
 
 ZERO = Decimal("0.00")
 DETAIL_MAX = 400
@@ -197,11 +197,13 @@ def _row_values(r: EcheanceRow) -> tuple[object, ...]:
 
 
 def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[int, date],
-              reasons: dict[int, str]) -> list[Outcome]:
+              reasons: dict[int, str], prolonged: dict[int, date] | None = None
+              ) -> list[Outcome]:
     """Recompute the échéances of ``contracts`` (rows already holding their new terms).
 
     ``on``: the date of the change, or {contract id: its date}. ``reasons``: {contract id:
-    the change, in French, e.g. "Rupture du 30/04/2026"}.
+    the change, in French, e.g. "Rupture du 30/04/2026"}. ``prolonged``: {contract id: its
+    end before an L6222-11 prolongation} (default: read from the import changes).
     Unclaimed échéances are updated in place when their (nature, kind, year) stays, removed
     otherwise — or, when a cancelled pro forma's line still names one, parked on that
     cancelled pro forma (never eligible, never counted as paid) so that the line's history
@@ -219,12 +221,14 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[i
     parked: list[dict[str, object]] = []
     unclaimed_all = [r.id for rows in loaded.values() for r in rows if r.pro_forma_id is None]
     refs = _referenced(session, unclaimed_all) if unclaimed_all else {}
+    extended = prolongations(session, list(by_id)) if prolonged is None else prolonged
     for cid, contract in by_id.items():
         rows = loaded[cid]
         held = [Held(r.nature, r.kind, r.year, r.amount, r.pro_forma_status in PAID_STATUSES)
                 for r in rows if r.pro_forma_id is not None]
         day = on.get(cid, today()) if isinstance(on, dict) else on
-        wanted = plan(terms_of(contract), held, day, reasons.get(cid, "Recalcul"))
+        wanted = plan(terms_of(contract, extended.get(cid)), held, day,
+                      reasons.get(cid, "Recalcul"))
         free = [r for r in rows if r.pro_forma_id is None]
         if sorted(map(_row_values, free), key=repr) == sorted(map(_values, wanted), key=repr):
             outcomes.append(Outcome(cid, contract.number, 0, ()))
@@ -283,4 +287,6 @@ def reason_for(contract: Contract, kind: str, on: date) -> str:
     """The French name of a change, for a regularisation's detail."""
     if kind == "rupture" and contract.rupture_on is not None:
         return f"Rupture du {format_day(contract.rupture_on)}"
+    if kind == "prolongation":
+        return f"Prolongation (L6222-11) du {format_day(on)}"
     return f"Avenant du {format_day(on)}"

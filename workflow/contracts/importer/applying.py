@@ -226,5 +226,7 @@ def _change(session: Session, plan: Plan, changed: list[str],
         session.execute(_UPDATE_PREVIOUS, links)
         for c in contracts:
             session.refresh(c, ["previous_contract_id", "previous_contract"])
+    prolonged = {c.id: day for c in contracts
+                 if (day := plan.after[c.number].prolonged_from) is not None}
     return recompute(session, contracts, {c.id: plan.effective[c.number] for c in contracts},
-                     reasons)
+                     reasons, prolonged)

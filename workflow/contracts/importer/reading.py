@@ -242,7 +242,8 @@ def parse_line(n: int, row: dict[str, str], errors: list[LineError]) -> Line | N
     kind = _fold(row.get("kind", ""))
     if kind not in KINDS:
         errors.append(LineError(n, COLUMNS["kind"], row.get("kind", ""),
-                                "Type de ligne inconnu : contrat, avenant ou rupture."))
+                                "Type de ligne inconnu : contrat, avenant, rupture ou "
+                                "prolongation."))
     values: dict[str, Any] = {}
     for name, text in row.items():
         if name == "kind" or not text:
@@ -261,6 +262,9 @@ def parse_line(n: int, row: dict[str, str], errors: list[LineError]) -> Line | N
         if not row.get("cfa_uai") and not row.get("cfa_siret"):
             errors.append(LineError(n, COLUMNS["cfa_uai"], "", "UAI ou SIRET du CFA "
                                                                "obligatoire."))
+    if kind == "prolongation" and not row.get("end"):
+        errors.append(LineError(n, COLUMNS["end"], "", "Date de fin obligatoire pour une ligne "
+                                                       "prolongation."))
     if kind == "rupture" and not row.get("rupture_on"):
         errors.append(LineError(n, COLUMNS["rupture_on"], "", "Date de rupture obligatoire "
                                                               "pour une ligne rupture."))

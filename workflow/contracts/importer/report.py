@@ -16,7 +16,7 @@ from workflow.contracts.regularisation import Regularisation
 Progress = Callable[[float, str], None]
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 200_000
-KINDS = ("contrat", "avenant", "rupture")
+KINDS = ("contrat", "avenant", "rupture", "prolongation")
 IMPORT_ROLES = IMPORTERS
 
 # field -> column header of the file (docs/import-format.md)
@@ -65,8 +65,9 @@ TERM_COLUMNS = {"end": "end", "rupture_on": "rupture_on", "npec": "npec",
 # what "Voir le détail" of a change shows, in this order
 SHOWN = ("cfa_id", "employer_siret", "employer_name", "last_name", "first_name", "title",
          "level", "rncp", "start", "end", "signed_on", "npec", "meals_per_year",
-         "nights_per_year", "equipment_amount", "mobility_amount", "rupture_on", "previous")
-LABELS = {**COLUMNS, "cfa_id": "CFA"}
+         "nights_per_year", "equipment_amount", "mobility_amount", "rupture_on", "previous",
+         "prolonged_from")
+LABELS = {**COLUMNS, "cfa_id": "CFA", "prolonged_from": "Fin avant prolongation"}
 
 
 class ImportError_(Exception):
@@ -109,6 +110,8 @@ class State:
     mobility_amount: Decimal
     rupture_on: date | None
     previous: str
+    # L6222-11: the end before a prolongation after a failed exam (None: never prolonged)
+    prolonged_from: date | None = None
 
 
 @dataclass(frozen=True)

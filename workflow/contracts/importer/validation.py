@@ -13,17 +13,19 @@ from sqlalchemy.orm import Session
 from db.models import Cfa, Contract, Employer
 from domain.clock import today
 from domain.formatting import format_day
-from domain.schedule import ContractTerms, ScheduleError, validate
+from domain.schedule import ContractTerms, ScheduleError, same_certification, validate
 from workflow.common.paging import chunks
+from workflow.contracts.contracts import prolongations
 from workflow.contracts.importer.reading import Line
 from workflow.contracts.importer.report import COLUMNS, TERM_COLUMNS, LineError, State, describe
 
 
-def state_of(c: Contract, employer: Employer, previous: str) -> State:
+def state_of(c: Contract, employer: Employer, previous: str,
+             prolonged_from: date | None = None) -> State:
     return State(c.cfa_id, employer.siret, employer.name, c.apprentice_last_name,
                  c.apprentice_first_name, c.title, c.level, c.rncp, c.start, c.end,
                  c.signed_on, c.npec, c.meals_per_year, c.nights_per_year,
-                 c.equipment_amount, c.mobility_amount, c.rupture_on, previous)
+                 c.equipment_amount, c.mobility_amount, c.rupture_on, previous, prolonged_from)
 
 
 def load_contracts(session: Session, numbers: Sequence[str]) -> dict[str, Contract]:
@@ -48,7 +50,7 @@ def terms_of_state(state: State, after_rupture_elsewhere: bool) -> ContractTerms
         level=state.level, rupture_on=state.rupture_on, meals_per_year=state.meals_per_year,
         nights_per_year=state.nights_per_year, equipment_amount=state.equipment_amount,
         mobility_amount=state.mobility_amount,
-        after_rupture_new_employer=after_rupture_elsewhere)
+        after_rupture_new_employer=after_rupture_elsewhere, prolonged_from=state.prolonged_from)
 
 
 @dataclass
@@ -80,8 +82,10 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
     by_uai = {uai.upper(): cid for cid, uai, _s, _n in cfa_rows}
     by_siret = {siret: cid for cid, _u, siret, _n in cfa_rows}
     cfas = {cid: name for cid, _u, _s, name in cfa_rows}
+    extended = prolongations(session, [c.id for c in stored.values()])
     before = {n: state_of(c, employers[c.employer_id],
-                           previous_numbers.get(c.previous_contract_id or 0, ""))
+                          previous_numbers.get(c.previous_contract_id or 0, ""),
+                          extended.get(c.id))
               for n, c in stored.items()}
     states: dict[str, State] = dict(before)
     first_line: dict[str, int] = {}
@@ -105,16 +109,24 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
                                         "Changement de CFA d'un contrat existant non pris en "
                                         "charge."))
                 continue
+            prolonged = old.prolonged_from if old else None
             states[ln.number] = State(
                 cfa_id, v["employer_siret"], v["employer_name"], v["last_name"],
                 v["first_name"], v["title"], v["level"], v.get("rncp", ""), v["start"],
-                v["end"], v["signed_on"], v["npec"], v.get("meals_per_year", 0),
+                # the registration extract keeps the end before a prolongation: that end
+                # read again leaves the prolongation in place
+                old.end if old and prolonged and v["end"] == prolonged else v["end"],
+                v["signed_on"], v["npec"], v.get("meals_per_year", 0),
                 v.get("nights_per_year", 0), v.get("equipment_amount", Decimal("0.00")),
                 v.get("mobility_amount", Decimal("0.00")),
                 # an empty cell never undoes a rupture or a link already recorded (the
                 # registration file imported again after a rupture file changes nothing)
                 v.get("rupture_on") or (old.rupture_on if old else None),
-                v.get("previous") or (old.previous if old else ""))
+                v.get("previous") or (old.previous if old else ""), prolonged)
+        elif ln.kind == "prolongation":
+            old = states.get(ln.number)
+            if not _prolong(ln, old, states, errors):
+                continue
         else:
             old = states.get(ln.number)
             if old is None:
@@ -148,6 +160,31 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
     return Plan(stored, before, after, last_line, kinds, effective, cfas)
 
 
+def _prolong(ln: Line, old: State | None, states: dict[str, State],
+             errors: list[LineError]) -> bool:
+    """L6222-11: after a failed exam, the contract is extended by one year at most (its new
+    "Date de fin"; the one-year bound is ``schedule.validate``'s). False with its error."""
+    where = COLUMNS["number"]
+    if old is None:
+        errors.append(LineError(ln.line, where, ln.number, "Contrat inconnu : une ligne "
+                                                           "prolongation suit le contrat "
+                                                           "qu'elle prolonge."))
+        return False
+    others = sorted(set(ln.values) - {"end"})
+    if others:
+        errors.append(LineError(ln.line, COLUMNS[others[0]], str(ln.values[others[0]]),
+                                "Une ligne prolongation ne donne que la nouvelle date de fin "
+                                "(et sa date d'effet)."))
+        return False
+    if old.rupture_on is not None:
+        errors.append(LineError(ln.line, COLUMNS["end"], format_day(ln.values["end"]),
+                                "Un contrat rompu ne peut pas être prolongé."))
+        return False
+    states[ln.number] = replace(old, end=ln.values["end"],
+                                prolonged_from=old.prolonged_from or old.end)
+    return True
+
+
 def _cfa(ln: Line, by_uai: dict[str, int], by_siret: dict[str, int],
          errors: list[LineError]) -> int | None:
     uai, siret = ln.values.get("cfa_uai"), ln.values.get("cfa_siret")
@@ -166,10 +203,13 @@ def _cfa(ln: Line, by_uai: dict[str, int], by_siret: dict[str, int],
 
 
 def follows_elsewhere(state: State, states: dict[str, State]) -> bool:
-    """The contract follows the rupture of a previous contract with another employer."""
+    """The contract follows the rupture of a previous contract with another employer, for the
+    same certification (R6332-25-1's 200 €: ``schedule.same_certification``)."""
     previous = states.get(state.previous) if state.previous else None
     return (previous is not None and previous.rupture_on is not None
-            and previous.employer_siret != state.employer_siret)
+            and previous.employer_siret != state.employer_siret
+            and same_certification((previous.rncp, previous.title, previous.level),
+                                   (state.rncp, state.title, state.level)))
 
 
 def _check(number: str, state: State, states: dict[str, State], line: int,
