@@ -11,7 +11,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from io import BytesIO
 
+from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,7 +24,7 @@ from workflow.billing import proformas
 from workflow.billing.eligibility import not_lapsed
 from workflow.common.access import Actor
 from workflow.common.confirm import Seen
-from workflow.deposits import deposits
+from workflow.deposits import attestations, deposits
 from workflow.payments import payments
 from workflow.review import decisions
 
@@ -124,6 +126,17 @@ def _play(factory: sessionmaker[Session], cast: Cast, cfa_id: int, sc: Scenario,
                 _step(s, cast, pf_id, step, invoice_pdf, f"FA-{at:%Y}-{n:03d}{k}{step_no}")
 
 
+def _attestation_pdf(cfa: Cfa, pf: ProForma) -> bytes:
+    """The CFA's attestation de réalisation des actions de formation (a one-page PDF)."""
+    buf = BytesIO()
+    page = Canvas(buf, invariant=1)
+    page.drawString(60, 780, "Attestation de réalisation des actions de formation")
+    page.drawString(60, 760, f"{cfa.name} - pro forma {pf.number}")
+    page.showPage()
+    page.save()
+    return buf.getvalue()
+
+
 def _step(s: Session, cast: Cast, pf_id: int, step: str, invoice_pdf: InvoiceMaker,
           own_number: str) -> None:
     pf = s.get_one(ProForma, pf_id)
@@ -132,6 +145,10 @@ def _step(s: Session, cast: Cast, pf_id: int, step: str, invoice_pdf: InvoiceMak
         total = pf.total + Decimal("-90.00") if step == "deposit_bad_total" else None
         iban = "FR7630006000011234567890189" if step == "deposit_bad_iban" else None
         data = invoice_pdf(cfa, pf, own_number, total, iban)
+        if (attestations.holds_final_balance(s, pf_id)
+                and attestations.latest_id(s, pf_id) is None):  # a final balance (issue 18)
+            attestations.deposit(s, cast.cfa_user, pf_id, _attestation_pdf(cfa, pf),
+                                 f"Attestation_{pf.number}.pdf")
         deposits.deposit(s, cast.cfa_user, pf_id, data, f"Facture_{own_number}.pdf")
     elif step == "validate":
         decisions.validate(s, cast.instructeur, pf_id, pf.version,

@@ -7,6 +7,7 @@ from console import ui
 from domain.formatting import format_period
 from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts.contracts import CONTRACT_STATUS_LABELS, contract_schedule, list_contracts
+from workflow.contracts.history import contract_history
 
 st.title("Mes contrats")
 ui.require_actor()  # a logged-out session sees nothing but the warning
@@ -37,3 +38,19 @@ if rows:
         "Échéance le": e.due_on.strftime("%d/%m/%Y"), "Montant": ui.money(e.amount),
         "Détail du calcul": e.detail, "Pro forma": e.pro_forma or "",
     } for e in rows]), hide_index=True, width="stretch")
+
+history = ui.call(contract_history, choices[picked]) if picked else None
+if history is not None:  # creation, avenants with what they changed, rupture (issue 18)
+    st.subheader(f"Historique du contrat {history.number}")
+    st.dataframe(pd.DataFrame([{
+        "Date": h.on.strftime("%d/%m/%Y"), "Événement": h.label, "Modifications": h.what,
+    } for h in history.entries]), hide_index=True, width="stretch")
+    st.subheader("Régularisations")
+    if not history.regularisations:
+        st.caption("Aucune régularisation sur ce contrat.")
+    else:
+        st.dataframe(pd.DataFrame([{
+            "Nature": NATURE_LABELS[Nature(e.nature)], "Montant": ui.money(e.amount),
+            "Échéance le": e.due_on.strftime("%d/%m/%Y"), "Détail du calcul": e.detail,
+            "Pro forma": e.pro_forma or "",
+        } for e in history.regularisations]), hide_index=True, width="stretch")

@@ -12,15 +12,26 @@ from io import BytesIO
 
 import pytest
 from reportlab.pdfgen.canvas import Canvas
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bench.contract_import import to_csv
-from db.models import Attestation, Cfa, CheckResultRow, CheckRun, Contract, Echeance, Event
+from db.models import (
+    Attestation,
+    Cfa,
+    CheckResultRow,
+    CheckRun,
+    Contract,
+    Document,
+    Echeance,
+    Event,
+    ProForma,
+)
 from domain.errors import AccessDenied, InvalidInput
-from tests.workflow.reviewkit import deposit
+from tests.workflow.reviewkit import deposit, version
 from workflow.billing import portal, proformas
 from workflow.contracts import importing as contract_import
 from workflow.deposits import attestations
+from workflow.review import decisions
 
 
 def _pdf(text: str) -> bytes:
@@ -80,10 +91,46 @@ def test_a_final_balance_asks_for_the_attestation_and_checks_it(world, factory):
             attestations.for_review(s, world.cfa2, pf_id)
 
 
-def test_an_invoice_deposited_without_it_fails_the_check(world, factory):
+def test_an_invoice_without_it_is_refused_at_deposit_and_changes_nothing(world, factory):
+    """The reading that protects the money (docs/domain-notes.md): the final balance is not
+    due without the attestation, so its invoice is not accepted before the attestation."""
     pf_id = _final_balance_pro_forma(world, factory)
+    with factory() as s:
+        before = (s.get_one(ProForma, pf_id).status, s.get_one(ProForma, pf_id).version)
+    with pytest.raises(InvalidInput, match="Joignez d'abord l'attestation de réalisation"):
+        deposit(world, factory, pf_id)
+    with factory() as s:
+        pf = s.get_one(ProForma, pf_id)
+        assert (pf.status, pf.version) == before
+        assert s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).all() == []
+    with factory.begin() as s:
+        attestations.deposit(s, world.cfa1, pf_id, _pdf("Attestation"), "attestation.pdf")
     deposit(world, factory, pf_id)
-    assert _checks(factory, pf_id)["attestation"] == "fail"
+    assert _checks(factory, pf_id)["attestation"] == "pass"
+
+
+def test_an_instructeur_cannot_validate_it_without_the_attestation(world, factory):
+    """An invoice that reached review without its attestation (deposited before the rule):
+    no justification lets it through; refusing stays possible."""
+    pf_id = _final_balance_pro_forma(world, factory)
+    with factory.begin() as s:
+        attestations.deposit(s, world.cfa1, pf_id, _pdf("Attestation"), "attestation.pdf")
+    deposit(world, factory, pf_id)
+    with factory.begin() as s:  # the state an invoice deposited before the rule is in
+        s.execute(delete(Attestation).where(Attestation.pro_forma_id == pf_id))
+    current = version(factory, pf_id)
+    with pytest.raises(InvalidInput, match="attestation de réalisation .* est absente"), \
+            factory.begin() as s:
+        decisions.validate(s, world.instructeur, pf_id, current,
+                           justification="Vu avec le CFA par téléphone")
+    with factory() as s:
+        assert s.get_one(ProForma, pf_id).status == "under_review"
+    with factory.begin() as s:
+        attestations.deposit(s, world.cfa1, pf_id, _pdf("Attestation"), "attestation.pdf")
+    with factory.begin() as s:
+        decisions.validate(s, world.instructeur, pf_id, current)
+    with factory() as s:
+        assert s.get_one(ProForma, pf_id).status == "validated"
 
 
 def test_same_file_rules_and_only_for_a_final_balance(world, factory):

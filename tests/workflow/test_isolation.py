@@ -38,7 +38,7 @@ from workflow.billing import documents, eligibility, filters, portal, proformas
 from workflow.billing.eligibility import EligibleFilters
 from workflow.common import transitions
 from workflow.common.confirm import Seen
-from workflow.contracts import contracts, importing
+from workflow.contracts import contracts, history, importing
 from workflow.deposits import attestations, deposits
 from workflow.payments import payments
 from workflow.reporting import (
@@ -118,6 +118,7 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "exports.export_csv": lambda s, a, t: exports.export_csv(s, a, t.pf_awaiting),
     "exports.export_excel": lambda s, a, t: exports.export_excel(s, a, t.pf_awaiting),
     "contracts.contract_schedule": lambda s, a, t: contracts.contract_schedule(s, a, t.contract),
+    "history.contract_history": lambda s, a, t: history.contract_history(s, a, t.contract),
     "filters.load_filter": lambda s, a, t: filters.load_filter(s, a, t.saved_filter),
     "filters.delete_filter": lambda s, a, t: filters.delete_filter(s, a, t.saved_filter),
     "attestations.deposit":

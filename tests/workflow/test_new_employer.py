@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from bench.contract_import import to_csv
 from db.models import Cfa, Contract, Echeance
-from domain.schedule import ContractTerms, entitlement, schedule
+from domain.schedule import ContractTerms, entitlement, same_certification, schedule
 from seed.demo import make_siret
 from workflow.contracts.importing import run
 
@@ -53,7 +53,7 @@ def test_the_new_contracts_probation_rupture_caps_at_200():
     assert entitlement(broken) == D("238.36")
 
 
-def _file(uai: str, employer2: str) -> bytes:
+def _file(uai: str, employer2: str, **second: str) -> bytes:
     first = {"kind": "contrat", "number": "P1", "employer_siret": "73282932000074",
              "employer_name": "PREMIER EMPLOYEUR", "cfa_uai": uai, "last_name": "DURAND",
              "first_name": "Léa", "title": "LICENCE PRO", "level": "6",
@@ -64,7 +64,7 @@ def _file(uai: str, employer2: str) -> bytes:
         {"kind": "rupture", "number": "P1", "rupture_on": "20/10/2025"},
         {**first, "number": "P2", "previous": "P1", "employer_siret": employer2,
          "employer_name": "SECOND EMPLOYEUR", "start": "03/11/2025", "end": "02/11/2027",
-         "signed_on": "20/10/2025"},
+         "signed_on": "20/10/2025", **second},
     ])
 
 
@@ -110,3 +110,28 @@ def test_a_previous_contract_must_exist_and_be_broken(world, factory):
         report = run(s, world.manager, without_rupture, "suite.csv", dry_run=False)
     assert [(e.line, e.column, e.reason) for e in report.errors] == [
         (3, "Numéro du contrat précédent", "Le contrat précédent n'est pas rompu.")]
+
+
+def test_the_200_needs_the_same_certification(world, factory):
+    """The ministère du Travail (publication of 30 June 2025 on décret 2025-585, as reported by
+    Groupe 2S and Artemis Paie): the 200 € applies "à condition que l'objectif soit de permettre
+    à l'apprenti de terminer son cycle de formation"; a change of certification is a new
+    contract at the full 750 €. Same employer change, another diploma: 750 €."""
+    import random
+
+    with factory() as s:
+        uai = s.scalars(select(Cfa.uai).order_by(Cfa.id)).first()
+    other = make_siret(random.Random(5))
+    with factory.begin() as s:
+        report = run(s, world.manager, _file(uai, other, title="MASTER MANAGEMENT",
+                                             level="7"), "autre.csv", dry_run=False)
+    assert report.ok, report.errors
+    assert _p2_advance(factory) == D("2450.00")  # was 3 000 € (the 200 € for any diploma)
+
+
+def test_same_certification_reading():
+    assert same_certification(("RNCP35185", "BTS MCO", 5), ("rncp35185", "Autre intitulé", 5))
+    assert not same_certification(("RNCP35185", "BTS MCO", 5), ("RNCP38000", "BTS MCO", 5))
+    assert same_certification(("", "Licence  pro Métiers", 6), ("", "LICENCE PRO METIERS", 6))
+    assert not same_certification(("", "LICENCE PRO", 6), ("", "LICENCE PRO", 7))
+    assert not same_certification(("", "LICENCE PRO", 6), ("RNCP1", "MASTER", 6))

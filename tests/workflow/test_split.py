@@ -19,7 +19,7 @@ from sqlalchemy import select
 from db.models import Echeance, ProFormaLine
 from seed.demo import record_rupture
 from tests.workflow.reviewkit import deposit, version
-from workflow.billing import proformas
+from workflow.billing import eligibility, proformas
 from workflow.review import decisions
 
 
@@ -60,6 +60,10 @@ def test_each_contract_lands_in_exactly_one_pro_forma(world, factory):
     assert (pre.included, pre.invoice_dossiers, pre.credit_dossiers) == (4, 3, 1)
     assert pre.credit_amount == Decimal("-295.89")
     assert pre.invoice_amount == sum(amounts.values()) + Decimal("295.89")
+    with factory() as s:  # the page's recap, before the dialog: the same per-dossier split
+        rec = eligibility.recap(s, world.cfa1, "pedagogie")
+    assert (rec.included, rec.invoice_amount, rec.credit_amount) == (
+        4, pre.invoice_amount, Decimal("-295.89"))  # was −2 162,56 € (A0's −1 866,67 € line)
     with factory.begin() as s:
         invoice, credit = proformas.generate(s, world.cfa1, "pedagogie", ids)
         made = [(p.id, p.kind, p.total, p.dossiers) for p in (invoice, credit)]

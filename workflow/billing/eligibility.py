@@ -167,7 +167,9 @@ class Recap:
     """The recap of the selection ("Inclus / Exclus / Montant") under the current filters.
 
     ``included``/``excluded`` count contracts (a contract is included when at least one of its
-    eligible lines is selected); the amounts are the selected lines' sums.
+    eligible lines is selected); ``invoice_amount``/``credit_amount`` add up the selected
+    totals of the included contracts whose selected total is ≥ 0 / < 0: per dossier, as the
+    generation splits them (``proformas.split_by_dossier``), never per line.
     """
 
     eligible_contracts: int
@@ -352,26 +354,25 @@ def recap(session: Session, actor: Actor, nature: str, filters: EligibleFilters 
     cfa_id = require_cfa(actor)
     check_nature(nature)
     ex = sorted({int(i) for i in excluded_ids})
-    contracts, lines = func.count(func.distinct(_E.contract_id)), func.count(_E.id)
-    if ex:  # the selection is the eligible lines minus the CFA's exclusions
-        chosen = _E.id.not_in(ex)
-        picked = (func.count(func.distinct(case((chosen, _E.contract_id)))),
-                  func.count(case((chosen, _E.id))))
-    else:  # nothing excluded: the selection is every eligible line, no test per line
-        chosen, picked = None, (contracts, lines)
-    stmt = select(contracts, lines, *picked, _sum_if(chosen, _E.amount > 0),
-                  _sum_if(chosen, _E.amount < 0)
-                  ).where(*_matching(cfa_id, nature, filters or EligibleFilters()))
+    # per dossier (issue 18): each contract's selected total lands whole in the invoice (>= 0)
+    # or in the credit note (< 0), as ``proformas.split_by_dossier`` does at generation
+    chosen = _E.id.not_in(ex) if ex else None
+    picked_lines = func.count(_E.id) if chosen is None else func.count(case((chosen, _E.id)))
+    picked_total = (func.sum(_E.amount) if chosen is None
+                    else func.sum(case((chosen, _E.amount), else_=0)))
+    per = (select(_E.contract_id.label("contract_id"), func.count(_E.id).label("lines"),
+                  picked_lines.label("picked"), picked_total.label("total"))
+           .where(*_matching(cfa_id, nature, filters or EligibleFilters()))
+           .group_by(_E.contract_id).subquery("per_contract"))
+    taken = per.c.picked > 0
+    stmt = select(func.count(), func.coalesce(func.sum(per.c.lines), 0),
+                  func.count(case((taken, per.c.contract_id))),
+                  func.coalesce(func.sum(per.c.picked), 0),
+                  func.coalesce(func.sum(case((and_(taken, per.c.total >= 0), per.c.total))), 0),
+                  func.coalesce(func.sum(case((and_(taken, per.c.total < 0), per.c.total))), 0))
     row = session.execute(stmt).one()
     return Recap(int(row[0]), int(row[1]), int(row[2]), int(row[3]),
                  Decimal(row[4] or 0).quantize(ZERO), Decimal(row[5] or 0).quantize(ZERO))
-
-
-def _sum_if(chosen: ColumnElement[bool] | None, sign: ColumnElement[bool]) -> Any:
-    """The sum of the amounts of one sign, among the chosen lines (all when ``chosen`` is
-    None)."""
-    return func.coalesce(func.sum(case((sign if chosen is None else and_(chosen, sign),
-                                        _E.amount))), 0)
 
 
 def eligible_ids(session: Session, actor: Actor, nature: str,

@@ -10,7 +10,8 @@ Rules (R6332-25; ``../shared/domain.md``: trop-perçu = paid − due; docs/domai
   (``schedule.schedule``), less the installments a kept échéance already stands for (same
   kind and year). After a rupture, the unclaimed installments are kept in due order within
   what remains of the entitlement once the kept ones are counted (reduced or dropped past it),
-  as ``schedule._after_rupture`` does; after an avenant without rupture they are all kept.
+  as ``domain.schedule.ruptures.after_rupture`` does; after an avenant without rupture they
+  are all kept.
 * The difference between the recomputed entitlement and the kept plus replaced échéances
   becomes **one regularisation échéance per contract and nature**, negative (trop-perçu) when
   more was paid or is in progress than is due. Its detail says how it was computed (shown
@@ -38,7 +39,7 @@ from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
 from domain.vocabulary import Nature
 from workflow.common.paging import chunks
-from workflow.contracts.contracts import PAID_STATUSES, terms_of
+from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, prolongations, terms_of
 
 ZERO = Decimal("0.00")
 DETAIL_MAX = 400
@@ -160,32 +161,17 @@ def _regularisation(terms: ContractTerms, nature: Nature, on: date, reason: str,
 
 # --- the database side -------------------------------------------------------------------
 
-@dataclass
-class _Row:
-    id: int
-    nature: str
-    kind: str
-    year: int
-    period_start: date
-    period_end: date
-    due_on: date
-    amount: Decimal
-    detail: str
-    pro_forma_id: int | None
-    status: str | None
-
-
-def _load(session: Session, ids: Sequence[int]) -> dict[int, list[_Row]]:
-    rows: dict[int, list[_Row]] = {i: [] for i in ids}
+def _load(session: Session, ids: Sequence[int]) -> dict[int, list[EcheanceRow]]:
+    rows: dict[int, list[EcheanceRow]] = {i: [] for i in ids}
     for part in chunks(ids):
         stmt = (select(Echeance.contract_id, Echeance.id, Echeance.nature, Echeance.kind,
                        Echeance.year, Echeance.period_start, Echeance.period_end,
-                       Echeance.due_on, Echeance.amount, Echeance.detail,
+                       Echeance.due_on, Echeance.amount, Echeance.detail, ProForma.number,
                        Echeance.pro_forma_id, ProForma.status)
                 .outerjoin(ProForma, ProForma.id == Echeance.pro_forma_id)
                 .where(Echeance.contract_id.in_(part)).order_by(Echeance.id))
         for contract_id, *values in session.execute(stmt):
-            rows[contract_id].append(_Row(*values))
+            rows[contract_id].append(EcheanceRow(*values))
     return rows
 
 
@@ -205,17 +191,19 @@ def _values(i: Installment) -> tuple[object, ...]:
             i.detail)
 
 
-def _row_values(r: _Row) -> tuple[object, ...]:
+def _row_values(r: EcheanceRow) -> tuple[object, ...]:
     return (r.nature, r.kind, r.year, r.period_start, r.period_end, r.due_on, r.amount,
             r.detail)
 
 
 def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[int, date],
-              reasons: dict[int, str]) -> list[Outcome]:
+              reasons: dict[int, str], prolonged: dict[int, date] | None = None
+              ) -> list[Outcome]:
     """Recompute the échéances of ``contracts`` (rows already holding their new terms).
 
     ``on``: the date of the change, or {contract id: its date}. ``reasons``: {contract id:
-    the change, in French, e.g. "Rupture du 30/04/2026"}.
+    the change, in French, e.g. "Rupture du 30/04/2026"}. ``prolonged``: {contract id: its
+    end before an L6222-11 prolongation} (default: read from the import changes).
     Unclaimed échéances are updated in place when their (nature, kind, year) stays, removed
     otherwise — or, when a cancelled pro forma's line still names one, parked on that
     cancelled pro forma (never eligible, never counted as paid) so that the line's history
@@ -233,12 +221,14 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[i
     parked: list[dict[str, object]] = []
     unclaimed_all = [r.id for rows in loaded.values() for r in rows if r.pro_forma_id is None]
     refs = _referenced(session, unclaimed_all) if unclaimed_all else {}
+    extended = prolongations(session, list(by_id)) if prolonged is None else prolonged
     for cid, contract in by_id.items():
         rows = loaded[cid]
-        held = [Held(r.nature, r.kind, r.year, r.amount, r.status in PAID_STATUSES)
+        held = [Held(r.nature, r.kind, r.year, r.amount, r.pro_forma_status in PAID_STATUSES)
                 for r in rows if r.pro_forma_id is not None]
         day = on.get(cid, today()) if isinstance(on, dict) else on
-        wanted = plan(terms_of(contract), held, day, reasons.get(cid, "Recalcul"))
+        wanted = plan(terms_of(contract, extended.get(cid)), held, day,
+                      reasons.get(cid, "Recalcul"))
         free = [r for r in rows if r.pro_forma_id is None]
         if sorted(map(_row_values, free), key=repr) == sorted(map(_values, wanted), key=repr):
             outcomes.append(Outcome(cid, contract.number, 0, ()))
@@ -297,4 +287,6 @@ def reason_for(contract: Contract, kind: str, on: date) -> str:
     """The French name of a change, for a regularisation's detail."""
     if kind == "rupture" and contract.rupture_on is not None:
         return f"Rupture du {format_day(contract.rupture_on)}"
+    if kind == "prolongation":
+        return f"Prolongation (L6222-11) du {format_day(on)}"
     return f"Avenant du {format_day(on)}"

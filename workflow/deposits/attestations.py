@@ -11,6 +11,13 @@ final balance asks, at deposit, for the attestation beside the invoice:
 * kept as its own document (``attestation``, every version), shown to the instructeur;
 * a check ``attestation`` among the invoice's automatic checks: pass when one is stored, fail
   when it is missing (the instructeur may refuse: "certificat de réalisation manquant").
+
+The reading that protects the money (docs/domain-notes.md): the balance is not due without
+the attestation, so the invoice of such a pro forma is **not accepted** until an attestation
+is stored (``require_present`` at deposit: the CFA joins it first, in the same dialog), and an
+instructeur cannot validate one whose attestation is missing — no justification overrides it
+(``require_present`` in ``workflow.review.decisions.validate``, for an invoice deposited
+before this rule).
 """
 
 from __future__ import annotations
@@ -65,6 +72,37 @@ def latest(session: Session, pro_forma_id: int) -> Attestation | None:
     """The newest attestation of a pro forma (access checked by the caller)."""
     return session.scalars(select(Attestation).where(Attestation.pro_forma_id == pro_forma_id)
                            .order_by(Attestation.version.desc()).limit(1)).first()
+
+
+REQUIRED_AT_DEPOSIT = ("Joignez d'abord l'attestation de réalisation des actions de formation : "
+                       "cette pro forma porte le solde final d'un contrat, qui n'est dû que sur "
+                       "la facture accompagnée de cette attestation (R6332-25, décret "
+                       "2025-585).")
+REQUIRED_AT_VALIDATION = ("Pro forma {number} : l'attestation de réalisation des actions de "
+                          "formation est absente ; le solde final n'est pas dû sans elle "
+                          "(R6332-25, décret 2025-585). Refusez la facture (certificat de "
+                          "réalisation manquant) ou attendez que le CFA la joigne.")
+
+
+def require_present(session: Session, pf: ProForma, *, at_validation: bool = False) -> None:
+    """Refuse an invoice (deposit or validation) of a pro forma holding a final balance
+    while no attestation is stored.
+
+    Raises:
+        InvalidInput: the attestation is missing (field ``file`` at deposit,
+            ``attestation`` at validation).
+    """
+    if not holds_final_balance(session, pf.id) or latest_id(session, pf.id) is not None:
+        return
+    if at_validation:
+        raise InvalidInput("attestation", REQUIRED_AT_VALIDATION.format(number=pf.number))
+    raise InvalidInput("file", REQUIRED_AT_DEPOSIT)
+
+
+def latest_id(session: Session, pro_forma_id: int) -> int | None:
+    """The id of the newest attestation of a pro forma, without reading its bytes."""
+    return session.scalar(select(Attestation.id).where(Attestation.pro_forma_id == pro_forma_id)
+                          .order_by(Attestation.version.desc()).limit(1))
 
 
 def check(session: Session, pf: ProForma) -> checks.CheckResult | None:

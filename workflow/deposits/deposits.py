@@ -147,8 +147,9 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     afterwards as a job. Returns what the CFA is
     told after "Envoyer".
 
-    Raises InvalidInput (bad file, too many versions, too many deposits in the last hour),
-    TransitionRefused (status forbids it), StaleVersion.
+    Raises InvalidInput (bad file, too many versions, too many deposits in the last hour, a
+    final balance without its attestation de réalisation), TransitionRefused (status forbids
+    it), StaleVersion.
     """
     require_cfa(actor)
     filename = clean_filename(filename)
@@ -162,6 +163,7 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     _deposit_allowed(pf)
     if refused is not None:
         raise refused
+    attestations.require_present(session, pf)  # a final balance: the attestation first
     version = (queue.current_version(session, pf) or 0) + 1
     _within_quotas(session, pf, version)
     doc = Document(

@@ -26,6 +26,7 @@ from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.confirm import Seen, check
 from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
+from workflow.deposits import attestations
 from workflow.deposits import queue as check_queue
 
 
@@ -102,6 +103,7 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
     if waiting := check_queue.pending(session, [pf.id]).get(pf.id):
         raise WorkflowError(f"Pro forma {pf.number} : {waiting.label()} ; attendez leurs "
                             "résultats pour valider (refuser reste possible).")
+    attestations.require_present(session, pf, at_validation=True)  # issue 18: no override
     run = latest_run(session, pf.id)
     seen = checks_seen(run)
     failed = sorted(CHECK_LABELS.get(n, n) for n, o in seen.items() if o == "fail")
