@@ -52,6 +52,17 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
 }
 
 
+def store_costly(world, factory, pf_id: int) -> None:
+    """Deposit a real invoice for ``pf_id`` whose stored bytes then turn costly to check: a
+    progressive JPEG whose last scan is repeated (a minute of decoding). Its check job, left on
+    the queue, reads that file. (Depositing the JPEG itself may already be refused by the
+    deposit's validation within its deadline on a loaded machine: then no job would run.)"""
+    deposit(world, factory, pf_id)
+    with factory.begin() as s:
+        doc = s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).one()
+        doc.content, doc.media_type, doc.filename = progressive_jpeg(), "image/jpeg", "scan.jpg"
+
+
 def _job_of(factory, pf_id: int) -> CheckJob | None:
     with factory() as s:
         return s.scalars(select(CheckJob).where(CheckJob.pro_forma_id == pf_id)
@@ -108,8 +119,7 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_checked(world,
         deposit(world, factory, pf_id, actor=world.cfa2)
     assert jobs.run_pending(factory) == len(others)  # their verdicts are in: they can be decided
     costly_pf = generate(world, factory, [world.contracts1[0]])[0]
-    with factory.begin() as s:
-        deposits.deposit(s, world.cfa1, costly_pf, progressive_jpeg(), "scan.jpg")
+    store_costly(world, factory, costly_pf)
     job = _job_of(factory, costly_pf)
     assert job is not None and job.state == queue.PENDING
     with factory() as s:  # warm: time the calls, not a first query
