@@ -52,12 +52,12 @@ HOSTILE: dict[str, tuple[str, Callable[[], bytes]]] = {
 }
 
 
-def store_costly(world, factory, pf_id: int) -> None:
+def store_costly(world, factory, pf_id: int, actor=None) -> None:
     """Deposit a real invoice for ``pf_id`` whose stored bytes then turn costly to check: a
     progressive JPEG whose last scan is repeated (a minute of decoding). Its check job, left on
     the queue, reads that file. (Depositing the JPEG itself may already be refused by the
     deposit's validation within its deadline on a loaded machine: then no job would run.)"""
-    deposit(world, factory, pf_id)
+    deposit(world, factory, pf_id, actor=actor)
     with factory.begin() as s:
         doc = s.scalars(select(Document).where(Document.pro_forma_id == pf_id)).one()
         doc.content, doc.media_type, doc.filename = progressive_jpeg(), "image/jpeg", "scan.jpg"

@@ -7,21 +7,25 @@ retried up to ``jobs.MAX_ATTEMPTS`` times. Each worker sends procrastinate's hea
 ``HEARTBEAT_S``; the periodic task ``retry_stalled_checks`` (every ``SWEEP_CRON``, at most one
 queued) hands the jobs of a worker silent for ``jobs.STALLED_AFTER_S`` to another worker
 (procrastinate's ``get_stalled_jobs`` and ``retry_job``). With SQLite it runs the local worker
-pool in the foreground (the console's server already runs one; this is for a console started
-otherwise).
+pool (``jobs.LocalWorkers``) in the foreground: the console's server starts one as its child
+process (``spawn_local``), or start it yourself for a console started otherwise.
 
 Each job's file is read in ``checks.sandbox``'s process pool of this process
 (``sandbox.WORKERS`` processes under the operating system's limits), never with a database
-transaction open.
+transaction open; a worker process has its own sandbox pool, so a burst of check jobs never
+queues in front of a console's pre-check or page rendering.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
+import subprocess
 import sys
 import threading
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -33,6 +37,9 @@ from workflow.deposits import jobs, queue
 
 log = logging.getLogger("workflow.deposits.worker")
 HEARTBEAT_S = 5.0  # procrastinate's worker heartbeat (a quarter of jobs.STALLED_AFTER_S)
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_CONCURRENCY = 2  # jobs at once in the console's local pool (SQLite)
+LOCAL_NICE = 10  # its CPU priority below the console's: a CFA's pre-check comes first
 
 
 def conninfo(database_url: str) -> str:
@@ -81,6 +88,33 @@ def make_app(database_url: str) -> Any:
     return app
 
 
+def spawn_local(database_url: str, *, concurrency: int = LOCAL_CONCURRENCY,
+                nice: int = LOCAL_NICE) -> subprocess.Popen[bytes]:
+    """Start the local pool (SQLite) as a child process of this one: ``python -m
+    workflow.deposits.worker --parent <this pid>``. The console's server does, so that the
+    check jobs read their files in the child's own sandbox pool, never in the console's (which
+    serves the CFA's pre-check and the review screen's pages), at a lower CPU priority; the
+    child stops when this process stops or dies."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "workflow.deposits.worker", "--database-url", database_url,
+         "--concurrency", str(concurrency), "--nice", str(nice), "--parent", str(os.getpid())],
+        env=env)  # this process's working directory: a relative SQLite path means the same file
+
+
+def stop_local(child: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    """Ask the local pool's process to stop (SIGTERM: it ends its current jobs' claims
+    cleanly), kill it after ``timeout``."""
+    if child.poll() is None:
+        child.terminate()
+        try:
+            child.wait(timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(timeout)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workflow.deposits.worker",
                                      description="Run the automatic checks' jobs.")
@@ -88,8 +122,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrency", type=int, default=1,
                         help="jobs run at once by this worker (default 1)")
     parser.add_argument("--name", help="worker name shown by procrastinate")
+    parser.add_argument("--nice", type=int, default=0,
+                        help="lower this worker's CPU priority by this much (0 to 19)")
+    parser.add_argument("--parent", type=int,
+                        help="stop when the process of this id is no longer the parent")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if args.nice:
+        os.nice(max(0, min(19, args.nice)))  # inherited by its sandbox processes
     url = args.database_url or Settings.from_env().database_url
     engine = make_engine(url)
     upgrade(engine)
@@ -102,10 +142,14 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    workers = jobs.LocalWorkers(make_sessionmaker(engine), threads=args.concurrency).start()
-    print(f"Worker local (SQLite) : {args.concurrency} tâche(s) à la fois ; Ctrl+C pour arrêter.")
+    workers = jobs.LocalWorkers(make_sessionmaker(engine), threads=args.concurrency,
+                                poll_s=0.5).start()
+    print(f"Worker local (SQLite) : {args.concurrency} tâche(s) à la fois ; Ctrl+C pour arrêter.",
+          flush=True)
     try:
-        stop.wait()
+        while not stop.wait(1.0):
+            if args.parent and os.getppid() != args.parent:
+                break  # the console that started this pool is gone
     except KeyboardInterrupt:
         pass
     workers.stop()
