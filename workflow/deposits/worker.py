@@ -89,18 +89,19 @@ def make_app(database_url: str) -> Any:
 
 
 def spawn_local(database_url: str, *, concurrency: int = LOCAL_CONCURRENCY,
-                nice: int = LOCAL_NICE) -> subprocess.Popen[bytes]:
+                nice: int = LOCAL_NICE, quiet: bool = False) -> subprocess.Popen[bytes]:
     """Start the local pool (SQLite) as a child process of this one: ``python -m
     workflow.deposits.worker --parent <this pid>``. The console's server does, so that the
     check jobs read their files in the child's own sandbox pool, never in the console's (which
     serves the CFA's pre-check and the review screen's pages), at a lower CPU priority; the
-    child stops when this process stops or dies."""
+    child stops when this process stops or dies. ``quiet``: its output discarded (benchmarks)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     return subprocess.Popen(
         [sys.executable, "-m", "workflow.deposits.worker", "--database-url", database_url,
          "--concurrency", str(concurrency), "--nice", str(nice), "--parent", str(os.getpid())],
-        env=env)  # this process's working directory: a relative SQLite path means the same file
+        env=env,  # this process's working directory: a relative SQLite path means the same file
+        stdout=subprocess.DEVNULL if quiet else None, stderr=subprocess.DEVNULL if quiet else None)
 
 
 def stop_local(child: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
