@@ -12,8 +12,9 @@ never serves console/pages/):
   ``/?page_inconnue=<path>``, where the console says "Page introuvable" in French instead of
   Streamlit's English "Page not found";
 - ``on_script_error`` turns whatever escaped the pages into the French incident message;
-- with the embedded SQLite database, the local pool of check workers
-  (``workflow.deposits.jobs.LocalWorkers``) runs the deposits' check jobs in this process
+- with the embedded SQLite database, the local pool of check workers runs the deposits' check
+  jobs in a child process (``workflow.deposits.worker.spawn_local``) with its own sandbox
+  pool, so that they never queue in front of this process's pre-checks and page renderings
   (with PostgreSQL, ``python -m workflow.deposits.worker`` does, on any machine).
 
 Streamlit owns GET ``/auth/login``, ``/auth/logout`` and ``/oauth2callback`` (``st.login``);
@@ -46,7 +47,7 @@ from db.config import Settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from workflow.accounts import sessions
-from workflow.deposits import jobs
+from workflow.deposits import worker
 
 log = logging.getLogger("console.entry.server")
 APP_SCRIPT = Path(__file__).resolve().parent / "app.py"
@@ -68,10 +69,10 @@ async def lifespan(_app: Any) -> AsyncIterator[None]:
     factory = await run_in_threadpool(_factory)  # migrate before the first request, once
     local = None
     if factory.kw["bind"].dialect.name == "sqlite":  # else: python -m workflow.deposits.worker
-        local = await run_in_threadpool(jobs.LocalWorkers(factory).start)
+        local = worker.spawn_local(Settings.from_env().database_url)
     yield
     if local is not None:
-        await run_in_threadpool(local.stop)
+        await run_in_threadpool(worker.stop_local, local)
 
 
 def _same_origin(request: Request) -> bool:

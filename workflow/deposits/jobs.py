@@ -3,10 +3,12 @@
 ``run_job(factory, job_id)`` is the one job function, whoever runs it (a procrastinate worker on
 PostgreSQL, the local pool on SQLite, tests through ``run_now``):
 
-1. claim, in a short transaction: the job is pending (or running but abandoned for
-   ``ABANDONED_AFTER``), it becomes running with one more attempt; the file's bytes and what
-   the checks expect are read; the transaction ends;
-2. the checks run in ``checks.sandbox`` with no database transaction open;
+1. claim, in a short transaction: the job is pending (or running but abandoned: see below),
+   it becomes running with one more attempt; the file's bytes and what the checks expect are
+   read; the transaction ends;
+2. the checks run in ``checks.sandbox`` with no database transaction open; meanwhile a
+   heartbeat thread renews the claim (``started_at``) every ``HEARTBEAT_S`` in its own
+   one-statement transaction;
 3. land, in a new short transaction with the pro forma locked: only when this job still holds
    its claim (a re-run writes nothing twice) and its document is still the pro forma's current
    version (else the job is ``stale`` and writes nothing); the duplicate check, the run and its
@@ -17,6 +19,17 @@ failure). Anything else that fails (a busy sandbox, a lost database connection, 
 the job pending for another attempt after ``RETRY_WAIT_S`` × attempts and raises ``RetryLater``;
 the ``MAX_ATTEMPTS``-th failure lands a run with every check ``unknown`` and its reason
 (state ``failed``).
+
+A worker that dies mid-job (killed, its machine lost) stops renewing its claim. With
+PostgreSQL, procrastinate's own mechanism notices it: every worker sends heartbeats to
+``procrastinate_workers``, and the periodic task ``retry_stalled_checks``
+(``workflow.deposits.worker``) retries the jobs of workers silent for ``STALLED_AFTER_S``
+(``JobManager.get_stalled_jobs`` / ``retry_job``); the worker that gets the job again takes
+the claim over (``take_over``: procrastinate runs a job in one worker at a time). With the
+local pool (SQLite), a running job whose claim was not renewed for ``LEASE`` is claimable
+again by any pool on that database. Either way the takeover counts as an attempt (a file that
+keeps killing its workers ends ``failed``, every check ``unknown``), and the dead runner, were
+it only slow, lands nothing: landing needs the latest claim.
 """
 
 from __future__ import annotations
@@ -24,12 +37,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any, cast
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 import checks
@@ -48,8 +63,14 @@ from workflow.deposits.deposits import Precheck, duplicate_check, expected_for, 
 log = logging.getLogger("workflow.deposits.jobs")
 MAX_ATTEMPTS = 3
 RETRY_WAIT_S = 2.0
-ABANDONED_AFTER = timedelta(minutes=10)  # a running job whose worker died is claimed again
+HEARTBEAT_S = 5.0  # a runner renews its claim this often while the file is read
+# a claim not renewed this long: its runner died (local pool). Longer than a SQLite write lock
+# may be held elsewhere (a pre-check reads its file inside its session: up to 20 s, plus the
+# 30 s busy timeout of a renewal waiting for it), so that a live runner is never taken over
+LEASE = timedelta(seconds=60)
+STALLED_AFTER_S = 20.0  # procrastinate: a worker silent this long is stalled (PostgreSQL)
 FAILED_PREFIX = "Contrôles impossibles après {n} tentatives : "
+WORKER_DIED = "le worker qui lisait le fichier s'est arrêté."
 
 
 class RetryLater(Exception):  # noqa: N818 - what the job asks of its runner
@@ -71,17 +92,23 @@ class Claim:
     media_type: str
     data: bytes
     expected: checks.Expected
+    taken_over: bool = False  # from a runner that died
 
 
-def run_job(factory: sessionmaker[Session], job_id: int) -> str:
+def run_job(factory: sessionmaker[Session], job_id: int, *, take_over: bool = False) -> str:
     """Run one check job; returns its outcome: done, stale, failed, skipped (not claimable:
     already landed, or another runner holds it). Raises RetryLater after a failed attempt
-    that may be retried."""
-    claim = _claim(factory, job_id)
+    that may be retried. ``take_over``: a running job is claimed even if its claim is fresh
+    (procrastinate hands a job again only when its worker stalled)."""
+    claim = _claim(factory, job_id, take_over)
     if claim is None:
         return "skipped"
+    if claim.taken_over and claim.attempt > MAX_ATTEMPTS:
+        message = FAILED_PREFIX.format(n=claim.attempt - 1) + WORKER_DIED
+        return _land(factory, claim, _unknown(claim, message), queue.FAILED, message)
     try:
-        report = read_file(claim)  # no transaction open
+        with _heartbeat(factory, claim):
+            report = read_file(claim)  # no transaction open
     except Exception as exc:  # noqa: BLE001 - every failure is retried, then recorded
         log.warning("check job %s, attempt %s failed: %r", job_id, claim.attempt, exc)
         reason = _reason(exc)
@@ -124,21 +151,50 @@ def _locked_job(s: Session, job_id: int) -> CheckJob | None:
     return s.scalars(select(CheckJob).where(CheckJob.id == job_id).with_for_update()).first()
 
 
-def _claim(factory: sessionmaker[Session], job_id: int) -> Claim | None:
+def _claim(factory: sessionmaker[Session], job_id: int, take_over: bool = False
+           ) -> Claim | None:
     with factory.begin() as s:
         job = _locked_job(s, job_id)
         if job is None:
             return None
         moment = now()
-        abandoned = (job.state == queue.RUNNING and job.started_at is not None
-                     and job.started_at < moment - ABANDONED_AFTER)
+        abandoned = job.state == queue.RUNNING and (
+            take_over or job.started_at is None or job.started_at < moment - LEASE)
         if job.state != queue.PENDING and not abandoned:
             return None
+        if abandoned:
+            log.warning("check job %s: taken over from a runner that stopped (attempt %s)",
+                        job.id, job.attempts)
         job.state, job.attempts, job.started_at = queue.RUNNING, job.attempts + 1, moment
         doc = s.get_one(Document, job.document_id)
         pf = s.get_one(ProForma, job.pro_forma_id)
         return Claim(job.id, job.attempts, job.kind, pf.id, doc.id, doc.version, doc.filename,
-                     doc.media_type, doc.content, expected_for(s, pf))
+                     doc.media_type, doc.content, expected_for(s, pf), abandoned)
+
+
+@contextmanager
+def _heartbeat(factory: sessionmaker[Session], claim: Claim) -> Iterator[None]:
+    """Renew the claim every ``HEARTBEAT_S`` while the block runs (one short UPDATE each)."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_S):
+            try:
+                with factory.begin() as s:
+                    s.execute(update(CheckJob).where(
+                        CheckJob.id == claim.job_id, CheckJob.state == queue.RUNNING,
+                        CheckJob.attempts == claim.attempt).values(started_at=now()))
+            except Exception as exc:  # noqa: BLE001 - a missed beat is retried at the next
+                log.warning("check job %s: heartbeat failed: %r", claim.job_id, exc)
+
+    thread = threading.Thread(target=beat, name=f"check-job-{claim.job_id}-heartbeat",
+                              daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(HEARTBEAT_S)
 
 
 def _release(factory: sessionmaker[Session], claim: Claim, reason: str) -> None:
@@ -228,11 +284,7 @@ class LocalWorkers:
         self._threads: list[threading.Thread] = []
 
     def start(self) -> LocalWorkers:
-        """Start the threads (jobs abandoned by a previous process become pending again)."""
-        with self.factory.begin() as s:
-            s.execute(update(CheckJob).where(
-                CheckJob.state == queue.RUNNING,
-                CheckJob.started_at < now() - ABANDONED_AFTER).values(state=queue.PENDING))
+        """Start the threads (a job whose runner died is claimed again after ``LEASE``)."""
         for i in range(self.threads):
             t = threading.Thread(target=self._loop, name=f"check-jobs-{i}", daemon=True)
             t.start()
@@ -247,9 +299,12 @@ class LocalWorkers:
             t.join(timeout)
 
     def _next(self) -> int | None:
+        """A pending job due now, or a running one whose runner stopped renewing its claim."""
+        moment = now()
         with self.factory() as s:
-            return s.scalar(select(CheckJob.id).where(
-                CheckJob.state == queue.PENDING, CheckJob.run_after <= now())
+            return s.scalar(select(CheckJob.id).where(or_(
+                and_(CheckJob.state == queue.PENDING, CheckJob.run_after <= moment),
+                and_(CheckJob.state == queue.RUNNING, CheckJob.started_at < moment - LEASE)))
                 .order_by(CheckJob.id).limit(1))
 
     def _loop(self) -> None:
