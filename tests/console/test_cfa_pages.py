@@ -72,6 +72,14 @@ def test_generate_journey_with_a_credit_note(world, page, factory):
     text = page_text(at)
     assert "Génération terminée ! Vous pouvez télécharger les pro formas générées." in text
     assert "PRO-00610001" in text and "PRO-00610002" in text
+    # the manual's "détails" is a button beside "Fermer" (§1.1.2), showing the two pro formas
+    assert not at.toggle and not at.dataframe
+    at = _click(at, "détails")
+    details = at.dataframe[0].value
+    assert list(details["Pro forma"]) == ["PRO-00610001", "PRO-00610002"]
+    assert list(details["Type"]) == ["Facture", "Facture d'avoir"]
+    at = _click(at, "détails")
+    assert not at.dataframe
     with factory() as s:
         modes = [(p.kind, p.settlement_mode) for p in s.query(ProForma).where(
             ProForma.id != world.paid_pro_forma_id).order_by(ProForma.id)]
