@@ -218,3 +218,12 @@ def test_dashboard_charts_keep_the_buckets_order_and_say_numbers_in_french(world
     assert '"sort": null' in text  # the frame's order: 0–7, 8–15, 16–30, > 30
     assert "labelExpr" in text and "\\u202f" in text.replace("\u202f", "\\u202f")
     assert '"labelLimit": 0' in text  # whole labels
+    # the tooltips: each line titled in French, numbers in Vega-Lite's French format locale
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\u202f"
+        assert "sept." in locale["time"]["shortMonths"]
+        tips = [t for layer in [spec, *spec.get("layer", [])]
+                for t in layer.get("encoding", {}).get("tooltip", [])]
+        assert tips and all(t.get("title") for t in tips), tips
+        assert all(t.get("format") for t in tips if t["type"] == "quantitative"), tips
