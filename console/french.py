@@ -25,6 +25,8 @@ import json
 
 import streamlit as st
 
+from workflow.billing.portal import upload_rules
+
 UPLOAD_ZONE = "CLIQUEZ ICI POUR AJOUTER UN FICHIER"
 
 EXACT: dict[str, str] = {
@@ -110,7 +112,7 @@ EXACT: dict[str, str] = {
 PATTERNS: list[tuple[str, str, str]] = [
     # the uploader's instructions: the project's own rule replaces Streamlit's cap
     (r"^\s*[\d.,]+\s*[KMG]?B per file(\s*•.*)?$", "",
-     "pdf, jpg, jpeg, gif, png — 5 Mo maximum"),
+     upload_rules().short),
     (r"^Press Enter to apply$", "", "Appuyez sur Entrée pour valider"),
     (r"^Press Enter to submit form$", "", "Appuyez sur Entrée pour envoyer"),
     (r"^Press (⌘|Ctrl)\+Enter to (apply|submit form)$", "", "Appuyez sur $1+Entrée pour valider"),

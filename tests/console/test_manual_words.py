@@ -100,9 +100,11 @@ REPLACE = [
     (601, "Afin d'éviter tout rejet de votre facture, vous devez respecter le mode opératoire "
           "suivant."),
     (612, "Vous devez joindre un fichier."),
-    (613, "Vous pouvez choisir un fichier pdf, jpg, jpeg, gif, png. La taille maximum de "
-          "fichier autorisée est de 5Mo. Assurez-vous que le nom de votre fichier ne dépasse "
-          "pas les 50 caractères (Extension comprise)."),
+    # the rules are rendered from checks' declaration (its extensions in their own order)
+    (613, "Vous pouvez choisir un fichier pdf, jpg, jpeg,"),
+    (613, "La taille maximum de fichier autorisée est de 5Mo."),
+    (613, "Assurez-vous que le nom de votre fichier ne dépasse pas les 50 caractères "
+          "(Extension comprise)."),
     (615, "Nom du fichier"), (615, "Action"), (616, "Aucun fichier"), (608, "FACTURE"),
 ]
 ATTACH = [(443, "Joindre une facture"), (445, "NUMÉRO DE PRO FORMA"), (460, "VOTRE FACTURE"),
