@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from domain.clock import paris_day
-from domain.formatting import format_day_medium, format_moment
-
-MOMENT = "d MMM y HH:mm"  # Babel: "18 sept. 2023 10:05"
+from domain.formatting import format_day_medium, format_moment_medium
 
 
 def day(value: date | datetime | None, empty: str = "—") -> str:
@@ -24,4 +22,4 @@ def day(value: date | datetime | None, empty: str = "—") -> str:
 
 def moment(value: datetime | None, empty: str = "—") -> str:
     """A moment in Paris time, as "18 sept. 2023 10:05"; ``empty`` when there is none."""
-    return empty if value is None else format_moment(value, MOMENT)
+    return empty if value is None else format_moment_medium(value)
