@@ -15,7 +15,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from console import ui
+from console import grid_dates, ui
 from domain.formatting import format_moment
 from domain.vocabulary import NATURE_LABELS
 from workflow.accounts import admin
@@ -69,7 +69,7 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
         st.info("Aucune donnée pour ces filtres.")
         return
     shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
-                           else format_moment(v) if isinstance(v, datetime) else v
+                           else grid_dates.moment(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
     st.dataframe(shown, hide_index=True, width="stretch")
     data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])
@@ -81,6 +81,43 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
 # Vega's own number format in French: "1 400 000", "12,5" (narrow no-break spaces, as Babel)
 FRENCH_NUMBER = ("replace(replace(format(datum.value, ',.2~f'), /,/g, '\u202f'), "
                  "/[.]/g, ',')")
+
+
+# Vega-Lite's format locale in French (d3's fr-FR, with Babel's narrow no-break space): the
+# tooltips' numbers ("1 400 000", "12,5") and dates ("18 sept. 2023") as the manual writes them
+FRENCH_LOCALE = alt.Locale(
+    number=alt.NumberLocale(decimal=",", thousands="\u202f", grouping=[3],
+                            currency=["", "\u00a0€"]),
+    time=alt.TimeLocale(
+        dateTime="%A %e %B %Y à %X", date="%d/%m/%Y", time="%H:%M:%S",
+        periods=["AM", "PM"],
+        days=["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+        shortDays=["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+        months=["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+                "septembre", "octobre", "novembre", "décembre"],
+        shortMonths=["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+                     "sept.", "oct.", "nov.", "déc."]))
+NUMBER_FORMAT = ",.2~f"  # grouped, at most two decimals, in the locale above
+
+
+def tooltip(frame: pd.DataFrame) -> list[Any]:
+    """A tooltip line per column, titled with the column's own French name; numbers in the
+    French locale, dates in the manual's style ("18 sept. 2023")."""
+    out = []
+    for name in frame.columns:
+        kind = frame[name].dtype.kind
+        if kind in "iuf":
+            out.append(alt.Tooltip(f"{name}:Q", title=name, format=NUMBER_FORMAT))
+        elif kind == "M":
+            out.append(alt.Tooltip(f"{name}:T", title=name, format="%-d %b %Y"))
+        else:
+            out.append(alt.Tooltip(f"{name}:N", title=name))
+    return out
+
+
+def show(chart: Any) -> None:
+    """Draw a chart with the French format locale."""
+    st.altair_chart(chart.configure(locale=FRENCH_LOCALE), width="stretch")
 
 
 def _axis(shorthand: str, channel: Any) -> Any:
@@ -99,11 +136,11 @@ def chart(frame: pd.DataFrame, mark: str, x: str, y: str, color: str | None = No
         return
     base = getattr(alt.Chart(frame), f"mark_{mark}")()
     enc: dict[str, Any] = {"x": _axis(x, alt.X), "y": _axis(y, alt.Y),
-                           "tooltip": list(frame.columns), **encode}
+                           "tooltip": tooltip(frame), **encode}
     if color:
         enc["color"] = alt.Color(color, sort=None, legend=alt.Legend(labelLimit=0,
                                                                       titleLimit=0))
-    st.altair_chart(base.encode(**enc), width="stretch")
+    show(base.encode(**enc))
 
 
 def pareto(frame: pd.DataFrame) -> None:
@@ -113,11 +150,11 @@ def pareto(frame: pd.DataFrame) -> None:
     base = alt.Chart(frame).encode(x=alt.X("Motif:N", sort=None, title=None,
                                            axis=alt.Axis(labelLimit=0, labelAngle=-30)))
     bars = base.mark_bar().encode(y=alt.Y("Refus:Q", axis=alt.Axis(labelExpr=FRENCH_NUMBER)),
-                                  tooltip=list(frame.columns))
+                                  tooltip=tooltip(frame))
     line = base.mark_line(point=True, color="#d62728").encode(
         y=alt.Y("Cumul (%):Q", scale=alt.Scale(domain=[0, 100]),
                 axis=alt.Axis(labelExpr=FRENCH_NUMBER)))
-    st.altair_chart(alt.layer(bars, line).resolve_scale(y="independent"), width="stretch")
+    show(alt.layer(bars, line).resolve_scale(y="independent"))
 
 
 def drill(key: str, f: Filters, choices: list[tuple[str, Drill | None]]) -> None:

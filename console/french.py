@@ -4,8 +4,11 @@ Streamlit 1.67 has no setting for the words its frontend writes itself: the file
 "Drag and drop files here" / "Upload" / "200MB per file • PDF…", the grids' toolbar
 ("Search", "Download as CSV", "Fullscreen", "Show/hide columns"), "Running...", "Choose an
 option", "No results", the date inputs' "DD/MM/YYYY" placeholder, "Page not found", the
-sidebar's and dialogs' aria-labels. ``inject`` adds, once per run of the entry script, a tiny
-script (``st.html`` with JavaScript, run in the page itself) that rewrites those strings in
+sidebar's and dialogs' aria-labels, and the aria-labels of the widgets' own buttons (select
+boxes' "Open", "Clear value", "Clear all"; the date picker's "Choose date", "Previous month",
+"Next month"; the number inputs' "Increment", "Decrement"; the grids' "Clear selection").
+``inject`` adds, once per run of the entry script, a tiny script (``st.html`` with
+JavaScript, run in the page itself) that rewrites those strings in
 text nodes and in the ``aria-label``, ``title`` and ``placeholder`` attributes, and keeps doing
 so for whatever Streamlit draws later (a MutationObserver, installed once per browser tab).
 
@@ -21,6 +24,8 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+
+from workflow.billing.portal import upload_rules
 
 UPLOAD_ZONE = "CLIQUEZ ICI POUR AJOUTER UN FICHIER"
 
@@ -44,12 +49,28 @@ EXACT: dict[str, str] = {
     "Choose options": "Choisissez des options",
     "No results": "Aucun résultat",
     "Select...": "Choisissez…",
-    # never a select box's own buttons ("Open", "Clear value", "Clear all"): rewriting their
-    # aria-label stops the options list from opening (react-aria's combobox)
+    "Select all": "Cocher tout",  # never "Tout sélectionner": a page's own button
+    "Selected values": "Valeurs choisies",
+    "Multiselect options": "Choix possibles",
+    # the select boxes' and number inputs' own buttons (aria-labels); never "Ouvrir…",
+    # the start of the pages' own buttons ("Ouvrir PRO-…")
+    "Open": "Liste des choix",
+    "Clear value": "Effacer la valeur",
+    "Clear all": "Tout effacer",
+    "Increment": "Augmenter",
+    "Decrement": "Diminuer",
     # date inputs
     "DD/MM/YYYY": "jj/mm/aaaa",
     "dd/mm/yyyy": "jj/mm/aaaa",
     "YYYY/MM/DD": "aaaa/mm/jj",
+    "Choose date": "Choisir une date",
+    "Choose date range": "Choisir une période",
+    "Clear date": "Effacer la date",
+    "Clear dates": "Effacer les dates",
+    "Date range": "Période",
+    "Quick select a date range": "Choisir une période prédéfinie",
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.":
+        "Flèches pour changer de jour, Entrée pour choisir, Échap pour fermer.",
     "Previous month": "Mois précédent",
     "Next month": "Mois suivant",
     "Su": "di", "Mo": "lu", "Tu": "ma", "We": "me", "Th": "je", "Fr": "ve", "Sa": "sa",
@@ -66,6 +87,7 @@ EXACT: dict[str, str] = {
     "Copy to clipboard": "Copier",
     "Add row": "Ajouter une ligne",
     "Delete row(s)": "Enlever les lignes",
+    "Clear selection": "Vider la sélection",
     # chrome
     "Skip to main content": "Aller au contenu principal",
     "Sidebar": "Menu latéral",
@@ -80,6 +102,7 @@ EXACT: dict[str, str] = {
     "Expand sidebar": "Déplier le menu",
     "View more": "Voir plus",
     "View less": "Voir moins",
+    "Link to heading": "Lien vers ce titre",
     # (pairs, not "key": "value" lines: tests/workflow/test_auth.py scans for secret literals);
     # not "mot de passe": that is the field's own label, found by substring
     **dict([("Show password", "Afficher la saisie"), ("Hide password", "Masquer la saisie")]),
@@ -89,7 +112,7 @@ EXACT: dict[str, str] = {
 PATTERNS: list[tuple[str, str, str]] = [
     # the uploader's instructions: the project's own rule replaces Streamlit's cap
     (r"^\s*[\d.,]+\s*[KMG]?B per file(\s*•.*)?$", "",
-     "pdf, jpg, jpeg, gif, png — 5 Mo maximum"),
+     upload_rules().short),
     (r"^Press Enter to apply$", "", "Appuyez sur Entrée pour valider"),
     (r"^Press Enter to submit form$", "", "Appuyez sur Entrée pour envoyer"),
     (r"^Press (⌘|Ctrl)\+Enter to (apply|submit form)$", "", "Appuyez sur $1+Entrée pour valider"),
@@ -98,6 +121,11 @@ PATTERNS: list[tuple[str, str, str]] = [
     (r"^You have requested page .*", "",
      "Cette adresse ne correspond à aucune page du portail."),
     (r"^Running .*", "", "Chargement…"),  # a cached function's default spinner
+    # the calendar's grid: react-aria appends the month shown ("Choose date, décembre 2026")
+    (r"^Choose date(?: range)?, (.+)$", "", "Choisir une date, $1"),
+    # the date inputs' segments (react-aria names them in English: "month, ET LE")
+    *((rf"^{en}, (.+)$", "", f"{fr}, $1") for en, fr in (
+        ("day", "jour"), ("month", "mois"), ("year", "année"))),
     # the date inputs' calendar
     *((rf"^{en} (\d{{4}})$", "", f"{fr} $1") for en, fr in (
         ("January", "janvier"), ("February", "février"), ("March", "mars"),
@@ -143,12 +171,18 @@ _SCRIPT = """<script>
     });
   };
   fix(document.body);
+  // each record on its own (one odd node never leaves the others in English), then the whole
+  // page once more when the drawing calms down (what a re-render set back is said again)
+  let sweep = null;
   new MutationObserver((records) => {
     for (const r of records) {
-      if (r.type === "characterData") fix(r.target);
-      else if (r.type === "attributes") fix(r.target);
-      else r.addedNodes.forEach(fix);
+      try {
+        if (r.type === "childList") r.addedNodes.forEach(fix);
+        else fix(r.target);
+      } catch (e) { /* the sweep below catches it up */ }
     }
+    clearTimeout(sweep);
+    sweep = setTimeout(() => fix(document.body), 60);
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
                               attributes: true, attributeFilter: ATTRS});
   document.documentElement.lang = "fr";

@@ -86,3 +86,9 @@ def format_eur_short(amount: Decimal) -> str:
     return format_currency(amount, "EUR", format="#,##0\xa0¤" if whole else "#,##0.00\xa0¤",
                            currency_digits=False, locale=LOCALE)
 
+
+
+def format_moment_medium(moment: datetime) -> str:
+    """Return an aware moment in Paris time in the manual's list style: "18 sept. 2023 10:05"
+    (the grids' moments: queue deposits, a pro forma's history)."""
+    return format_moment(moment, "d MMM y HH:mm")

@@ -4,8 +4,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from console import selection, ui
-from domain.formatting import format_moment
+from console import grid_dates, selection, ui
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow.review import find, review
 
@@ -87,7 +86,7 @@ rows = {r.pro_forma_id: r for r in page.rows}
 chosen = selection.pick("queue", [{
     "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
     "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
-    "Déposée le": format_moment(r.deposited_at), "Âge (jours)": r.age_days,
+    "Déposée le": grid_dates.moment(r.deposited_at), "Âge (jours)": r.age_days,
     "Instructeur": r.assigned_to or "—", "Contrôles": r.pending or r.checks,
 } for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False)
 ui.pager("queue_page", page.total, PAGE_SIZE)

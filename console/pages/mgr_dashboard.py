@@ -4,8 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import dashboard_widgets as w
-from console import ui
-from domain.formatting import format_moment_day
+from console import grid_dates, ui
 from workflow.reporting import dashboard, dashboard_money
 
 st.title("Tableau de bord")
@@ -42,7 +41,7 @@ with tabs[0]:
                  for b in q.buckets], "anciennete", "buckets")
         st.subheader(f"Au-delà du délai cible : {q.late_count} pro forma(s)")
         w.table([{"Pro forma": r.number, "CFA": r.cfa,
-                  "Déposée le": format_moment_day(r.deposited_at), "Âge (jours)": r.age_days,
+                  "Déposée le": grid_dates.day(r.deposited_at), "Âge (jours)": r.age_days,
                   "Montant": r.total, "Instructeur": r.assigned_to or "—"}
                  for r in q.late], "hors_delai", "late")
         w.drill("queue", f, [(f"Statut : {r.label} ({r.count})", r.drill) for r in q.by_status]

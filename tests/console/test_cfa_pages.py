@@ -72,6 +72,14 @@ def test_generate_journey_with_a_credit_note(world, page, factory):
     text = page_text(at)
     assert "Génération terminée ! Vous pouvez télécharger les pro formas générées." in text
     assert "PRO-00610001" in text and "PRO-00610002" in text
+    # the manual's "détails" is a button beside "Fermer" (§1.1.2), showing the two pro formas
+    assert not at.toggle and not at.dataframe
+    at = _click(at, "détails")
+    details = at.dataframe[0].value
+    assert list(details["Pro forma"]) == ["PRO-00610001", "PRO-00610002"]
+    assert list(details["Type"]) == ["Facture", "Facture d'avoir"]
+    at = _click(at, "détails")
+    assert not at.dataframe
     with factory() as s:
         modes = [(p.kind, p.settlement_mode) for p in s.query(ProForma).where(
             ProForma.id != world.paid_pro_forma_id).order_by(ProForma.id)]
@@ -182,3 +190,17 @@ def test_profile_page(world, page, factory):
     at = page("cfa_profile.py", world.cfa2)
     assert "CFA DEUX" in page_text(at) and "CFA UN" not in page_text(at)
     assert at.radio[0].value == "deduction"
+
+
+def test_the_upload_rules_come_from_the_checks_declaration(world, page, refused):
+    """Issue 19: the sentence under the upload zone renders checks' limits, never a copy."""
+    from checks.model import MAX_BYTES, MAX_NAME
+    from workflow.billing.portal import upload_rules
+
+    rules = upload_rules()
+    assert (rules.max_mb, rules.max_name) == (MAX_BYTES // 2**20, MAX_NAME)
+    assert {"pdf", "jpg", "jpeg", "png", "gif"} == set(rules.kinds)
+    at = page("cfa_proformas.py", world.cfa1, p_dialog={"mode": "attach", "id": refused[1].id})
+    _no_error(at)
+    assert rules.sentence in [c.value for c in at.caption]
+    assert f"les {MAX_NAME} caractères" in rules.sentence

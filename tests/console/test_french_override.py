@@ -18,12 +18,20 @@ from console import french
 
 STATIC = Path(streamlit.__file__).parent / "static" / "static" / "js"
 ENGLISH = re.compile(r"\b(Upload|Drag and drop|Running|Search|Download|Fullscreen|Show/hide|"
-                     r"Choose an option|No results|dd/mm/yyyy|DD/MM/YYYY|Page not found)\b")
+                     r"Choose an option|No results|dd/mm/yyyy|DD/MM/YYYY|Page not found|"
+                     r"Open|Clear|Choose|Previous|Next|Increment|Decrement|Select|"
+                     r"(?:day|month|year)(?=, ))\b")
 # what Streamlit 1.67 writes itself, and must be rewritten
 STREAMLIT_OWN = ["Drag and drop files here", "Drag and drop a file here", "Upload",
                  "Running...", "Choose an option", "No results", "Download as CSV",
                  "Show/hide columns", "Fullscreen", "Page not found", "Close Search",
                  "Collapse sidebar", "Expand sidebar", "Main menu"]
+
+
+# the aria-labels of the widgets' own buttons, written as literals in Streamlit 1.67's bundle
+ARIA_OWN = ["Open", "Clear value", "Clear all", "Clear selection", "Choose date",
+            "Choose date range", "Clear date", "Previous month", "Next month", "Increment",
+            "Decrement", "Select all", "Link to heading"]
 
 
 def say(value: str) -> str | None:
@@ -42,17 +50,22 @@ def test_the_rewritten_strings_are_streamlits_own():
     missing = [s for s in STREAMLIT_OWN if s not in bundle]
     assert missing == []
     assert set(STREAMLIT_OWN) <= set(french.EXACT)
+    missing = [s for s in ARIA_OWN if f"`{s}`" not in bundle and f'"{s}"' not in bundle]
+    assert missing == []
+    assert set(ARIA_OWN) <= set(french.EXACT)
 
 
 def test_every_rule_says_french():
     assert not any(ENGLISH.search(v) for v in french.EXACT.values())
     assert not any(ENGLISH.search(to) for _, _, to in french.PATTERNS)
-    for english in [*STREAMLIT_OWN, "200MB per file • PDF, JPG", "6.0MB per file",
+    for english in [*STREAMLIT_OWN, *ARIA_OWN, "200MB per file • PDF, JPG", "6.0MB per file",
                     "Press Enter to apply", "Running `page(...)`.", "November 2026",
-                    "Help for VOTRE FACTURE", "Remove facture.pdf"]:
+                    "Help for VOTRE FACTURE", "Remove facture.pdf", "month, ET LE",
+                    "Choose date, décembre 2026"]:
         out = say(english)
         assert out is not None and not ENGLISH.search(out), (english, out)
     assert say(" Upload ") == f" {french.UPLOAD_ZONE} "  # spaces around are kept
+    assert say("day, LE CONTRAT DÉBUTE ENTRE") == "jour, LE CONTRAT DÉBUTE ENTRE"
     assert say("Rechercher") is None and say("Télécharger la pro forma") is None
 
 

@@ -136,3 +136,22 @@ def test_review_page_never_validates_a_file_replaced_under_the_user(world, facto
     button(at, "Valider").click().run()
     with factory() as s:
         assert s.get_one(ProForma, pf_id).status == Status.VALIDATED
+
+
+MANUAL_DAY = r"^\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|déc)\.? \d{4}"
+
+
+def test_grid_dates_are_in_the_manuals_style(world, factory, page):
+    """Issue 14: every date of a grid reads "18 sept. 2023" (Babel), never "18/09/2023" or
+    an ISO timestamp: the queue's deposits, the payments' validations."""
+    _queued, validated = queue_of(world, factory, 2)
+    with factory.begin() as s:
+        decisions.validate(s, world.instructeur, validated, version(factory, validated))
+    at = page("instr_queue.py", world.instructeur)
+    assert not at.exception
+    dates = at.dataframe[0].value["Déposée le"]
+    assert len(dates) and dates.str.match(MANUAL_DAY + r" \d\d:\d\d$").all(), list(dates)
+    at = page("instr_payments.py", world.instructeur)
+    assert not at.exception
+    dates = at.dataframe[0].value["Validée le"]
+    assert len(dates) and dates.str.match(MANUAL_DAY + "$").all(), list(dates)

@@ -100,9 +100,11 @@ REPLACE = [
     (601, "Afin d'éviter tout rejet de votre facture, vous devez respecter le mode opératoire "
           "suivant."),
     (612, "Vous devez joindre un fichier."),
-    (613, "Vous pouvez choisir un fichier pdf, jpg, jpeg, gif, png. La taille maximum de "
-          "fichier autorisée est de 5Mo. Assurez-vous que le nom de votre fichier ne dépasse "
-          "pas les 50 caractères (Extension comprise)."),
+    # the rules are rendered from checks' declaration (its extensions in their own order)
+    (613, "Vous pouvez choisir un fichier pdf, jpg, jpeg,"),
+    (613, "La taille maximum de fichier autorisée est de 5Mo."),
+    (613, "Assurez-vous que le nom de votre fichier ne dépasse pas les 50 caractères "
+          "(Extension comprise)."),
     (615, "Nom du fichier"), (615, "Action"), (616, "Aucun fichier"), (608, "FACTURE"),
 ]
 ATTACH = [(443, "Joindre une facture"), (445, "NUMÉRO DE PRO FORMA"), (460, "VOTRE FACTURE"),
@@ -218,3 +220,12 @@ def test_dashboard_charts_keep_the_buckets_order_and_say_numbers_in_french(world
     assert '"sort": null' in text  # the frame's order: 0–7, 8–15, 16–30, > 30
     assert "labelExpr" in text and "\\u202f" in text.replace("\u202f", "\\u202f")
     assert '"labelLimit": 0' in text  # whole labels
+    # the tooltips: each line titled in French, numbers in Vega-Lite's French format locale
+    for spec in specs:
+        locale = spec["config"]["locale"]
+        assert locale["number"]["decimal"] == "," and locale["number"]["thousands"] == "\u202f"
+        assert "sept." in locale["time"]["shortMonths"]
+        tips = [t for layer in [spec, *spec.get("layer", [])]
+                for t in layer.get("encoding", {}).get("tooltip", [])]
+        assert tips and all(t.get("title") for t in tips), tips
+        assert all(t.get("format") for t in tips if t["type"] == "quantitative"), tips

@@ -42,15 +42,16 @@ def test_the_queue_and_the_history_show_paris_time(world, factory, page):
     _deposit(world, factory, later, AFTER_FALL_BACK)
 
     queue = page_tables(page("instr_queue.py", world.instructeur))
-    assert "25/10/2026 02:30" in queue and "25/10/2026 02:10" in queue
-    assert queue.index("25/10/2026 02:30") < queue.index("25/10/2026 02:10")
+    # the manual's style ("25 oct. 2026"), Paris time
+    assert "25 oct. 2026 02:30" in queue and "25 oct. 2026 02:10" in queue
+    assert queue.index("25 oct. 2026 02:30") < queue.index("25 oct. 2026 02:10")
     assert "00:30" not in queue and "2026-10-25" not in queue  # no UTC, no ISO
 
     review = page("instr_review.py", world.instructeur, review_pf=earlier)
     assert not review.exception, review.exception
     tables = page_tables(review)
-    assert "25/10/2026 02:30" in tables  # Historique: the deposit event
-    assert "27/11/2026 10:00" in tables  # Historique: the generation (TODAY, Paris time)
+    assert "25 oct. 2026 02:30" in tables  # Historique: the deposit event
+    assert "27 nov. 2026 10:00" in tables  # Historique: the generation (TODAY, Paris time)
     assert "2026-10-25" not in tables and "2026-11-27" not in tables
 
     cfa = page_tables(page("cfa_proformas.py", world.cfa1))

@@ -212,6 +212,37 @@ class Verdict:
         return OUTCOME_LABELS[self.outcome]
 
 
+@dataclass(frozen=True)
+class UploadRules:
+    """What a deposited file may be, read from the checks' one declaration of it."""
+
+    kinds: tuple[str, ...]  # "pdf", "jpg"…, in the declared order
+    max_mb: int
+    max_name: int
+
+    @property
+    def sentence(self) -> str:
+        """The manual's sentence under the upload zone (§1.2.1.3)."""
+        return (f"Vous pouvez choisir un fichier {', '.join(self.kinds)}. La taille maximum de "
+                f"fichier autorisée est de {self.max_mb}Mo. Assurez-vous que le nom de votre "
+                f"fichier ne dépasse pas les {self.max_name} caractères (Extension comprise).")
+
+    @property
+    def short(self) -> str:
+        """"pdf, jpg, jpeg, png, gif — 5 Mo maximum" (the upload zone's own line)."""
+        return f"{', '.join(self.kinds)} — {self.max_mb} Mo maximum"
+
+
+def upload_rules() -> UploadRules:
+    """The upload rules (``checks.model.MAX_BYTES``, ``MAX_NAME``, the extensions that
+    ``checks.validate`` accepts): rendered, never retyped."""
+    from checks.model import MAX_BYTES, MAX_NAME
+    from checks.validate import _EXTENSIONS  # the checks' declaration (no public name yet)
+
+    return UploadRules(tuple(ext.lstrip(".") for ext in _EXTENSIONS), MAX_BYTES // 2**20,
+                       MAX_NAME)
+
+
 def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
              filename: str) -> list[Verdict]:
     """The verdicts of the automatic checks on a file about to be sent; stores nothing.

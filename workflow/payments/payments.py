@@ -11,7 +11,7 @@ CFA until their reimbursement is recorded.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -124,6 +124,14 @@ class PayableRow:
     @property
     def ready(self) -> bool:
         return self.kind == "invoice" and (not self.needs_approval or bool(self.approved_by))
+
+
+def seen_of(rows: Iterable[PayableRow]) -> Seen:
+    """Validated pro formas as the screen listed them (versions, total), for
+    ``decisions.approve``: what the second instructeur confirms is exactly what was shown."""
+    listed = list(rows)
+    return Seen.of(((r.pro_forma_id, r.version) for r in listed),
+                   sum((r.total for r in listed), Decimal("0")))
 
 
 def validated(session: Session, actor: Actor, *, awaiting_approval: bool = False,

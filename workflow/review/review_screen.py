@@ -33,7 +33,7 @@ from db.models import (
     User,
 )
 from domain.errors import AccessDenied, InvalidInput
-from domain.formatting import format_moment, format_period
+from domain.formatting import format_moment_medium, format_period
 from domain.vocabulary import CHECK_LABELS, Status, label
 from workflow.common.access import Actor, require_opco
 from workflow.common.typed import as_int
@@ -209,12 +209,12 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
                                 d.uploaded_at, session.scalar(_Q_CONTENT, {"doc": d.id})
                                 if i == 0 else None) for i, d in enumerate(docs)],
         runs=list(runs.values()),
-        events=[{"Date": format_moment(e.at), "Par": names.get(e.actor_id, "—"),
+        events=[{"Date": format_moment_medium(e.at), "Par": names.get(e.actor_id, "—"),
                  "Action": ACTION_LABELS.get(e.action, e.action),
                  "De": _status(e.from_status), "Vers": _status(e.to_status),
                  "Motif": e.reason or "", "Commentaire": e.comment or ""}
                 for e in session.execute(_Q_EVENTS, key)],
-        decisions=[{"Date": format_moment(d.at), "Par": names.get(d.decided_by_id, "—"),
+        decisions=[{"Date": format_moment_medium(d.at), "Par": names.get(d.decided_by_id, "—"),
                     "Décision": DECISION_LABELS.get(d.outcome, d.outcome),
                     "Version": d.version, "Motif": d.label or "",
                     "Commentaire": d.comment or "",
