@@ -23,7 +23,7 @@ ui.show_flash()
 
 st.markdown(
     "Déposez un fichier **CSV** (séparateur point-virgule, UTF-8) ou **XLSX** : une ligne par "
-    "contrat, avenant ou rupture (colonne « Type de ligne »). Le fichier est d'abord "
+    "contrat, avenant, rupture ou prolongation (colonne « Type de ligne »). Le fichier est d'abord "
     "**simulé** : rien n'est écrit avant votre confirmation, et un fichier qui comporte une "
     "erreur n'importe rien. Importer deux fois le même fichier ne change rien.")
 st.download_button("Télécharger le modèle (CSV)", contract_import.template_csv().encode(
