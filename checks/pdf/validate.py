@@ -29,7 +29,7 @@ GIF = "image/gif"
 # PDFium is not thread-safe; Streamlit serves sessions from several threads.
 PDFIUM_LOCK = threading.RLock()
 
-_EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".gif": GIF}
+EXTENSIONS = {".pdf": PDF, ".jpg": JPEG, ".jpeg": JPEG, ".png": PNG, ".gif": GIF}
 _LABELS = {PDF: "PDF", JPEG: "image JPEG", PNG: "image PNG", GIF: "image GIF"}
 # Active content has no business in an invoice; the review screen opens these files.
 _ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|RichMedia|XFA)\b")
@@ -155,7 +155,7 @@ def _check_size(data: bytes) -> None:
 def _check_extension(name: str, media_type: str) -> None:
     match = re.search(r"\.[A-Za-z0-9]+$", name)
     ext = match.group(0).lower() if match else ""
-    declared = _EXTENSIONS.get(ext)
+    declared = EXTENSIONS.get(ext)
     if declared is None:
         raise FileRejected("bad_type", f"Extension « {ext or 'aucune'} » refusée : seuls .pdf, "
                            ".jpg, .jpeg, .png et .gif sont acceptés.")

@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from checks.model import MAX_BYTES, MAX_NAME
+from checks.pdf.validate import EXTENSIONS
 from db.models import Document, Notice, ProForma
 from domain.clock import now
 from domain.errors import AccessDenied, InvalidInput
@@ -235,11 +237,8 @@ class UploadRules:
 
 def upload_rules() -> UploadRules:
     """The upload rules (``checks.model.MAX_BYTES``, ``MAX_NAME``, the extensions that
-    ``checks.validate`` accepts): rendered, never retyped."""
-    from checks.model import MAX_BYTES, MAX_NAME
-    from checks.validate import _EXTENSIONS  # the checks' declaration (no public name yet)
-
-    return UploadRules(tuple(ext.lstrip(".") for ext in _EXTENSIONS), MAX_BYTES // 2**20,
+    ``checks.pdf.validate`` accepts): rendered, never retyped."""
+    return UploadRules(tuple(ext.lstrip(".") for ext in EXTENSIONS), MAX_BYTES // 2**20,
                        MAX_NAME)
 
 
