@@ -176,8 +176,9 @@ def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Cand
         dues.append(Candidate("due", xml_due, "DuePayableAmount",
                               xml_evidence("DuePayableAmount", str(xml_due))))
     if dues:
+        why = "après acompte" if abs(dues[0].value) < abs(shown) else "solde antérieur compris"
         return CheckResult("total", "fail", f"Total de la facture {format_eur(shown)}, mais net "
-                           f"à payer après acompte : {format_eur(dues[0].value)} ; attendu : "
+                           f"à payer {why} : {format_eur(dues[0].value)} ; attendu : "
                            f"{format_eur(expected)}.", tuple([dues[0].evidence, *evidence]))
     return CheckResult("total", "pass", f"Total conforme : {format_eur(shown)}.",
                        tuple(evidence))

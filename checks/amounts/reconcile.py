@@ -88,7 +88,8 @@ def cents(value: Decimal) -> int:
 def reconcile(printed: Iterable[Printed], labelled_kinds: dict[str, tuple[str, ...]]
               ) -> Arithmetic:
     """Return the structures among ``printed`` amounts. ``labelled_kinds`` names the kinds
-    (keys "vat", "sub", "total", "deduction") that support a sum. Sums are sought among the
+    (keys "vat", "sub", "total", "deduction"; "previous" names a carried-over balance, never a
+    part of a sum) that support a sum. Sums are sought among the
     positive amounts and, for credit notes printed negative, among the negative ones; a
     negative amount (an allowance, a refund) is never the VAT of a positive net."""
     items = list(printed)
@@ -127,7 +128,19 @@ def _triples(by_value: dict[int, set[str]], labelled_kinds: dict[str, tuple[str,
     # an amount that closes a labelled net + VAT sum is a gross, not the VAT of another sum
     # unless labelled as VAT ("TOTAL 110" = 100 + 10 is no VAT of "500 + 110 = 610")
     grosses = {t.gross for t in out if t.labelled}
-    return [t for t in out if t.vat not in grosses or by_value[t.vat] & vat_kinds]
+    out = [t for t in out if t.vat not in grosses or by_value[t.vat] & vat_kinds]
+    # a balance carried over from earlier invoices is neither a net nor a VAT
+    carried = set(labelled_kinds.get("previous", ()))
+    if not carried:
+        return out
+    return [t for t in out if not (_only(by_value, t.vat, carried)
+                                   or _only(by_value, t.net, carried))]
+
+
+def _only(by_value: dict[int, set[str]], value: int, kinds: set[str]) -> bool:
+    """Return True when ``value`` is printed, and only as amounts of ``kinds``."""
+    printed = by_value.get(value)
+    return printed is not None and printed <= kinds
 
 
 def _sums(by_value: dict[int, set[str]], values: list[int], vat_values: list[int],

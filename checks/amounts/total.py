@@ -22,10 +22,15 @@ SUB, DUE, DEDUCTION, GRAND, VAT, PLAIN = "sub", "due", "deduction", "grand", "va
 LINE = "line"  # an amount without a label of its own: a line item, a rate, a quantity
 ADJUST = "adjust"  # an allowance or a charge: a part of the net, never the total nor VAT
 PRICE = "price"  # a unit price, gross or net: never a total
+PREVIOUS = "previous"  # a balance carried over from earlier invoices, added to the amount due
 # Checked in this order: the first kind whose pattern matches the folded label wins.
 # Vocabulary: fr, en, de, nl, es, it. Labels support the arithmetic (``reconcile``) and never
 # override it.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (PREVIOUS, re.compile(r"\b(previous (unpaid )?balance|prior balance|balance forward|"
+                          r"balance brought forward|(ancien|precedent) solde|"
+                          r"solde (precedent|anterieur|reporte)|(vorheriger|alter) saldo|"
+                          r"saldovortrag|vorige saldo|saldo anterior|saldo precedente)\b")),
     (PRICE, re.compile(r"\b((brutto|netto|einzel|stuck|listen)preis\w*|unit price|"
                        r"prix (unitaire|u\.? ?ht|u\.? ?ttc)|preis (je|pro)|price per|"
                        r"prezzo unitario|precio unitario|stukprijs)\b")),
@@ -100,20 +105,36 @@ class TotalFacts:
 
 def collect(rows: list[Row]) -> TotalFacts:
     """Return every labelled amount of the document and whether a VAT exemption is mentioned."""
-    candidates: list[Candidate] = []
     amounts: list[Candidate] = []
+    suffixed: list[bool] = []
     exempt = False
     for index, row in enumerate(rows):
         exempt = exempt or bool(_EXEMPT.search(row.folded))
         aboves = rows[max(0, index - _COLUMN_ROWS):index][::-1]
-        for segment, amount, label in _labelled_amounts(row, aboves):
+        for segment, amount, label, after in _labelled_amounts(row, aboves):
             kind = classify(label)
             evidence = segment.evidence(amount.start, amount.end)
-            cand = Candidate(kind or LINE, amount.value, label.strip(), evidence)
-            amounts.append(cand)
-            if kind is not None:
-                candidates.append(cand)
-    return TotalFacts(tuple(candidates), exempt, tuple(amounts))
+            amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence))
+            suffixed.append(after)
+    amounts = _weigh_suffixed_totals(amounts, suffixed)
+    candidates = tuple(c for c in amounts if c.kind != LINE)
+    return TotalFacts(candidates, exempt, tuple(amounts))
+
+
+def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> list[Candidate]:
+    """An amount qualified only by the word after it ("10,98 € TTC") may be a line's price
+    with tax as well as the grand total: it is a grand total only when it is the largest
+    amount printed (VAT aside) and no label names another total; otherwise a line."""
+    others = {c.value for c, after in zip(amounts, suffixed, strict=True)
+              if not after and c.kind in (GRAND, DUE, PLAIN)}
+    largest = max((abs(c.value) for c in amounts if c.kind != VAT), default=Decimal(0))
+    out: list[Candidate] = []
+    for cand, after in zip(amounts, suffixed, strict=True):
+        if after and cand.kind == GRAND and (abs(cand.value) != largest
+                                             or others - {cand.value}):
+            cand = Candidate(LINE, cand.value, cand.label, cand.evidence)
+        out.append(cand)
+    return out
 
 
 def classify(label: str) -> str | None:
@@ -146,17 +167,31 @@ def _unglue(label: str) -> str:
     return _GLUED.sub(" ", _SPACING_ACCENTS.sub("", label))
 
 
-def _labelled_amounts(row: Row, aboves: list[Row]) -> list[tuple[Segment, Amount, str]]:
-    out: list[tuple[Segment, Amount, str]] = []
+# "HT" / "TTC" written right after an amount qualifies it: "Montant facturé (9,15 € HT)
+# 10,98 € TTC"
+_TAX_SUFFIX = re.compile(r"\s*(H\.? ?T\.?|T\.? ?T\.? ?C\.?)(?![\w.])", re.IGNORECASE)
+
+
+def _labelled_amounts(row: Row, aboves: list[Row]
+                      ) -> list[tuple[Segment, Amount, str, bool]]:
+    """Return each amount of ``row`` with its label, and whether that label is only the
+    "HT" / "TTC" written after it."""
+    out: list[tuple[Segment, Amount, str, bool]] = []
     label = ""
     for segment in row.segments:
         pos = 0
         for amount in find_amounts(segment.text):
             fragment = segment.text[pos:amount.start]
-            if _is_label(fragment):
+            own = fragment if _is_label(fragment) else ""
+            if own:
                 label = fragment
-            out.append((segment, amount, label or _label_above(segment, aboves)))
+            suffix = _TAX_SUFFIX.match(segment.text, amount.end)
             pos = amount.end
+            if suffix is not None and (not own or classify(own) is None):
+                out.append((segment, amount, f"{own} {suffix.group(1)}".strip(), True))
+                pos = suffix.end()
+                continue
+            out.append((segment, amount, label or _label_above(segment, aboves), False))
         tail = segment.text[pos:]
         if _is_label(tail):
             label = tail
@@ -213,7 +248,7 @@ def arithmetic(facts: TotalFacts) -> Arithmetic:
     """Return the net + VAT = gross and gross − prepaid = due structures of the document."""
     printed = [Printed(cents(c.value), c.kind) for c in facts.amounts or facts.candidates]
     return reconcile(printed, {"vat": (VAT,), "sub": (SUB,), "total": (GRAND, DUE, PLAIN),
-                               "deduction": (DEDUCTION,)})
+                               "deduction": (DEDUCTION,), "previous": (PREVIOUS,)})
 
 
 def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
@@ -222,7 +257,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     prepayment is never the total; competing totals the arithmetic cannot order are unknown."""
     arith = arithmetic(facts)
     deductions = [c for c in facts.of(DEDUCTION) if c.value != 0]
-    if deductions:
+    if deductions or _carried_over(facts):
         main, due = facts.of(GRAND) or facts.of(PLAIN), facts.of(DUE)
     else:
         main, due = facts.of(GRAND, DUE) or facts.of(PLAIN), []
@@ -245,6 +280,16 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
         return TotalFinding(None, tuple(main), tuple(values), tuple(due),
                             "plusieurs totaux différents")
     return TotalFinding(values[0], tuple(main), (), tuple(due), None)
+
+
+def _carried_over(facts: TotalFacts) -> bool:
+    """Return True when an amount due is a labelled total plus a printed previous balance
+    ("TOTAL $110.00", "PREVIOUS BALANCE $500.00", "TOTAL DUE $610.00"): the amount due is then
+    no rival of the total. Only an exact sum counts."""
+    totals = {cents(c.value) for c in facts.of(GRAND) or facts.of(PLAIN)}
+    previous = {cents(c.value) for c in facts.of(PREVIOUS) if c.value != 0}
+    dues = {cents(c.value) for c in facts.of(DUE)}
+    return any(t + p in dues for t in totals for p in previous)
 
 
 def _totals_beside_due(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:

@@ -137,3 +137,50 @@ def test_no_expected_total_reports_found_total() -> None:
     ctx = Context(rows_of(("Total TTC", "96 540,00 €")), None, Expected())
     result, found = check_total(ctx)
     assert (result.outcome, found) == ("unknown", "96540.00")
+
+
+def test_previous_balance_added_to_the_amount_due_leaves_the_total() -> None:
+    rows = (("SUBTOTAL", "$100.00"), ("SALES TAX", "$10.00"), ("TOTAL", "$110.00"),
+            ("PREVIOUS BALANCE", "$500.00"), ("TOTAL DUE", "$610.00"))
+    result, found = verdict(*rows, total="110.00")
+    # the total is found; the invoice asks for more than it (its amount due): not conforming
+    assert (result.outcome, found) == ("fail", "110.00")
+    assert result.message == ("Total de la facture 110,00\u00a0€, mais net à payer "
+                              "solde antérieur compris : 610,00\u00a0€ ; attendu : 110,00\u00a0€.")
+    for decoy in ("100.00", "10.00", "500.00", "610.00"):
+        assert verdict(*rows, total=decoy)[0].outcome != "pass", decoy
+
+
+def test_previous_balance_that_does_not_close_the_sum_stays_unknown() -> None:
+    rows = (("TOTAL", "$110.00"), ("PREVIOUS BALANCE", "$400.00"), ("TOTAL DUE", "$610.00"))
+    for expected in ("110.00", "610.00", "400.00"):
+        assert verdict(*rows, total=expected)[0].outcome != "pass", expected
+
+
+def test_a_balance_carried_over_is_no_vat_of_the_total() -> None:
+    # 20.00 is 20 % of 100.00: as a previous balance it must not make 100.00 a net
+    rows = (("Total", "100,00 €"), ("Ancien solde", "20,00 €"), ("Montant dû", "120,00 €"))
+    result, found = verdict(*rows, total="100.00")
+    assert (result.outcome, found) == ("fail", "100.00")
+    assert verdict(*rows, total="120.00")[0].outcome != "pass"
+
+
+def test_ht_and_ttc_written_after_the_amount_qualify_it() -> None:
+    rows = ("Montant facturé (9,15 € HT ) 10,98 € TTC", ("Dont TVA 20,00 %", "1,83 €"))
+    result, found = verdict(*rows, total="10.98")
+    assert (result.outcome, found) == ("pass", "10.98")
+    for decoy in ("9.15", "1.83"):
+        assert verdict(*rows, total=decoy)[0].outcome != "pass", decoy
+
+
+def test_a_line_priced_ttc_is_never_the_total() -> None:
+    # a line "… € TTC" smaller than the labelled total, or beside another total, is a line
+    rows = (("Formation Martin Léa", "1 200,00 € TTC"), ("Formation Dubois Chloé", "800,00 € TTC"),
+            ("Total", "2 000,00 €"))
+    result, found = verdict(*rows, total="2000.00")
+    assert (result.outcome, found) == ("pass", "2000.00")
+    assert verdict(*rows, total="1200.00")[0].outcome != "pass"
+    discounted = (("Formation Martin Léa", "1 200,00 € TTC"), ("Remise", "-200,00 €"),
+                  ("Total", "1 000,00 €"))
+    assert verdict(*discounted, total="1200.00")[0].outcome != "pass"
+    assert verdict(*discounted, total="1000.00")[0].outcome == "pass"
