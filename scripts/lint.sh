@@ -2,7 +2,7 @@
 # The static checks `make lint` runs and `make test` runs first: ruff, then the import-linter
 # contracts of pyproject.toml (layers opco → console → workflow → db | checks → domain with no
 # ignored import, the product never importing seed/specimens/bench/tests, no circles), then
-# mypy --strict on the packages [tool.mypy] lists (domain, db, workflow, opco, seed).
+# mypy --strict on the packages [tool.mypy] lists (domain, db, workflow, checks, opco, seed).
 set -euo pipefail
 PY=${PY:-.venv/bin/python}
 echo "=== ruff ==="

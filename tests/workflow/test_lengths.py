@@ -1,5 +1,5 @@
 """Issue 17 item 7: every stored string fits its column, checked in the workflow with a French
-message, against the lengths declared once in db/models.py (String(n)).
+message, against the lengths declared once in db/models/ (String(n)).
 
 An invoice number of more than 60 characters, read from a Factur-X XML, passed the pre-check
 and then made "Envoyer" fail on PostgreSQL (StringDataRightTruncation); SQLite kept it."""

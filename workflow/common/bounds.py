@@ -112,7 +112,7 @@ def day(value: object, field: str = "date", what: str = "La date") -> date:
     return value
 
 
-# Stored strings. Each String(n) column's length is declared once, in db/models.py; every
+# Stored strings. Each String(n) column's length is declared once, in db/models/; every
 # string a user types or a file yields is checked against it here before it is stored, so
 # that PostgreSQL never refuses it (StringDataRightTruncation) and SQLite never keeps more
 # than the schema says. ``lengths_fit`` (a before_flush hook on every session) is the net

@@ -10,10 +10,10 @@ def clean_filename(filename: str) -> str:
     """The name stored for an upload: its last path component (no ``../``, no folders).
 
     Raises InvalidInput when the name holds a character outside the safe set of
-    ``checks.validate.name_problem`` (controls, invisible or bidi formats, line separators,
+    ``checks.pdf.validate.name_problem`` (controls, invisible or bidi formats, line separators,
     look-alike slashes): PostgreSQL refuses NUL in text, the others forge what the reviewer
     reads.
     """
     if (problem := name_problem(filename or "")) is not None:
         raise InvalidInput("file", name_message(problem))
-    return base_name(filename or "")  # its length: checks.validate (MAX_NAME, the column's)
+    return base_name(filename or "")  # its length: checks.pdf.validate (MAX_NAME, the column's)

@@ -282,7 +282,7 @@ def run_view(run: CheckRun, doc_version: int) -> RunView:
 
 
 def render_page(data: bytes, media_type: str, number: int = 1) -> PageImage:
-    """Page ``number`` (1-based) as a PNG of at most ``checks.render.RENDER_MAX_PIXELS``
+    """Page ``number`` (1-based) as a PNG of at most ``checks.pdf.render.RENDER_MAX_PIXELS``
     pixels, without highlights, rendered in the sandbox (``checks.sandbox``).
 
     Raises InvalidInput (French) when the file cannot be rendered within the sandbox's limits.
