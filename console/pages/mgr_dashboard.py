@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from console import dashboard_panels
 from console import dashboard_widgets as w
+from console.screens import dashboard_panels
 
 st.title("Tableau de bord")
 f = w.filters_sidebar()

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from console import refusal_reasons, ui
+from console import ui
+from console.screens import refusal_reasons
 from domain.formatting import format_moment
 from domain.vocabulary import ROLE_LABELS
 from workflow.accounts import admin

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from console import dashboard_widgets as w
-from console import grid_dates, ui
+from console import ui
+from console.screens import grid_dates
 from workflow.reporting import dashboard, dashboard_money
 from workflow.reporting.dashboard_sql import Filters
 
