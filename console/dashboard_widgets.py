@@ -15,8 +15,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from console import grid_dates, ui
-from domain.formatting import format_moment
+from console import ui
+from domain.formatting import format_moment, format_moment_medium
 from domain.vocabulary import NATURE_LABELS
 from workflow.accounts import admin
 from workflow.common.bounds import MAX_DATE, MIN_DATE
@@ -69,7 +69,7 @@ def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
         st.info("Aucune donnée pour ces filtres.")
         return
     shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
-                           else grid_dates.moment(v) if isinstance(v, datetime) else v
+                           else format_moment_medium(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
     st.dataframe(shown, hide_index=True, width="stretch")
     data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])

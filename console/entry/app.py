@@ -1,15 +1,15 @@
 """Entry point: page config, login, navigation by role. Nothing else.
 
 Served by ``console/entry/server.py`` (``streamlit run console/entry/server.py``), whose routes
-set the
-session cookie that lets a reload or a copied link find the user again (``ui.touch_session``).
+set the session cookie that lets a reload or a copied link find the user again
+(``web_session.touch_session``).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from console import french, incidents, ui
+from console import french, incidents, ui, web_session
 from console.navigation import ACCOUNT_PAGES, PAGES, URL_PATHS, script, url_path
 from domain.vocabulary import ROLE_LABELS
 from workflow.accounts import sessions
@@ -30,8 +30,8 @@ def login_form() -> None:
         password = st.text_input("Mot de passe", type="password")
         submitted = st.form_submit_button("Se connecter", type="primary")
     if submitted:
-        conf = ui.settings()
-        with ui.factory().begin() as s:
+        conf = web_session.settings()
+        with web_session.factory().begin() as s:
             result = authenticate(s, email, password, max_failures=conf.max_failed_logins,
                                   lockout_minutes=conf.lockout_minutes,
                                   source=st.context.ip_address)
@@ -39,7 +39,7 @@ def login_form() -> None:
         if result.actor is None or opened is None:
             st.error(result.message)
         else:
-            ui.log_in(result.actor.user_id, opened)
+            web_session.log_in(result.actor.user_id, opened)
             st.rerun()  # same page: a copied link opens its page once logged in
 
 
@@ -51,9 +51,9 @@ def not_in_menu() -> None:
 
 def main() -> None:
     french.inject()  # Streamlit's own English strings, said in French (console/french.py)
-    actor = ui.current_actor() if ui.touch_session() else None
+    actor = ui.current_actor() if web_session.touch_session() else None
     if actor is None:
-        ui.cookie_script()  # after a logout: the browser drops its cookie
+        web_session.cookie_script()  # after a logout: the browser drops its cookie
         # every page's address shows the login form, then that page (its hash is its url_path)
         pages = [st.Page(login_form, title="Connexion", default=True)] + [
             st.Page(login_form, title="Connexion", url_path=path, visibility="hidden")
@@ -65,9 +65,9 @@ def main() -> None:
     with st.sidebar:
         st.markdown(f"**{ui.text(actor.name)}**  \n{ROLE_LABELS[actor.role]} — {actor.email}")
         if st.button("Se déconnecter", key="logout"):
-            ui.logout("Vous êtes déconnecté.")
+            web_session.logout("Vous êtes déconnecté.")
             st.rerun()
-        ui.cookie_script()  # after a login: the browser gets its cookie
+        web_session.cookie_script()  # after a login: the browser gets its cookie
     # a provisional password opens nothing but its own change (the workflow refuses the rest)
     menu = ACCOUNT_PAGES if actor.must_change_password else PAGES[actor.role]
     sections = {

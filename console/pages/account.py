@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from console import ui
+from console import ui, web_session
 from workflow.accounts.auth import MIN_PASSWORD, change_password
 
 actor = ui.require_actor()
@@ -21,9 +21,9 @@ with st.form("password", clear_on_submit=True):
     submitted = st.form_submit_button("Changer le mot de passe", type="primary")
 if submitted:
     # every other session of the account ends; this one stays logged in
-    conf = ui.settings()
+    conf = web_session.settings()
     _, error = ui.attempt(change_password, current, new, again,
-                          keep_session=ui.web_session_id(),
+                          keep_session=web_session.web_session_id(),
                           max_failures=conf.max_failed_logins,
                           lockout_minutes=conf.lockout_minutes)
     if error:

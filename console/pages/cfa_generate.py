@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from console import eligible, generation, ui
+from console import ui
+from console.screens import eligible, generation
 from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.accounts import cfa_profile
 from workflow.billing import eligibility

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from console import cfa_news, ui
+from console import ui
 from console.navigation import script
+from console.screens import cfa_news
 from domain.clock import paris_day
 from domain.formatting import format_day_medium
 from workflow.reporting import cfa_home

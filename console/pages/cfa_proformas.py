@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from console import deposit_dialog, ui
+from console import ui
+from console.screens import deposit_dialog
 from domain.clock import paris_day
 from domain.formatting import format_day_medium, format_eur_short
 from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import streamlit as st
 
-from console import payment_confirm, payment_runs, selection, ui
-from console.grid_dates import day
+from console import selection, ui
+from console.screens import payment_confirm, payment_runs
+from console.screens.grid_dates import day
 from domain.vocabulary import NATURE_LABELS
 from workflow.payments import payments
 

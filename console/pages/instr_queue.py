@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import streamlit as st
 
-from console import grid_dates, selection, ui
+from console import selection, ui
+from console.screens import grid_dates
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow.review import find, review
 

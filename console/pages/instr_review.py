@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from console import review_decision, review_viewer, ui
+from console import ui
 from console.navigation import script
+from console.screens import review_decision, review_viewer
 from domain.formatting import format_moment
 from domain.vocabulary import KIND_LABELS
 from workflow.review import review_screen

@@ -11,6 +11,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SHOT_SIZE = {"width": 1366, "height": 768}  # the README's screenshots
 TIMEOUT_MS = 30_000
 ROW_HEIGHT = 35  # Streamlit's data grid: header and rows are 35 px high
 MARKER_X = 20  # the selection / first column's checkbox, from the grid's left edge
@@ -183,17 +184,20 @@ def download(page: Page, button: Locator) -> tuple[str, bytes]:
 
 
 def shot(page: Page, name: str) -> Path:
-    """A full-page screenshot kept in docs/screenshots/ (Streamlit scrolls inside its main
-    container, so the viewport is stretched to the content for the shot)."""
+    """A full-page screenshot kept in docs/screenshots/, taken 1366 px wide (the CFA clerks'
+    laptop screen; Streamlit scrolls inside its main container, so the viewport is stretched
+    to the content's height for the shot, never below 768 px)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.mouse.move(1, 1)  # no hover toolbar or tooltip on the shot
     settle(page)
     size = page.viewport_size or {"width": 1400, "height": 1000}
+    page.set_viewport_size(SHOT_SIZE)
+    settle(page)
     height = page.evaluate(
         "() => Math.max(...['[data-testid=stMain]', '[role=dialog]']"
         ".map(s => document.querySelector(s)).filter(Boolean).map(e => e.scrollHeight))")
-    page.set_viewport_size({"width": size["width"],
-                            "height": max(size["height"], min(int(height) + 40, 5000))})
+    page.set_viewport_size({"width": SHOT_SIZE["width"],
+                            "height": max(SHOT_SIZE["height"], min(int(height) + 40, 5000))})
     settle(page)
     path = SCREENSHOTS / name
     page.screenshot(path=str(path), full_page=True)

@@ -110,9 +110,16 @@ REPLACE = [
 ATTACH = [(443, "Joindre une facture"), (445, "NUMÉRO DE PRO FORMA"), (460, "VOTRE FACTURE"),
           (466, "Nom du fichier"), (467, "Aucun fichier")]
 BROWSER_ONLY = [(462, french.UPLOAD_ZONE)]
+# the statuses as the manual names them (§1.2.1), shared by every role's pages
+STATUSES = [(395, "En attente de facture/d'avoir"), (386, "En attente de facture"),
+            (385, "En attente d'avoir"), (396, "En cours de validation"), (397, "Validé"),
+            (398, "Payé"), (399, "Refusé"), (426, "Annulé")]
+# where the CFA's other pages follow the manual: its menu words and the Accueil's letter
+CFA_HOME = [(384, "Montant"), (399, "Refusé"), (425, "Voir le motif de refus"),
+            (555, "Montant non conforme à la facture pro forma")]
 
 ALL = [*GENERATE, *RECAP, *MODE, *DONE_MANY, *DONE_ONE, *PROFORMAS, *REFUSED_LIST, *LETTER,
-       *REPLACE, *ATTACH, *BROWSER_ONLY]
+       *REPLACE, *ATTACH, *BROWSER_ONLY, *STATUSES, *CFA_HOME]
 
 
 def _flat(text: str) -> str:
@@ -229,3 +236,70 @@ def test_dashboard_charts_keep_the_buckets_order_and_say_numbers_in_french(world
                 for t in layer.get("encoding", {}).get("tooltip", [])]
         assert tips and all(t.get("title") for t in tips), tips
         assert all(t.get("format") for t in tips if t["type"] == "quantitative"), tips
+
+
+# English words a page of this console must never show (Streamlit's, or a Python value leaking
+# through: None, nan, NaT); checked on every page of the instructeur and the manager
+ENGLISH = re.compile(r"\b(Upload|Download|Search|Submit|Cancel|Save|Delete|Amount|Status|"
+                     r"Open|Close|Next|Previous|Loading|Error|Invoice|Payment|Refused|Paid|"
+                     r"Pending|Settings|Dashboard|Queue|Review|Approve|Reject|Choose|Select|"
+                     r"None|nan|NaT)\b")
+
+
+def visible(at: AppTest) -> str:
+    """What a user reads: texts, messages, buttons, widget labels and options, tab and expander
+    labels, table column names (not table cells: a bool column is drawn as a checkbox)."""
+    parts = [page_text(at)]
+    for kind in ("text_input", "text_area", "selectbox", "radio", "checkbox", "number_input",
+                 "date_input", "expander", "tabs", "toggle", "multiselect"):
+        for e in at.get(kind):
+            parts.append(str(getattr(e, "label", "")))
+            parts += [str(o) for o in getattr(e, "options", [])]
+    parts += [" ".join(map(str, d.value.columns)) for d in at.dataframe]
+    return "\n".join(parts)
+
+
+def statuses_shown(at: AppTest) -> set[str]:
+    """The values of every "Statut" column of the page's tables."""
+    return {str(v) for d in at.dataframe if "Statut" in d.value.columns
+            for v in d.value["Statut"]}
+
+
+def test_the_cfa_accueil_says_the_manuals_words(world, page, refused):  # noqa: F811
+    at = page("cfa_home.py", world.cfa1)
+    assert _absent(at, CFA_HOME) == []
+    assert not ENGLISH.findall(visible(at))
+
+
+def test_every_instructeur_and_manager_page_is_french_with_the_manuals_statuses(
+        world, factory, page, refused):  # noqa: F811
+    """The manual is the CFA portal's: the OPCO's pages speak its words where they share them
+    (the statuses) and show no English word."""
+    from tests.workflow.reviewkit import deposit, generate
+
+    under_review = generate(world, factory, [world.contracts2[0]], actor=world.cfa2)[0]
+    deposit(world, factory, under_review, actor=world.cfa2)
+    manual = {w for _, w in STATUSES}
+    runs = {
+        "instr_home.py": [{}], "instr_queue.py": [{}], "instr_payments.py": [{}],
+        "instr_review.py": [{"review_pf": under_review}, {"review_pf": refused[0].id}],
+        "mgr_home.py": [{}], "mgr_settings.py": [{}],
+        "mgr_dashboard.py": [{"dashboard_tab": tab} for tab in (
+            "File d'attente", "Flux", "Instructeurs", "Refus", "Montants",
+            "Contrôles automatiques")],
+    }
+    english, foreign, seen = {}, {}, set()
+    for script, states in runs.items():
+        actor = world.manager if script.startswith("mgr_") else world.instructeur
+        for state in states:
+            at = page(script, actor, **state)
+            assert not at.exception, (script, at.exception)
+            if words := ENGLISH.findall(visible(at)):
+                english[(script, str(state))] = sorted(set(words))
+            shown = statuses_shown(at)
+            seen |= shown
+            if shown - manual:
+                foreign[(script, str(state))] = sorted(shown - manual)
+    assert english == {}
+    assert foreign == {}
+    assert {"En cours de validation", "Refusé"} <= seen  # the statuses were on screen

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from console import grid_dates, selection, ui
+from console import selection, ui
+from console.screens import grid_dates
 from domain.formatting import format_moment
 from workflow.payments import payments
 
