@@ -37,14 +37,18 @@ _READ = """() => {
 }"""
 
 
-def english(page: Page) -> list[str]:
-    """Streamlit's English words found in the page (text, placeholders, titles, aria-labels)."""
-    page.wait_for_timeout(300)  # the override rewrites what was just drawn
-    found = sorted(set(ENGLISH.findall(page.evaluate(_READ))))
-    if found:  # a rerun drawing meanwhile: what stays English once it is over
-        settle(page)
+def english(page: Page, attempts: int = 10) -> list[str]:
+    """Streamlit's English words found in the page (text, placeholders, titles, aria-labels)
+    once the override has rewritten what was just drawn. On a loaded machine a rerun or a
+    hover can draw while the page is read: the page is read again, after the rerun, up to
+    ``attempts`` times; what is still English then is what a user keeps seeing."""
+    found: list[str] = []
+    for _ in range(attempts):
         page.wait_for_timeout(500)
         found = sorted(set(ENGLISH.findall(page.evaluate(_READ))))
+        if not found:
+            return found
+        settle(page)
     return found
 
 
