@@ -288,9 +288,8 @@ def test_a_costly_deposit_is_refused_and_nothing_is_stored(world, factory, monke
     monkeypatch.setattr(sandbox, "CHECK_TIMEOUT_S", SHORT_S)
     monkeypatch.setattr(sandbox, "PRECHECK_TIMEOUT_S", SHORT_S)
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
-    with Bounded(SHORT_S), pytest.raises(InvalidInput, match="Fichier trop coûteux"), \
-            factory.begin() as s:
-        deposits.precheck(s, world.cfa1, pf_id, progressive_jpeg(), "facture.jpg")
+    with Bounded(SHORT_S), pytest.raises(InvalidInput, match="Fichier trop coûteux"):
+        deposits.precheck(factory, world.cfa1, pf_id, progressive_jpeg(), "facture.jpg")
     try:  # the job runs at the commit (conftest), within its own wall clock
         with Bounded(2 * SHORT_S), factory.begin() as s:
             deposits.deposit(s, world.cfa1, pf_id, progressive_jpeg(), "facture.jpg")

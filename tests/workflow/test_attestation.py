@@ -72,7 +72,7 @@ def test_a_final_balance_asks_for_the_attestation_and_checks_it(world, factory):
     pf_id = _final_balance_pro_forma(world, factory)
     with factory() as s:
         assert attestations.needed(s, world.cfa1, pf_id)
-        verdicts = portal.precheck(s, world.cfa1, pf_id, _pdf("facture"), "facture.pdf")
+    verdicts = portal.precheck(factory, world.cfa1, pf_id, _pdf("facture"), "facture.pdf")
     missing = next(v for v in verdicts if v.name == "attestation")
     assert missing.outcome == "fail" and "Attestation de réalisation" in missing.message
     with factory.begin() as s:

@@ -23,16 +23,14 @@ def test_a_duplicate_across_cfas_names_nothing_of_the_other_cfa(world, factory):
     with factory() as s:
         their_number = s.get_one(ProForma, theirs).number
         data = s.scalars(select(Document.content).where(Document.pro_forma_id == theirs)).one()
-    with factory() as s:
-        pre = deposits.precheck(s, world.cfa2, mine, data, "facture.pdf")
+    pre = deposits.precheck(factory, world.cfa2, mine, data, "facture.pdf")
     dup = next(r for r in pre.results if r.name == "duplicate")
     assert dup.outcome == "fail"
     assert dup.message == "Ce fichier a déjà été déposé sur le portail."
     assert their_number not in dup.message
     # the CFA's own earlier deposit is still named to it
     again = generate(world, factory, [world.contracts1[2]])[0]
-    with factory() as s:
-        pre = deposits.precheck(s, world.cfa1, again, data, "facture.pdf")
+    pre = deposits.precheck(factory, world.cfa1, again, data, "facture.pdf")
     dup = next(r for r in pre.results if r.name == "duplicate")
     assert dup.message == f"Ce fichier a déjà été déposé pour la pro forma {their_number}."
 

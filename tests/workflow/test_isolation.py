@@ -31,6 +31,7 @@ from db.models import (
     SavedFilter,
     User,
 )
+from db.session import make_sessionmaker
 from domain.errors import AccessDenied, WorkflowError
 from tests.workflow.reviewkit import deposit, generate, version
 from workflow.accounts import admin, cfa_profile
@@ -100,7 +101,10 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "portal.get_pro_forma": lambda s, a, t: portal.get_pro_forma(s, a, t.pf_refused),
     "portal.document_versions": lambda s, a, t: portal.document_versions(s, a, t.pf_refused),
     "portal.document_file": lambda s, a, t: portal.document_file(s, a, t.document),
-    "portal.precheck": lambda s, a, t: portal.precheck(s, a, t.pf_awaiting, PDF, "f.pdf"),
+    # a pre-check takes a session factory (no transaction open while the file is read)
+    "portal.precheck":
+        lambda s, a, t: portal.precheck(make_sessionmaker(s.get_bind()), a, t.pf_awaiting, PDF,
+                                        "f.pdf"),
     "portal.refusal_letter": lambda s, a, t: portal.refusal_letter(s, a, t.pf_refused),
     "proformas.cancel": lambda s, a, t: proformas.cancel(s, a, t.pf_refused),
     "transitions.load_for_update":
@@ -109,7 +113,9 @@ OTHER_CFA_IDS: dict[str, Call] = {
     "proformas.generate_summary":
         lambda s, a, t: proformas.generate_summary(
             s, a, "pedagogie", Seen.of(((e, None) for e in t.echeances), Decimal(0))),
-    "deposits.precheck": lambda s, a, t: deposits.precheck(s, a, t.pf_refused, PDF, "f.pdf"),
+    "deposits.precheck":
+        lambda s, a, t: deposits.precheck(make_sessionmaker(s.get_bind()), a, t.pf_refused, PDF,
+                                          "f.pdf"),
     "deposits.deposit": lambda s, a, t: deposits.deposit(s, a, t.pf_refused, PDF, "f.pdf"),
     "documents.pro_forma_pdf": lambda s, a, t: documents.pro_forma_pdf(s, a, t.pf_awaiting),
     "documents.refusal_letter_pdf":

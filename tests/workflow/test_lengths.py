@@ -34,8 +34,8 @@ def test_an_over_long_invoice_number_is_refused_in_french_before_anything_is_sto
     pf_id = generate(world, factory, [world.contracts1[0]])[0]
     with factory.begin() as s:
         data = facturx_bytes(s, s.get_one(ProForma, pf_id), LONG)
-    with factory.begin() as s, pytest.raises(InvalidInput) as err:
-        deposits.precheck(s, world.cfa1, pf_id, data, "facture.pdf")
+    with pytest.raises(InvalidInput) as err:
+        deposits.precheck(factory, world.cfa1, pf_id, data, "facture.pdf")
     assert "dépasse 60 caractères (68 reçus)" in str(err.value)
     with factory() as s:
         assert s.scalar(select(func.count()).select_from(Document)) == 0

@@ -56,8 +56,7 @@ def test_a_precheck_never_waits_behind_a_burst_of_check_jobs(world, factory, db_
             time.sleep(0.1)
         time.sleep(1.0)
         start = time.monotonic()
-        with factory() as s:
-            result = deposits.precheck(s, world.cfa1, pf.id, data, "facture.pdf")
+        result = deposits.precheck(factory, world.cfa1, pf.id, data, "facture.pdf")
         took = time.monotonic() - start
         with factory() as s:
             landed = s.scalar(select(func.count()).select_from(CheckRun).join(

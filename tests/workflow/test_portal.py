@@ -58,8 +58,7 @@ def test_the_whole_chapter(world, factory):
     # 1.2.1.3: pre-check of a wrong total, worded for the CFA, nothing stored
     wrong = invoice.total - Decimal("90.00")
     bad = _invoice(factory, invoice.id, total=wrong)
-    with factory() as s:
-        verdicts = {v.name: v for v in portal.precheck(s, world.cfa1, invoice.id, bad, "f.pdf")}
+    verdicts = {v.name: v for v in portal.precheck(factory, world.cfa1, invoice.id, bad, "f.pdf")}
     assert verdicts["total"].outcome == "fail"
     assert verdicts["total"].message == (
         f"Le total de votre facture ({_eur(wrong)}) diffère de celui de la pro forma "
@@ -89,9 +88,8 @@ def test_the_whole_chapter(world, factory):
     assert pdf.data.startswith(b"%PDF")
     # "Modifier ma facture": corrected file, back under review, earlier version kept
     good = _invoice(factory, invoice.id, own="FA-2026-002")
-    with factory() as s:
-        outcomes = {v.name: v.outcome for v in portal.precheck(s, world.cfa1, invoice.id, good,
-                                                               "Facture_corrigee.pdf")}
+    outcomes = {v.name: v.outcome for v in portal.precheck(factory, world.cfa1, invoice.id, good,
+                                                           "Facture_corrigee.pdf")}
     assert outcomes["total"] == "pass" and outcomes["duplicate"] != "fail"
     with factory.begin() as s:
         receipt = deposits.deposit(s, world.cfa1, invoice.id, good, "Facture_corrigee.pdf")
@@ -155,8 +153,8 @@ def test_search_by_number_own_number_and_type(world, factory):
 def test_bad_files_are_refused_and_nothing_is_stored(world, factory, name, data, message):
     invoice, _ = _generate(world, factory)
     data = data or _invoice(factory, invoice.id)
-    with pytest.raises(InvalidInput, match=message), factory() as s:
-        portal.precheck(s, world.cfa1, invoice.id, data, name)
+    with pytest.raises(InvalidInput, match=message):
+        portal.precheck(factory, world.cfa1, invoice.id, data, name)
     with pytest.raises(InvalidInput, match=message), factory.begin() as s:
         deposits.deposit(s, world.cfa1, invoice.id, data, name)
     assert _count(factory, Document) == 0
@@ -174,8 +172,8 @@ def test_actions_outside_the_status_table_are_refused(world, factory):
     with factory() as s:
         with pytest.raises(TransitionRefused):
             exports.export_lines(s, world.cfa1, invoice.id)  # Annulé: nothing
-        with pytest.raises(TransitionRefused):
-            portal.precheck(s, world.cfa1, invoice.id, b"", "f.pdf")
+    with pytest.raises(TransitionRefused):
+        portal.precheck(factory, world.cfa1, invoice.id, b"", "f.pdf")
     with pytest.raises(TransitionRefused), factory.begin() as s:
         proformas.cancel(s, world.cfa1, invoice.id)
 
@@ -199,7 +197,7 @@ def test_another_cfa_reaches_nothing_whatever_id(world, factory):
         lambda s: portal.document_file(s, intruder, doc_id),
         lambda s: portal.document_file(s, intruder, "abc"),
         lambda s: portal.refusal_letter(s, intruder, invoice.id),
-        lambda s: portal.precheck(s, intruder, invoice.id, data, "f.pdf"),
+        lambda s: portal.precheck(factory, intruder, invoice.id, data, "f.pdf"),
         lambda s: deposits.deposit(s, intruder, credit.id, data, "f.pdf"),
         lambda s: proformas.cancel(s, intruder, credit.id),
         lambda s: documents.pro_forma_pdf(s, intruder, invoice.id),

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from checks.model import MAX_BYTES, MAX_NAME
 from checks.pdf.validate import EXTENSIONS
@@ -242,15 +242,20 @@ def upload_rules() -> UploadRules:
                        MAX_NAME)
 
 
-def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
+def precheck(factory: sessionmaker[Session], actor: Actor, pro_forma_id: object, data: bytes,
              filename: str) -> list[Verdict]:
     """The verdicts of the automatic checks on a file about to be sent; stores nothing.
+
+    Takes a session factory: no transaction is open while the sandbox reads the file (see
+    ``deposits.precheck``); the pro forma the verdicts are worded against is read afterwards
+    in its own short transaction.
 
     Raises InvalidInput with the French reason when the file is refused (type, size, name…),
     TransitionRefused when the status allows no deposit, AccessDenied for another CFA's id.
     """
-    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
-    pre = deposits.precheck(session, actor, pf.id, data, filename)
+    pre = deposits.precheck(factory, actor, pro_forma_id, data, filename)
+    with factory.begin() as s:
+        pf = get_owned(s, ProForma, pro_forma_id, actor, "cette pro forma")
     return [_verdict(r.name, r.outcome, r.message, pre.report.found, pf) for r in pre.results]
 
 

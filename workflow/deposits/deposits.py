@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 import checks
 from checks import sandbox
@@ -56,16 +56,17 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
     )
 
 
-def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
-               timeout: float | None = None, media_type: str | None = None) -> Precheck:
-    """Run the automatic checks (in ``checks.sandbox``) and the duplicate check.
+def read_file(data: bytes, filename: str, expected: checks.Expected, *,
+              timeout: float | None = None, media_type: str | None = None) -> checks.Report:
+    """The automatic checks of a file, in ``checks.sandbox``; takes no session: the caller
+    holds no database transaction while the file is read.
 
     Raises InvalidInput for a bad file, "Fichier trop coûteux à analyser" included, except
     when ``media_type`` is given (a re-check of a stored file): a file the sandbox stops then
     gets every check ``unknown`` with the reason. ``timeout``: ``sandbox.CHECK_TIMEOUT_S``.
     """
     try:
-        report = sandbox.check_document(data, filename, expected_for(session, pf),
+        report = sandbox.check_document(data, filename, expected,
                                         timeout=timeout or sandbox.CHECK_TIMEOUT_S)
     except sandbox.TooCostly as exc:
         if media_type is None:
@@ -77,8 +78,7 @@ def run_checks(session: Session, pf: ProForma, data: bytes, filename: str, *,
     if own is not None:  # read from the file: it must fit where it is stored
         fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
              "file")
-    return Precheck(report, duplicate_check(session, pf, hashlib.sha256(data).hexdigest(), own),
-                    attestations.check(session, pf))
+    return report
 
 
 def duplicate_check(session: Session, pf: ProForma, sha256: str,
@@ -117,14 +117,31 @@ def _deposit_allowed(pf: ProForma) -> None:
     require(deposit_act(pf.status), pf.status, number=pf.number, kind=pf.kind)
 
 
-def precheck(session: Session, actor: Actor, pro_forma_id: object, data: bytes,
+def precheck(factory: sessionmaker[Session], actor: Actor, pro_forma_id: object, data: bytes,
              filename: str) -> Precheck:
-    """The pre-check shown before "Envoyer"; writes nothing."""
+    """The pre-check shown before "Envoyer"; writes nothing.
+
+    Takes a session factory, as the check job does (``workflow.deposits.jobs``), since no
+    database transaction may be open while the file is read (on SQLite every transaction
+    holds the write lock: logins, validations and the check jobs would wait up to the
+    sandbox's deadline): what the checks expect is read, with the access checks, in a short
+    transaction; the file is read in the sandbox with none open; the duplicate and attestation
+    checks run in a new short transaction, after the access checks again (the pro forma may
+    have changed meanwhile).
+    """
     require_cfa(actor)
-    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
-    _deposit_allowed(pf)
-    return run_checks(session, pf, data, clean_filename(filename),
-                      timeout=sandbox.PRECHECK_TIMEOUT_S)
+    filename = clean_filename(filename)
+    with factory.begin() as s:
+        pf = get_owned(s, ProForma, pro_forma_id, actor, "cette pro forma")
+        _deposit_allowed(pf)
+        pf_id, expected = pf.id, expected_for(s, pf)
+    report = read_file(data, filename, expected, timeout=sandbox.PRECHECK_TIMEOUT_S)
+    with factory.begin() as s:
+        pf = get_owned(s, ProForma, pf_id, actor, "cette pro forma")
+        _deposit_allowed(pf)
+        own = report.found.get("invoice_number")
+        return Precheck(report, duplicate_check(s, pf, hashlib.sha256(data).hexdigest(), own),
+                        attestations.check(s, pf))
 
 
 @dataclass(frozen=True)

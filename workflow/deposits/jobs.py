@@ -64,9 +64,9 @@ log = logging.getLogger("workflow.deposits.jobs")
 MAX_ATTEMPTS = 3
 RETRY_WAIT_S = 2.0
 HEARTBEAT_S = 5.0  # a runner renews its claim this often while the file is read
-# a claim not renewed this long: its runner died (local pool). Longer than a SQLite write lock
-# may be held elsewhere (a pre-check reads its file inside its session: up to 20 s, plus the
-# 30 s busy timeout of a renewal waiting for it), so that a live runner is never taken over
+# a claim not renewed this long: its runner died (local pool). Longer than a renewal may wait
+# for SQLite's write lock (its 30 s busy timeout; no file is read inside a transaction, the
+# pre-check's included), so that a live runner is never taken over
 LEASE = timedelta(seconds=60)
 STALLED_AFTER_S = 20.0  # procrastinate: a worker silent this long is stalled (PostgreSQL)
 FAILED_PREFIX = "Contrôles impossibles après {n} tentatives : "
