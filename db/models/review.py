@@ -65,9 +65,7 @@ class CheckJob(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
     pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
     kind: Mapped[JobKind] = mapped_column(Code(JobKind, 10))
-    # read as JobState; annotated str while workflow.deposits.jobs still assigns the code
-    # strings of workflow.deposits.queue (narrow it once they are JobState members)
-    state: Mapped[str] = mapped_column(Code(JobState, 10))
+    state: Mapped[JobState] = mapped_column(Code(JobState, 10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

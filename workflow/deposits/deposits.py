@@ -22,7 +22,7 @@ from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from domain.clock import now
 from domain.errors import InvalidInput
 from domain.lifecycle import LIVE, deposit_act, require
-from domain.vocabulary import label
+from domain.vocabulary import JobKind, Outcome, label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
 from workflow.common.settings import setting
@@ -30,7 +30,7 @@ from workflow.common.transitions import apply, load_for_update
 from workflow.common.uploads import clean_filename
 from workflow.deposits import attestations, queue
 
-OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
+OUTCOME_ORDER: dict[Outcome, int] = {Outcome.FAIL: 2, Outcome.UNKNOWN: 1, Outcome.PASS: 0}
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,7 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     )
     session.add(doc)
     session.flush()
-    queue.enqueue(session, doc, "deposit", actor.user_id)
+    queue.enqueue(session, doc, JobKind.DEPOSIT, actor.user_id)
     apply(session, actor, pf, deposit_act(pf.status), expected_version=expected_version,
           comment=filename)
     moment = now()
@@ -222,7 +222,8 @@ def _within_quotas(session: Session, pf: ProForma, version: int) -> None:
 def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:
     """Persist one check run with its verdicts and evidence."""
     results = pre.results
-    worst = max((r.outcome for r in results), key=OUTCOME_ORDER.__getitem__, default="unknown")
+    worst = max((Outcome(r.outcome) for r in results), key=OUTCOME_ORDER.__getitem__,
+                default=Outcome.UNKNOWN)
     run = CheckRun(
         document_id=doc.id, ran_at=now(), text_source=pre.report.text_source, summary=worst,
         found=pre.report.found, elapsed_ms=round(pre.report.elapsed_ms, 1),

@@ -54,6 +54,7 @@ from db.models import CheckJob, Document, ProForma
 from db.session import make_sessionmaker
 from domain.clock import now
 from domain.errors import InvalidInput
+from domain.vocabulary import JobKind, JobState
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.bounds import fits
@@ -84,7 +85,7 @@ class Claim:
 
     job_id: int
     attempt: int
-    kind: str
+    kind: JobKind
     pro_forma_id: int
     document_id: int
     version: int
@@ -206,7 +207,7 @@ def _release(factory: sessionmaker[Session], claim: Claim, reason: str) -> None:
         job.run_after = now() + timedelta(seconds=RETRY_WAIT_S * claim.attempt)
 
 
-def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, state: str,
+def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, state: JobState,
           error: str | None) -> str:
     with factory.begin() as s:
         pf = s.scalars(select(ProForma).where(ProForma.id == claim.pro_forma_id)
@@ -225,7 +226,7 @@ def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, s
         doc.own_invoice_number = own
         pf.own_invoice_number = own
         job.state, job.run_id, job.error = state, run.id, error or job.error  # last failure kept
-        if claim.kind == "recheck":
+        if claim.kind == JobKind.RECHECK:
             who = cast(Actor, SimpleNamespace(user_id=job.requested_by_id))
             events.record(s, who, "checks_rerun", pro_forma_id=pf.id, version=pf.version,
                           data={"run_id": run.id, "document_version": claim.version,

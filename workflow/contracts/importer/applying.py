@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Apprentice, Contract, ContractChange, ContractImport, Echeance, Employer
 from domain.clock import now
 from domain.schedule import schedule
+from domain.vocabulary import ContractStatus
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.paging import chunks
@@ -219,7 +220,7 @@ def _change(session: Session, plan: Plan, changed: list[str],
         c.meals_per_year, c.nights_per_year = s.meals_per_year, s.nights_per_year
         c.equipment_amount, c.mobility_amount = s.equipment_amount, s.mobility_amount
         c.rupture_on = s.rupture_on
-        c.status = "rupture" if s.rupture_on else "engage"
+        c.status = ContractStatus.RUPTURE if s.rupture_on else ContractStatus.ENGAGE
         reasons[c.id] = reason_for(c, plan.kind[c.number], plan.effective[c.number])
     session.flush()
     if links:
