@@ -22,7 +22,7 @@ from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from domain.clock import now
 from domain.errors import InvalidInput
 from domain.lifecycle import LIVE, deposit_act, require
-from domain.vocabulary import JobKind, Outcome, label
+from domain.vocabulary import CheckName, JobKind, Outcome, label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
 from workflow.common.settings import setting
@@ -94,7 +94,8 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
     if same_file:  # another CFA's pro forma is named to nobody but that CFA (issue 14)
         where = f" pour la pro forma {same_file.number}" if same_file.cfa_id == pf.cfa_id \
             else " sur le portail"
-        return checks.CheckResult("duplicate", "fail", f"Ce fichier a déjà été déposé{where}.")
+        return checks.CheckResult(CheckName.DUPLICATE, Outcome.FAIL,
+                                  f"Ce fichier a déjà été déposé{where}.")
     if own_number:
         same_number = session.scalars(
             select(ProForma.number).where(
@@ -105,11 +106,11 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
         ).first()
         if same_number:
             return checks.CheckResult(
-                "duplicate", "fail",
+                CheckName.DUPLICATE, Outcome.FAIL,
                 f"Le numéro de facture {own_number} figure déjà sur la pro forma {same_number}.",
             )
-        return checks.CheckResult("duplicate", "pass", "Aucun doublon détecté.")
-    return checks.CheckResult("duplicate", "unknown",
+        return checks.CheckResult(CheckName.DUPLICATE, Outcome.PASS, "Aucun doublon détecté.")
+    return checks.CheckResult(CheckName.DUPLICATE, Outcome.UNKNOWN,
                               "Numéro de facture non lu : doublon non vérifiable.")
 
 
@@ -232,7 +233,7 @@ def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:
     session.flush()
     session.add_all(
         CheckResultRow(
-            run_id=run.id, name=r.name, outcome=r.outcome, message=r.message,
+            run_id=run.id, name=CheckName(r.name), outcome=Outcome(r.outcome), message=r.message,
             evidence=[{"page": e.page, "bbox": list(e.bbox), "text": e.text}
                       for e in r.evidence],
         )

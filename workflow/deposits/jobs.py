@@ -54,7 +54,7 @@ from db.models import CheckJob, Document, ProForma
 from db.session import make_sessionmaker
 from domain.clock import now
 from domain.errors import InvalidInput
-from domain.vocabulary import JobKind, JobState
+from domain.vocabulary import CheckName, JobKind, JobState, Outcome
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.bounds import fits
@@ -143,7 +143,7 @@ def _unknown(claim: Claim, message: str) -> checks.Report:
     return checks.Report(file=claim.filename, media_type=claim.media_type, text_source="none",
                          found={"pro_forma_numbers": [], "total": None, "invoice_number": None,
                                 "siret": None, "iban": None},
-                         checks=tuple(checks.CheckResult(n, "unknown", message)
+                         checks=tuple(checks.CheckResult(n, Outcome.UNKNOWN, message)
                                       for n in CHECK_NAMES),
                          elapsed_ms=0.0, page_count=0, notes=("job_failed",))
 
@@ -244,7 +244,7 @@ def _own_number(report: checks.Report) -> tuple[checks.Report, str | None]:
         fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
              "file")
     except InvalidInput as exc:
-        results = tuple(checks.CheckResult("invoice_number", "fail", str(exc))
+        results = tuple(checks.CheckResult(CheckName.INVOICE_NUMBER, Outcome.FAIL, str(exc))
                         if r.name == "invoice_number" else r for r in report.checks)
         return replace(report, checks=results, found={**report.found, "invoice_number": None}
                        ), None
