@@ -24,6 +24,7 @@ from domain.vocabulary import (
     SETTLEMENT_LABELS,
     ContractStatus,
     Nature,
+    Outcome,
     SettlementMode,
     Status,
 )
@@ -186,7 +187,7 @@ def checks(session: Session, actor: Actor, f: Filters) -> ChecksFigure:
     require_manager(actor)
     f.check()
     deposited, passed = session.execute(deposits(
-        select(func.count(), func.count().filter(CheckRun.summary == "pass"))
+        select(func.count(), func.count().filter(CheckRun.summary == Outcome.PASS))
         .select_from(CheckRun), f)
     ).one()
     decided, against = session.execute(decisions(
