@@ -37,7 +37,7 @@ from db.models import Contract, Echeance, ProForma, ProFormaLine
 from domain.clock import today
 from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
-from domain.vocabulary import EcheanceKind, Nature
+from domain.vocabulary import ContractChangeKind, EcheanceKind, Nature
 from workflow.common.paging import chunks
 from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, prolongations, terms_of
 
@@ -283,10 +283,10 @@ def _insert(contract_id: int, cfa_id: int, i: Installment) -> dict[str, object]:
     return {"contract_id": contract_id, "cfa_id": cfa_id, **values, "pro_forma_id": None}
 
 
-def reason_for(contract: Contract, kind: str, on: date) -> str:
+def reason_for(contract: Contract, kind: ContractChangeKind, on: date) -> str:
     """The French name of a change, for a regularisation's detail."""
-    if kind == "rupture" and contract.rupture_on is not None:
+    if kind == ContractChangeKind.RUPTURE and contract.rupture_on is not None:
         return f"Rupture du {format_day(contract.rupture_on)}"
-    if kind == "prolongation":
+    if kind == ContractChangeKind.PROLONGATION:
         return f"Prolongation (L6222-11) du {format_day(on)}"
     return f"Avenant du {format_day(on)}"
