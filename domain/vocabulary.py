@@ -144,6 +144,7 @@ class CheckName(StrEnum):
     IBAN = "iban"
     DUPLICATE = "duplicate"
     ATTESTATION = "attestation"
+    LINES = "lines"
 
 
 CHECK_LABELS: dict[str, str] = {
@@ -155,6 +156,7 @@ CHECK_LABELS: dict[str, str] = {
     CheckName.IBAN: "Coordonnées bancaires (IBAN)",
     CheckName.DUPLICATE: "Doublon",
     CheckName.ATTESTATION: "Attestation de réalisation",
+    CheckName.LINES: "Lignes de la pro forma",
 }
 
 
@@ -176,12 +178,14 @@ class ContractChangeKind(StrEnum):
     CONTRAT = "contrat"
     AVENANT = "avenant"
     RUPTURE = "rupture"
+    PROLONGATION = "prolongation"
 
 
 CONTRACT_CHANGE_LABELS: dict[str, str] = {
     ContractChangeKind.CONTRAT: "Contrat",
     ContractChangeKind.AVENANT: "Avenant",
     ContractChangeKind.RUPTURE: "Rupture",
+    ContractChangeKind.PROLONGATION: "Prolongation",
 }
 
 

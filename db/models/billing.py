@@ -60,8 +60,7 @@ class ProForma(Base):
     # The latest check run of the latest document and its worst outcome, kept here by the
     # workflow so that the review queue filters and pages without aggregating every run.
     latest_run_id: Mapped[int | None] = mapped_column(Integer)
-    # read as Outcome; annotated str while workflow.deposits still assigns a plain str
-    check_summary: Mapped[str | None] = mapped_column(Code(Outcome, 10))
+    check_summary: Mapped[Outcome | None] = mapped_column(Code(Outcome, 10))
 
     cfa: Mapped[Cfa] = relationship()
     lines: Mapped[list[ProFormaLine]] = relationship(

@@ -82,9 +82,8 @@ class Contract(Base):
     end: Mapped[date] = mapped_column(Date)
     signed_on: Mapped[date] = mapped_column(Date)
     npec: Mapped[Decimal] = mapped_column(Money)
-    # read as ContractStatus; annotated str while workflow.contracts.importing still assigns
-    # the code strings (narrow it to Mapped[ContractStatus] once it assigns the members)
-    status: Mapped[str] = mapped_column(Code(ContractStatus), default=ContractStatus.ENGAGE)
+    status: Mapped[ContractStatus] = mapped_column(Code(ContractStatus),
+                                                   default=ContractStatus.ENGAGE)
     rupture_on: Mapped[date | None] = mapped_column(Date)
     meals_per_year: Mapped[int] = mapped_column(Integer, default=0)
     nights_per_year: Mapped[int] = mapped_column(Integer, default=0)

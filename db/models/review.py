@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.models.base import Base
 from db.types import Code, UtcDateTime, one_of
-from domain.vocabulary import DecisionOutcome, JobKind, JobState, Outcome, TextSource
+from domain.vocabulary import CheckName, DecisionOutcome, JobKind, JobState, Outcome, TextSource
 
 
 class CheckRun(Base):
@@ -42,7 +42,7 @@ class CheckResultRow(Base):
     __tablename__ = "check_result"
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("check_run.id"), index=True)
-    name: Mapped[str] = mapped_column(String(30))
+    name: Mapped[CheckName] = mapped_column(Code(CheckName, 30))
     outcome: Mapped[Outcome] = mapped_column(Code(Outcome, 10))
     message: Mapped[str] = mapped_column(Text)
     evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
@@ -65,9 +65,7 @@ class CheckJob(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id"))
     pro_forma_id: Mapped[int] = mapped_column(ForeignKey("pro_forma.id"))
     kind: Mapped[JobKind] = mapped_column(Code(JobKind, 10))
-    # read as JobState; annotated str while workflow.deposits.jobs still assigns the code
-    # strings of workflow.deposits.queue (narrow it once they are JobState members)
-    state: Mapped[str] = mapped_column(Code(JobState, 10))
+    state: Mapped[JobState] = mapped_column(Code(JobState, 10))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -70,7 +70,7 @@ from domain.schedule.terms import (
     year_bounds,
 )
 from domain.schedule.years import entitlement, year_entitlements
-from domain.vocabulary import Nature
+from domain.vocabulary import EcheanceKind, Nature
 
 __all__ = [
     "EMPLOYER_SHARE", "EQUIPMENT_CAP", "NEW_EMPLOYER_SHARE", "PROBATION_DAYS",
@@ -113,8 +113,8 @@ def _annexes(terms: ContractTerms) -> list[Installment]:
             amount = cents(annual * days / DAYS_PER_YEAR)
             detail += f" × {days}/{DAYS_PER_YEAR} jours = {format_eur(amount)}"
         if amount:
-            installments.append(Installment(Nature.FRAIS_ANNEXES, "annexes", number, start, end,
-                                            start, amount, detail))
+            installments.append(Installment(Nature.FRAIS_ANNEXES, EcheanceKind.ANNEXES, number,
+                                            start, end, start, amount, detail))
     return installments
 
 
@@ -125,13 +125,14 @@ def _one_offs(terms: ContractTerms) -> list[Installment]:
     if terms.equipment_amount:
         amount = cents(terms.equipment_amount)
         installments.append(Installment(
-            Nature.EQUIPEMENT, "equipment", 1, terms.start, first_year_end, terms.start, amount,
+            Nature.EQUIPEMENT, EcheanceKind.EQUIPMENT, 1, terms.start, first_year_end, terms.start,
+            amount,
             f"1ers équipements {format_eur(amount)} (plafond {format_eur(EQUIPMENT_CAP)})"))
     if terms.mobility_amount:
         amount = cents(terms.mobility_amount)
         installments.append(Installment(
-            Nature.MOBILITE, "mobility", 1, terms.start, effective_end(terms), terms.start,
-            amount, f"Forfait mobilité internationale {format_eur(amount)}"))
+            Nature.MOBILITE, EcheanceKind.MOBILITY, 1, terms.start, effective_end(terms),
+            terms.start, amount, f"Forfait mobilité internationale {format_eur(amount)}"))
     return installments
 
 

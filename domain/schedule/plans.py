@@ -11,7 +11,7 @@ from domain.formatting import format_eur, format_pct
 from domain.money import cents
 from domain.schedule.terms import ZERO, ContractTerms, Installment, add_months, is_new_regime
 from domain.schedule.years import Year, execution_years
-from domain.vocabulary import Nature
+from domain.vocabulary import EcheanceKind, Nature
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class _Step:
     start, or at the contract end for the last year.
     """
 
-    kind: str
+    kind: EcheanceKind
     share: Decimal
     first_month: int
     months: int
@@ -30,15 +30,15 @@ class _Step:
 
 # Rules as data: the plan of one execution year under each regime.
 OLD_PLAN = (
-    _Step("advance_40", Decimal("0.40"), 0, 6),
-    _Step("month7_30", Decimal("0.30"), 6, 3),
-    _Step("month10_30", Decimal("0.30"), 9, 3),
+    _Step(EcheanceKind.ADVANCE_40, Decimal("0.40"), 0, 6),
+    _Step(EcheanceKind.MONTH7_30, Decimal("0.30"), 6, 3),
+    _Step(EcheanceKind.MONTH10_30, Decimal("0.30"), 9, 3),
 )
 NEW_PLAN = (
-    _Step("advance_40", Decimal("0.40"), 0, 6),
-    _Step("month7_30", Decimal("0.30"), 6, 3),
-    _Step("month10_20", Decimal("0.20"), 9, 3),
-    _Step("balance_10", Decimal("0.10"), 12, 0),
+    _Step(EcheanceKind.ADVANCE_40, Decimal("0.40"), 0, 6),
+    _Step(EcheanceKind.MONTH7_30, Decimal("0.30"), 6, 3),
+    _Step(EcheanceKind.MONTH10_20, Decimal("0.20"), 9, 3),
+    _Step(EcheanceKind.BALANCE_10, Decimal("0.10"), 12, 0),
 )
 
 
@@ -46,7 +46,7 @@ NEW_PLAN = (
 class _Slot:
     """A planned installment before amounts: kind, shares (several once folded), dates."""
 
-    kind: str
+    kind: EcheanceKind
     shares: tuple[Decimal, ...]
     due: date
     start: date
@@ -79,7 +79,7 @@ def _settle_at_end(slots: list[_Slot], end: date, year_start: date, year_end: da
     executed (R6332-25 I: payment after execution; never the whole short year at its start)."""
     due = [slot for slot in slots if slot.due <= end]
     shares = tuple(s for slot in slots if slot.due > end for s in slot.shares)
-    return due + [_Slot("balance_end", shares, end, year_start, year_end)]
+    return due + [_Slot(EcheanceKind.BALANCE_END, shares, end, year_start, year_end)]
 
 
 def _fold(slots: list[_Slot], limit: date, year_end: date) -> list[_Slot]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from domain.formatting import format_day, format_eur
 from domain.schedule.terms import ZERO, ContractTerms, Installment, in_probation
 from domain.schedule.years import Year, execution_years
-from domain.vocabulary import Nature
+from domain.vocabulary import EcheanceKind, Nature
 
 PaidKey = tuple[str, int]  # (kind, year) of a planned pedagogy installment
 
@@ -67,6 +67,6 @@ def _regularisation(terms: ContractTerms, year: Year, rupture: date, versed: Dec
     if unpaid_kept:
         text += f" ; échéances non versées dues avant la rupture {format_eur(unpaid_kept)}"
     outcome = "trop-perçu" if balance < 0 else "reste dû"
-    return Installment(Nature.PEDAGOGIE, "regularisation", year.number, year.start, rupture,
-                       rupture, balance, f"{text} ; {outcome} {format_eur(abs(balance))}")
+    return Installment(Nature.PEDAGOGIE, EcheanceKind.REGULARISATION, year.number, year.start,
+                       rupture, rupture, balance, f"{text} ; {outcome} {format_eur(abs(balance))}")
 

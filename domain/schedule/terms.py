@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from domain.errors import WorkflowError
 from domain.formatting import format_day, format_eur
-from domain.vocabulary import Nature
+from domain.vocabulary import EcheanceKind, Nature
 
 NATURE_ORDER: dict[Nature, int] = {nature: rank for rank, nature in enumerate(Nature)}
 
@@ -67,7 +67,7 @@ class Installment:
     """One échéance: an amount of one nature, for a period, payable from `due_on`."""
 
     nature: Nature
-    kind: str
+    kind: EcheanceKind
     year: int
     period_start: date
     period_end: date

@@ -23,7 +23,7 @@ from domain.clock import today
 from domain.errors import InvalidInput
 from domain.formatting import format_day
 from domain.schedule import add_months
-from domain.vocabulary import Nature
+from domain.vocabulary import EcheanceKind, Nature
 from workflow.common import bounds
 from workflow.common.access import Actor, require_cfa
 from workflow.common.paging import Page, window
@@ -212,7 +212,7 @@ def not_lapsed() -> ColumnElement[bool]:
     Eligible up to and including ``end + 4 months``.
     """
     cutoff = add_months(today(), -BALANCE_LAPSES_AFTER_MONTHS)
-    return ~and_(_E.kind == "balance_10", _E.due_on == _E.period_end, _E.due_on < cutoff)
+    return ~and_(_E.kind == EcheanceKind.BALANCE_10, _E.due_on == _E.period_end, _E.due_on < cutoff)
 
 
 def _due_of_contract(nature: str) -> list[ColumnElement[bool]]:

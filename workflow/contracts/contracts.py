@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Contract, ContractChange, Echeance, Employer, ProForma
 from domain.schedule import ContractTerms, PaidKey, same_certification
+from domain.vocabulary import CONTRACT_STATUS_LABELS as CONTRACT_STATUS_LABELS  # re-exported
 from domain.vocabulary import Nature, Status
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.paging import Page, chunks, paginate
 from workflow.contracts.textsearch import contains_ci
 
-CONTRACT_STATUS_LABELS = {"engage": "Engagé", "rupture": "Rupture"}
 # "Paid" for a trop-perçu: validated for payment or paid; never merely scheduled, awaiting an
 # invoice, under review, refused or cancelled (../shared/domain.md; issue 18).
 PAID_STATUSES = (Status.VALIDATED.value, Status.PAID.value)

@@ -19,12 +19,14 @@ from sqlalchemy.orm import Session
 
 from db.models import Contract, ContractChange
 from domain.formatting import format_day, format_eur
+from domain.vocabulary import ContractChangeKind, EcheanceKind
 from workflow.common.access import Actor, get_owned
 from workflow.contracts.contracts import EcheanceRow, contract_schedule
 from workflow.contracts.importer.report import LABELS, SHOWN
 
-KIND_LABELS = {"avenant": "Avenant", "rupture": "Rupture", "prolongation": "Prolongation",
-               "contrat": "Mise à jour du contrat"}
+KIND_LABELS = {ContractChangeKind.AVENANT: "Avenant", ContractChangeKind.RUPTURE: "Rupture",
+               ContractChangeKind.PROLONGATION: "Prolongation",
+               ContractChangeKind.CONTRAT: "Mise à jour du contrat"}
 HIDDEN = {"cfa_id", "previous"}
 DAYS = {"start", "end", "signed_on", "rupture_on", "prolonged_from"}
 AMOUNTS = {"npec", "equipment_amount", "mobility_amount"}
@@ -75,7 +77,7 @@ def contract_history(session: Session, actor: Actor, contract_id: object) -> Con
             entries.append(HistoryEntry(contract.rupture_on, "Rupture",
                                         f"Date de rupture : {format_day(contract.rupture_on)}"))
     regularisations = [e for e in contract_schedule(session, actor, contract.id)
-                       if e.kind == "regularisation"]
+                       if e.kind == EcheanceKind.REGULARISATION]
     return ContractHistory(contract.number, entries, regularisations)
 
 

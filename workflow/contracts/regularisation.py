@@ -37,7 +37,7 @@ from db.models import Contract, Echeance, ProForma, ProFormaLine
 from domain.clock import today
 from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
-from domain.vocabulary import Nature
+from domain.vocabulary import ContractChangeKind, EcheanceKind, Nature
 from workflow.common.paging import chunks
 from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, prolongations, terms_of
 
@@ -108,7 +108,7 @@ def plan(terms: ContractTerms, held: Iterable[Held], on: date, reason: str
         paid = sum((h.amount for h in kept if h.paid), ZERO)
         live = sum((h.amount for h in kept if not h.paid), ZERO)
         keys = {(h.kind, h.year) for h in kept}
-        candidates = [i for i in mine if i.kind != "regularisation"
+        candidates = [i for i in mine if i.kind != EcheanceKind.REGULARISATION
                       and (i.kind, i.year) not in keys]
         if terms.rupture_on is not None:
             candidates = _within(candidates, target - paid - live)
@@ -155,7 +155,7 @@ def _regularisation(terms: ContractTerms, nature: Nature, on: date, reason: str,
     if rest:
         text += f" ; échéances restant à facturer {format_eur(rest)}"
     text += f" ; {outcome} {format_eur(abs(balance))}"
-    return Installment(nature, "regularisation", number, start,
+    return Installment(nature, EcheanceKind.REGULARISATION, number, start,
                        rupture if rupture is not None else end, day, balance, _cut(text))
 
 
@@ -257,7 +257,7 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[i
                 removals.append(r.id)
             written += 1
         regs = tuple(Regularisation(cid, contract.number, i.nature.value, i.amount, i.detail)
-                     for i in wanted if i.kind == "regularisation")
+                     for i in wanted if i.kind == EcheanceKind.REGULARISATION)
         outcomes.append(Outcome(cid, contract.number, written, regs))
     if updates:
         session.execute(update(Echeance), updates)
@@ -283,10 +283,10 @@ def _insert(contract_id: int, cfa_id: int, i: Installment) -> dict[str, object]:
     return {"contract_id": contract_id, "cfa_id": cfa_id, **values, "pro_forma_id": None}
 
 
-def reason_for(contract: Contract, kind: str, on: date) -> str:
+def reason_for(contract: Contract, kind: ContractChangeKind, on: date) -> str:
     """The French name of a change, for a regularisation's detail."""
-    if kind == "rupture" and contract.rupture_on is not None:
+    if kind == ContractChangeKind.RUPTURE and contract.rupture_on is not None:
         return f"Rupture du {format_day(contract.rupture_on)}"
-    if kind == "prolongation":
+    if kind == ContractChangeKind.PROLONGATION:
         return f"Prolongation (L6222-11) du {format_day(on)}"
     return f"Avenant du {format_day(on)}"

@@ -36,7 +36,7 @@ from db.models import Attestation, Echeance, ProForma, ProFormaLine
 from domain.clock import now
 from domain.errors import InvalidInput, TransitionRefused
 from domain.lifecycle import cfa_actions
-from domain.vocabulary import CfaAction, CheckName, Outcome, label
+from domain.vocabulary import CfaAction, CheckName, EcheanceKind, Outcome, label
 from workflow.common import events
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.uploads import clean_filename
@@ -51,7 +51,7 @@ PRESENT = "Attestation de réalisation des actions de formation jointe ({name}).
 def _final_balance() -> ColumnElement[bool]:
     """The final 10 % balance: a ``balance_10`` due on the last day of its period (the
     contract's end), as ``eligibility.not_lapsed`` reads it."""
-    return and_(Echeance.kind == "balance_10", Echeance.due_on == Echeance.period_end)
+    return and_(Echeance.kind == EcheanceKind.BALANCE_10, Echeance.due_on == Echeance.period_end)
 
 
 def holds_final_balance(session: Session, pro_forma_id: int) -> bool:

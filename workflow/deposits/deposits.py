@@ -22,7 +22,7 @@ from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
 from domain.clock import now
 from domain.errors import InvalidInput
 from domain.lifecycle import LIVE, deposit_act, require
-from domain.vocabulary import label
+from domain.vocabulary import CheckName, JobKind, Outcome, label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
 from workflow.common.settings import setting
@@ -30,7 +30,7 @@ from workflow.common.transitions import apply, load_for_update
 from workflow.common.uploads import clean_filename
 from workflow.deposits import attestations, queue
 
-OUTCOME_ORDER = {"fail": 2, "unknown": 1, "pass": 0}
+OUTCOME_ORDER: dict[Outcome, int] = {Outcome.FAIL: 2, Outcome.UNKNOWN: 1, Outcome.PASS: 0}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
     if same_file:  # another CFA's pro forma is named to nobody but that CFA (issue 14)
         where = f" pour la pro forma {same_file.number}" if same_file.cfa_id == pf.cfa_id \
             else " sur le portail"
-        return checks.CheckResult("duplicate", "fail", f"Ce fichier a déjà été déposé{where}.")
+        return checks.CheckResult(CheckName.DUPLICATE, Outcome.FAIL,
+                                  f"Ce fichier a déjà été déposé{where}.")
     if own_number:
         same_number = session.scalars(
             select(ProForma.number).where(
@@ -105,11 +106,11 @@ def duplicate_check(session: Session, pf: ProForma, sha256: str,
         ).first()
         if same_number:
             return checks.CheckResult(
-                "duplicate", "fail",
+                CheckName.DUPLICATE, Outcome.FAIL,
                 f"Le numéro de facture {own_number} figure déjà sur la pro forma {same_number}.",
             )
-        return checks.CheckResult("duplicate", "pass", "Aucun doublon détecté.")
-    return checks.CheckResult("duplicate", "unknown",
+        return checks.CheckResult(CheckName.DUPLICATE, Outcome.PASS, "Aucun doublon détecté.")
+    return checks.CheckResult(CheckName.DUPLICATE, Outcome.UNKNOWN,
                               "Numéro de facture non lu : doublon non vérifiable.")
 
 
@@ -190,7 +191,7 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     )
     session.add(doc)
     session.flush()
-    queue.enqueue(session, doc, "deposit", actor.user_id)
+    queue.enqueue(session, doc, JobKind.DEPOSIT, actor.user_id)
     apply(session, actor, pf, deposit_act(pf.status), expected_version=expected_version,
           comment=filename)
     moment = now()
@@ -239,7 +240,8 @@ def _within_quotas(session: Session, pf: ProForma, version: int) -> None:
 def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:
     """Persist one check run with its verdicts and evidence."""
     results = pre.results
-    worst = max((r.outcome for r in results), key=OUTCOME_ORDER.__getitem__, default="unknown")
+    worst = max((Outcome(r.outcome) for r in results), key=OUTCOME_ORDER.__getitem__,
+                default=Outcome.UNKNOWN)
     run = CheckRun(
         document_id=doc.id, ran_at=now(), text_source=pre.report.text_source, summary=worst,
         found=pre.report.found, elapsed_ms=round(pre.report.elapsed_ms, 1),
@@ -248,7 +250,7 @@ def store_check_run(session: Session, doc: Document, pre: Precheck) -> CheckRun:
     session.flush()
     session.add_all(
         CheckResultRow(
-            run_id=run.id, name=r.name, outcome=r.outcome, message=r.message,
+            run_id=run.id, name=CheckName(r.name), outcome=Outcome(r.outcome), message=r.message,
             evidence=[{"page": e.page, "bbox": list(e.bbox), "text": e.text}
                       for e in r.evidence],
         )

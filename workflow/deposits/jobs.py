@@ -54,6 +54,7 @@ from db.models import CheckJob, Document, ProForma
 from db.session import make_sessionmaker
 from domain.clock import now
 from domain.errors import InvalidInput
+from domain.vocabulary import CheckName, JobKind, JobState, Outcome
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.bounds import fits
@@ -84,7 +85,7 @@ class Claim:
 
     job_id: int
     attempt: int
-    kind: str
+    kind: JobKind
     pro_forma_id: int
     document_id: int
     version: int
@@ -142,7 +143,7 @@ def _unknown(claim: Claim, message: str) -> checks.Report:
     return checks.Report(file=claim.filename, media_type=claim.media_type, text_source="none",
                          found={"pro_forma_numbers": [], "total": None, "invoice_number": None,
                                 "siret": None, "iban": None},
-                         checks=tuple(checks.CheckResult(n, "unknown", message)
+                         checks=tuple(checks.CheckResult(n, Outcome.UNKNOWN, message)
                                       for n in CHECK_NAMES),
                          elapsed_ms=0.0, page_count=0, notes=("job_failed",))
 
@@ -206,7 +207,7 @@ def _release(factory: sessionmaker[Session], claim: Claim, reason: str) -> None:
         job.run_after = now() + timedelta(seconds=RETRY_WAIT_S * claim.attempt)
 
 
-def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, state: str,
+def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, state: JobState,
           error: str | None) -> str:
     with factory.begin() as s:
         pf = s.scalars(select(ProForma).where(ProForma.id == claim.pro_forma_id)
@@ -225,7 +226,7 @@ def _land(factory: sessionmaker[Session], claim: Claim, report: checks.Report, s
         doc.own_invoice_number = own
         pf.own_invoice_number = own
         job.state, job.run_id, job.error = state, run.id, error or job.error  # last failure kept
-        if claim.kind == "recheck":
+        if claim.kind == JobKind.RECHECK:
             who = cast(Actor, SimpleNamespace(user_id=job.requested_by_id))
             events.record(s, who, "checks_rerun", pro_forma_id=pf.id, version=pf.version,
                           data={"run_id": run.id, "document_version": claim.version,
@@ -243,7 +244,7 @@ def _own_number(report: checks.Report) -> tuple[checks.Report, str | None]:
         fits(own, ProForma.own_invoice_number, "Le numéro de facture lu dans votre fichier",
              "file")
     except InvalidInput as exc:
-        results = tuple(checks.CheckResult("invoice_number", "fail", str(exc))
+        results = tuple(checks.CheckResult(CheckName.INVOICE_NUMBER, Outcome.FAIL, str(exc))
                         if r.name == "invoice_number" else r for r in report.checks)
         return replace(report, checks=results, found={**report.found, "invoice_number": None}
                        ), None

@@ -26,10 +26,12 @@ from sqlalchemy.orm import Session
 
 from db.models import CheckJob, Document, ProForma
 from domain.clock import now
+from domain.vocabulary import JobKind, JobState
 
 TASK_NAME = "check_document"
 QUEUE_NAME = "checks"
-PENDING, RUNNING, DONE, STALE, FAILED = "pending", "running", "done", "stale", "failed"
+PENDING, RUNNING, DONE, STALE, FAILED = (JobState.PENDING, JobState.RUNNING, JobState.DONE,
+                                         JobState.STALE, JobState.FAILED)
 OPEN_STATES = (PENDING, RUNNING)
 NO_WORKER_AFTER = timedelta(minutes=1)  # unclaimed this long: say that no worker answers
 _INFO_KEY = "check_jobs_enqueued"
@@ -43,7 +45,8 @@ wake = threading.Event()
 _runner: Callable[[Engine, int], None] | None = None
 
 
-def enqueue(session: Session, doc: Document, kind: str, requested_by_id: int | None) -> CheckJob:
+def enqueue(session: Session, doc: Document, kind: JobKind,
+            requested_by_id: int | None) -> CheckJob:
     """A check job for ``doc`` in the caller's transaction (``kind``: deposit | recheck)."""
     moment = now()
     job = CheckJob(document_id=doc.id, pro_forma_id=doc.pro_forma_id, kind=kind, state=PENDING,

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Cfa, CreditApplication, Payment, ProForma
 from domain.clock import now
 from domain.lifecycle import Act
-from domain.vocabulary import Status
+from domain.vocabulary import CreditUse, Status
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.transitions import apply, load_for_update
@@ -154,7 +154,8 @@ def _deduct(session: Session, actor: Actor, payment: Payment) -> None:
 
 
 def _apply_credit(session: Session, actor: Actor, credit: Outstanding, amount: Decimal,
-                  payment: Payment | None, kind: str = "deduction", reference: str = ""
+                  payment: Payment | None, kind: CreditUse = CreditUse.DEDUCTION,
+                  reference: str = ""
                   ) -> None:
     """Settle ``amount`` of ``credit`` (a deduction from ``payment``, or a reimbursement);
     the credit note becomes Payé when nothing is left of it."""
@@ -163,7 +164,7 @@ def _apply_credit(session: Session, actor: Actor, credit: Outstanding, amount: D
         credit_note_id=credit.credit_note_id, payment_id=payment.id if payment else None,
         kind=kind, amount=amount, at=now(), reference=ref,
     ))
-    events.record(session, actor, "credit_applied" if kind == "deduction" else "reimbursed",
+    events.record(session, actor, "credit_applied" if kind == CreditUse.DEDUCTION else "reimbursed",
                   pro_forma_id=credit.credit_note_id, comment=ref,
                   data={"amount": str(amount), "left": str(credit.left - amount),
                         "payment_id": payment.id if payment else None})

@@ -26,7 +26,7 @@ from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, Work
 from domain.formatting import format_eur
 from domain.lifecycle import Act
 from domain.permissions import PAYERS
-from domain.vocabulary import Kind, Nature, Status
+from domain.vocabulary import CreditUse, Kind, Nature, Status
 from workflow.common import events
 from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.bounds import max_length
@@ -385,5 +385,5 @@ def record_reimbursement(session: Session, actor: Actor, seen: Seen, reference: 
         raise InvalidInput("amount", "Le montant remboursé doit être positif, au centime, "
                                      f"et au plus égal au reste dû ({format_eur(left)}).")
     _apply_credit(session, actor, Outstanding(note.id, note.number, left), value, None,
-           kind="reimbursement", reference=ref)
+           kind=CreditUse.REIMBURSEMENT, reference=ref)
     return left - value

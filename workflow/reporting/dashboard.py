@@ -29,7 +29,7 @@ from db.models import (
     User,
 )
 from domain.clock import paris_day, today
-from domain.vocabulary import STATUS_CHOICES, Status
+from domain.vocabulary import STATUS_CHOICES, DecisionOutcome, Status
 from workflow.common.access import Actor, require_manager
 from workflow.reporting.dashboard_scope import (
     BUCKETS,
@@ -265,7 +265,7 @@ def instructeurs(session: Session, actor: Actor, f: Filters) -> Instructeurs:
     sums: dict[tuple[int, str], list[int]] = {}
     for uid, name, w, n, refused, against in session.execute(decisions(
         select(Decision.decided_by_id, User.name, wk, func.count(),
-               func.count().filter(Decision.outcome == "refused"),
+               func.count().filter(Decision.outcome == DecisionOutcome.REFUSED),
                func.count().filter(Decision.against_checks.is_(True)))
         .select_from(Decision).join(User, User.id == Decision.decided_by_id), f)
         .group_by(Decision.decided_by_id, User.name, wk).order_by(User.name)
@@ -334,7 +334,7 @@ def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:
     reasons = session.execute(decisions(
         select(RefusalReason.id, RefusalReason.code, RefusalReason.label, func.count())
         .select_from(Decision).join(RefusalReason, RefusalReason.id == Decision.reason_id)
-        .where(Decision.outcome == "refused"), f)
+        .where(Decision.outcome == DecisionOutcome.REFUSED), f)
         .group_by(RefusalReason.id, RefusalReason.code, RefusalReason.label)
         .order_by(func.count().desc(), RefusalReason.label)
     ).all()
@@ -347,19 +347,19 @@ def refusals(session: Session, actor: Actor, f: Filters) -> Refusals:
     by_cfa = [CfaRefusalRow(cid, name, n, r, share(r, n), Drill("refused_cfa", str(cid)))
               for cid, name, n, r in session.execute(
                   select(Cfa.id, Cfa.name, func.count(),
-                         func.count().filter(Decision.outcome == "refused"))
+                         func.count().filter(Decision.outcome == DecisionOutcome.REFUSED))
                   .select_from(Decision).join(ProForma, ProForma.id == Decision.pro_forma_id)
                   .join(Cfa, Cfa.id == ProForma.cfa_id).where(*decision_scope(f))
                   .group_by(Cfa.id, Cfa.name)
-                  .order_by(func.count().filter(Decision.outcome == "refused").desc(),
+                  .order_by(func.count().filter(Decision.outcome == DecisionOutcome.REFUSED).desc(),
                             Cfa.name))]
     validations = decisions(select(func.count()).select_from(Decision)
-                            .where(Decision.outcome == "validated"), f)
+                            .where(Decision.outcome == DecisionOutcome.VALIDATED), f)
     validated = session.execute(validations).scalar_one()
     # validations after a refusal are few: count them (from the refused pro formas) rather
     # than testing every validation for an earlier refusal
     refusal = aliased(Decision)
-    ever_refused = select(refusal.pro_forma_id).where(refusal.outcome == "refused")
+    ever_refused = select(refusal.pro_forma_id).where(refusal.outcome == DecisionOutcome.REFUSED)
     reworked = session.execute(validations.where(
         Decision.pro_forma_id.in_(ever_refused), earlier_refusal())
     ).scalar_one()

@@ -15,7 +15,14 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Cfa, Decision, Event, ProForma, User
 from domain.errors import InvalidInput
-from domain.vocabulary import NATURE_LABELS, STATUS_CHOICES, Nature, Status, label
+from domain.vocabulary import (
+    NATURE_LABELS,
+    STATUS_CHOICES,
+    DecisionOutcome,
+    Nature,
+    Status,
+    label,
+)
 from workflow.common.access import Actor, require_manager
 from workflow.common.paging import Page, paginate
 from workflow.reporting.dashboard_money import credit_conditions, stage_conditions
@@ -67,14 +74,14 @@ def _conditions(session: Session, f: Filters, drill: Drill) -> list[ColumnElemen
     if kind == "past_sla":
         return [*review, ProForma.deposited_at < deposited_before_age(sla_days(session))]
     if kind == "reason" and key.isdigit():
-        return [_decisions_where(*decided, Decision.outcome == "refused",
+        return [_decisions_where(*decided, Decision.outcome == DecisionOutcome.REFUSED,
                                  Decision.reason_id == int(key))]
     if kind == "refused_cfa" and key.isdigit():
         return [ProForma.cfa_id == int(key),
-                _decisions_where(*decided, Decision.outcome == "refused")]
+                _decisions_where(*decided, Decision.outcome == DecisionOutcome.REFUSED)]
     if kind in ("first_time", "not_first_time"):
         first = ~earlier_refusal() if kind == "first_time" else earlier_refusal()
-        return [_decisions_where(*decided, Decision.outcome == "validated", first)]
+        return [_decisions_where(*decided, Decision.outcome == DecisionOutcome.VALIDATED, first)]
     if kind == "rework":
         return [exists().where(Event.pro_forma_id == ProForma.id, *refusal_events(f),
                                rework_followed())]

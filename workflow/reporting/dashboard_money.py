@@ -19,7 +19,15 @@ from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import CheckRun, Contract, CreditApplication, Decision, Echeance, ProForma
-from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature, SettlementMode, Status
+from domain.vocabulary import (
+    NATURE_LABELS,
+    SETTLEMENT_LABELS,
+    ContractStatus,
+    Nature,
+    Outcome,
+    SettlementMode,
+    Status,
+)
 from workflow.common.access import Actor, require_manager
 from workflow.reporting.dashboard_scope import decisions, deposits, first_run_of_decision
 from workflow.reporting.dashboard_sql import (
@@ -110,7 +118,7 @@ def money(session: Session, actor: Actor, f: Filters) -> Money:
     f.check()
     amounts: dict[str, dict[str, Decimal]] = {n.value: dict.fromkeys(STAGES, ZERO)
                                               for n in Nature}
-    eng = [Contract.status == "engage", *in_days(Echeance.due_on, f)]
+    eng = [Contract.status == ContractStatus.ENGAGE, *in_days(Echeance.due_on, f)]
     if f.nature:
         eng.append(Echeance.nature == f.nature)
     if f.cfa_id is not None:
@@ -179,7 +187,7 @@ def checks(session: Session, actor: Actor, f: Filters) -> ChecksFigure:
     require_manager(actor)
     f.check()
     deposited, passed = session.execute(deposits(
-        select(func.count(), func.count().filter(CheckRun.summary == "pass"))
+        select(func.count(), func.count().filter(CheckRun.summary == Outcome.PASS))
         .select_from(CheckRun), f)
     ).one()
     decided, against = session.execute(decisions(

@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import CheckRun, Decision, Document, Event, ProForma
 from domain.clock import start_of_day, today
+from domain.vocabulary import DecisionOutcome
 from workflow.common.settings import setting
 from workflow.reporting.dashboard_sql import Filters, in_period, is_first_run, scope, scoped
 
 Ts = TypeVarTuple("Ts")
-DECIDED = ("validated", "refused")
+DECIDED = (DecisionOutcome.VALIDATED, DecisionOutcome.REFUSED)
 # (lowest age, highest age or None, label): age in whole days since the latest deposit
 BUCKETS = ((0, 7, "0–7 jours"), (8, 15, "8–15 jours"), (16, 30, "16–30 jours"),
            (31, None, "> 30 jours"))
@@ -86,7 +87,7 @@ def earlier_refusal() -> Exists:
     """EXISTS: the pro forma of the current Decision was refused before that decision."""
     earlier = aliased(Decision)
     return exists().where(earlier.pro_forma_id == Decision.pro_forma_id,
-                          earlier.outcome == "refused", earlier.id < Decision.id)
+                          earlier.outcome == DecisionOutcome.REFUSED, earlier.id < Decision.id)
 
 
 def rework_followed() -> Exists:

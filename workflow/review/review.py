@@ -23,7 +23,7 @@ from db.session import is_postgres
 from domain.clock import now
 from domain.errors import InvalidInput, TransitionRefused, WorkflowError
 from domain.permissions import REVIEWERS
-from domain.vocabulary import Role, Status, label
+from domain.vocabulary import JobKind, Role, Status, label
 from workflow.common import bounds, events
 from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.paging import Page, paginate
@@ -271,6 +271,6 @@ def rerun_checks(session: Session, actor: Actor, pro_forma_id: object) -> int:
                           .order_by(Document.version.desc()).limit(1)).first()
     if doc is None:
         raise WorkflowError(f"Aucun document déposé pour la pro forma {pf.number}.")
-    return check_queue.enqueue(session, doc, "recheck", actor.user_id).id
+    return check_queue.enqueue(session, doc, JobKind.RECHECK, actor.user_id).id
 
 

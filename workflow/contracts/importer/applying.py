@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.models import Apprentice, Contract, ContractChange, ContractImport, Echeance, Employer
 from domain.clock import now
 from domain.schedule import schedule
+from domain.vocabulary import ContractStatus
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.paging import chunks
@@ -130,7 +131,8 @@ def _create(session: Session, plan: Plan, created: list[str],
             "apprentice_id": appr, "apprentice_last_name": s.last_name,
             "apprentice_first_name": s.first_name, "title": s.title, "rncp": s.rncp,
             "level": s.level, "start": s.start, "end": s.end, "signed_on": s.signed_on,
-            "npec": s.npec, "status": "rupture" if s.rupture_on else "engage",
+            "npec": s.npec,
+            "status": ContractStatus.RUPTURE if s.rupture_on else ContractStatus.ENGAGE,
             "rupture_on": s.rupture_on, "meals_per_year": s.meals_per_year,
             "nights_per_year": s.nights_per_year, "equipment_amount": s.equipment_amount,
             "mobility_amount": s.mobility_amount, "previous_contract_id": None})
@@ -219,7 +221,7 @@ def _change(session: Session, plan: Plan, changed: list[str],
         c.meals_per_year, c.nights_per_year = s.meals_per_year, s.nights_per_year
         c.equipment_amount, c.mobility_amount = s.equipment_amount, s.mobility_amount
         c.rupture_on = s.rupture_on
-        c.status = "rupture" if s.rupture_on else "engage"
+        c.status = ContractStatus.RUPTURE if s.rupture_on else ContractStatus.ENGAGE
         reasons[c.id] = reason_for(c, plan.kind[c.number], plan.effective[c.number])
     session.flush()
     if links:

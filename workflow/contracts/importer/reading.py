@@ -16,6 +16,7 @@ from stdnum.fr import siret as stdsiret
 from domain.formatting import format_eur
 from domain.money import cents
 from domain.schedule import EQUIPMENT_CAP
+from domain.vocabulary import ContractChangeKind
 from workflow.contracts.importer.report import (
     COLUMNS,
     CONTRACT_FIELDS,
@@ -123,7 +124,7 @@ class Line:
     """One parsed line: its number, kind, contract number and the values it gives."""
 
     line: int
-    kind: str
+    kind: ContractChangeKind
     number: str
     values: dict[str, Any]
     effective_on: date | None
@@ -239,8 +240,9 @@ PARSERS: dict[str, Callable[[str], Any]] = {
 def parse_line(n: int, row: dict[str, str], errors: list[LineError]) -> Line | None:
     """One line's values, or None with its errors appended (every bad cell is listed)."""
     bad = len(errors)
-    kind = _fold(row.get("kind", ""))
-    if kind not in KINDS:
+    folded = _fold(row.get("kind", ""))
+    kind = ContractChangeKind(folded) if folded in KINDS else None
+    if kind is None:
         errors.append(LineError(n, COLUMNS["kind"], row.get("kind", ""),
                                 "Type de ligne inconnu : contrat, avenant, rupture ou "
                                 "prolongation."))
@@ -254,7 +256,7 @@ def parse_line(n: int, row: dict[str, str], errors: list[LineError]) -> Line | N
             errors.append(LineError(n, COLUMNS[name], text, str(exc)))
     if not row.get("number"):
         errors.append(LineError(n, COLUMNS["number"], "", "Numéro de dépôt obligatoire."))
-    if kind == "contrat":
+    if kind == ContractChangeKind.CONTRAT:
         for name in CONTRACT_FIELDS:
             if not row.get(name):
                 errors.append(LineError(n, COLUMNS[name], "", "Valeur obligatoire pour une "
@@ -262,13 +264,13 @@ def parse_line(n: int, row: dict[str, str], errors: list[LineError]) -> Line | N
         if not row.get("cfa_uai") and not row.get("cfa_siret"):
             errors.append(LineError(n, COLUMNS["cfa_uai"], "", "UAI ou SIRET du CFA "
                                                                "obligatoire."))
-    if kind == "prolongation" and not row.get("end"):
+    if kind == ContractChangeKind.PROLONGATION and not row.get("end"):
         errors.append(LineError(n, COLUMNS["end"], "", "Date de fin obligatoire pour une ligne "
                                                        "prolongation."))
-    if kind == "rupture" and not row.get("rupture_on"):
+    if kind == ContractChangeKind.RUPTURE and not row.get("rupture_on"):
         errors.append(LineError(n, COLUMNS["rupture_on"], "", "Date de rupture obligatoire "
                                                               "pour une ligne rupture."))
-    if len(errors) > bad:
+    if kind is None or len(errors) > bad:
         return None
     effective = values.pop("effective_on", None)
     return Line(n, kind, values.pop("number"), values, effective)

@@ -11,12 +11,13 @@ from typing import Any
 
 from domain.formatting import format_day, format_eur
 from domain.permissions import IMPORTERS
+from domain.vocabulary import ContractChangeKind
 from workflow.contracts.regularisation import Regularisation
 
 Progress = Callable[[float, str], None]
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 200_000
-KINDS = ("contrat", "avenant", "rupture", "prolongation")
+KINDS = tuple(ContractChangeKind)
 IMPORT_ROLES = IMPORTERS
 
 # field -> column header of the file (docs/import-format.md)
@@ -129,7 +130,7 @@ class Created:
 class Changed:
     line: int
     number: str
-    kind: str  # avenant | rupture | contrat
+    kind: ContractChangeKind
     what: str  # "NPEC : 8 000,00 € → 7 000,00 € ; …"
 
 

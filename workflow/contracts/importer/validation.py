@@ -14,6 +14,7 @@ from db.models import Cfa, Contract, Employer
 from domain.clock import today
 from domain.formatting import format_day
 from domain.schedule import ContractTerms, ScheduleError, same_certification, validate
+from domain.vocabulary import ContractChangeKind
 from workflow.common.paging import chunks
 from workflow.contracts.contracts import prolongations
 from workflow.contracts.importer.reading import Line
@@ -61,7 +62,7 @@ class Plan:
     before: dict[str, State]
     after: dict[str, State]
     last_line: dict[str, int]
-    kind: dict[str, str]
+    kind: dict[str, ContractChangeKind]
     effective: dict[str, date]
     cfas: dict[int, str]
 
@@ -90,11 +91,11 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
     states: dict[str, State] = dict(before)
     first_line: dict[str, int] = {}
     last_line: dict[str, int] = {}
-    kinds: dict[str, str] = {}
+    kinds: dict[str, ContractChangeKind] = {}
     effective: dict[str, date] = {}
     for ln in lines:
         where = COLUMNS["number"]
-        if ln.kind == "contrat":
+        if ln.kind == ContractChangeKind.CONTRAT:
             if ln.number in first_line and ln.number not in stored:
                 errors.append(LineError(ln.line, where, ln.number,
                                         f"Contrat déjà décrit ligne {first_line[ln.number]}."))
@@ -123,7 +124,7 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
                 # registration file imported again after a rupture file changes nothing)
                 v.get("rupture_on") or (old.rupture_on if old else None),
                 v.get("previous") or (old.previous if old else ""), prolonged)
-        elif ln.kind == "prolongation":
+        elif ln.kind == ContractChangeKind.PROLONGATION:
             old = states.get(ln.number)
             if not _prolong(ln, old, states, errors):
                 continue
@@ -134,7 +135,7 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
                                         f"ligne {ln.kind} suit le contrat qu'elle modifie."))
                 continue
             v = dict(ln.values)
-            if ln.kind == "rupture":
+            if ln.kind == ContractChangeKind.RUPTURE:
                 v = {"rupture_on": v["rupture_on"]}
             cfa_given = v.pop("cfa_uai", None) or v.pop("cfa_siret", None)
             v.pop("cfa_uai", None)
@@ -150,9 +151,12 @@ def play(session: Session, lines: list[Line], errors: list[LineError]) -> Plan:
             states[ln.number] = replace(old, **v)
         first_line.setdefault(ln.number, ln.line)
         last_line[ln.number] = ln.line
-        kinds[ln.number] = "contrat" if ln.number not in stored else (
-            ln.kind if kinds.get(ln.number, "contrat") == "contrat" else
-            "rupture" if "rupture" in (ln.kind, kinds[ln.number]) else "avenant")
+        contrat = ContractChangeKind.CONTRAT
+        kinds[ln.number] = contrat if ln.number not in stored else (
+            ln.kind if kinds.get(ln.number, contrat) == contrat
+            else ContractChangeKind.RUPTURE
+            if ContractChangeKind.RUPTURE in (ln.kind, kinds[ln.number])
+            else ContractChangeKind.AVENANT)
         effective[ln.number] = ln.effective_on or ln.values.get("rupture_on") or today()
     after = {n: states[n] for n in last_line}
     for number, state in after.items():
