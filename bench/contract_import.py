@@ -6,7 +6,7 @@ Builds a throwaway database (a temporary SQLite file unless ``--database-url`` i
 five CFAs, then imports a generated file of ``--lines`` new contracts, the same file again
 (idempotent: nothing changes), an avenant file (NPEC changed on one contract in ten) and a
 rupture file (one contract in five), and prints the time of each.
-The generators are also used by the tests (tests/workflow/test_contract_import.py).
+The generators are also used by the tests (tests/workflow/contracts/test_contract_import.py).
 """
 
 from __future__ import annotations

@@ -103,7 +103,8 @@ EXACT: dict[str, str] = {
     "View more": "Voir plus",
     "View less": "Voir moins",
     "Link to heading": "Lien vers ce titre",
-    # (pairs, not "key": "value" lines: tests/workflow/test_auth.py scans for secret literals);
+    # (pairs, not "key": "value" lines: tests/workflow/accounts/test_auth.py scans for
+    # secret literals);
     # not "mot de passe": that is the field's own label, found by substring
     **dict([("Show password", "Afficher la saisie"), ("Hide password", "Masquer la saisie")]),
 }

@@ -40,7 +40,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _check_jobs_at_commit(request: pytest.FixtureRequest) -> Iterator[None]:
     """Check jobs run right after the commit that queued them, through the real job code
     (``workflow.deposits.jobs.run_now``), so that a test reads the verdicts of its deposit;
-    tests marked ``queued`` leave them to the queue (``tests/workflow/test_check_jobs.py``)."""
+    tests marked ``queued`` leave them to the queue
+    (``tests/workflow/deposits/test_check_jobs.py``)."""
     from workflow.deposits import jobs, queue
 
     if request.node.get_closest_marker("queued"):

@@ -75,7 +75,7 @@ def test_cfa_and_instructeur_are_refused(world, page):
 
 
 def test_the_deposit_form_asks_for_the_attestation_of_a_final_balance(world, factory, page):
-    from tests.workflow.test_attestation import _final_balance_pro_forma
+    from tests.workflow.deposits.test_attestation import _final_balance_pro_forma
 
     pf_id = _final_balance_pro_forma(world, factory)
     at = page("cfa_proformas.py", world.cfa1, p_dialog={"mode": "attach", "id": pf_id})

@@ -12,7 +12,7 @@ from tests.workflow.reviewkit import facturx_bytes, generate
 from workflow.deposits import deposits
 
 # the issue's number ("… /pixel.png) [Valider ici](https://evil.example/ok)", 81 characters)
-# is now refused as too long (tests/workflow/test_lengths.py); this one fits in 60
+# is now refused as too long (tests/workflow/common/test_lengths.py); this one fits in 60
 HOSTILE_NUMBER = "FA1 ![p](http://127.0.0.1:9999/p.png)[Valider](http://e.vil)"
 ISSUE_NUMBER = ("FA-1 ![p](http://127.0.0.1:9999/pixel.png) "
                 "[Valider ici](https://evil.example/ok)")

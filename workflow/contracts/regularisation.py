@@ -18,7 +18,7 @@ Rules (R6332-25; ``../shared/domain.md``: trop-perçu = paid − due; docs/domai
   under "Voir les détails"). So each nature's échéances add up to its entitlement, and after
   a rupture nothing is negative unless something kept exceeds the entitlement.
 
-``plan`` is pure (hypothesis properties in tests/workflow/test_regularisation.py);
+``plan`` is pure (hypothesis properties in tests/workflow/contracts/test_regularisation.py);
 ``recompute`` applies it to contracts of the database in batches, comparing before writing:
 recomputing a contract whose terms did not change writes nothing.
 """

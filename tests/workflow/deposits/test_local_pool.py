@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from checks import sandbox
 from db.models import CheckJob, CheckRun, Document, ProForma
 from tests.workflow.reviewkit import generate, invoice_bytes
-from tests.workflow.test_hostile_jobs import store_costly
+from tests.workflow.deposits.test_hostile_jobs import store_costly
 from workflow.deposits import deposits, queue, worker
 
 pytestmark = pytest.mark.queued

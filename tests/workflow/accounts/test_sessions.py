@@ -238,7 +238,7 @@ def test_the_signing_secret_is_generated_once_and_kept(world, factory):
 
 def test_a_ticket_redeemed_twice_at_once_gives_one_token(world, factory):
     """Two concurrent requests with the same ticket (real connections, a barrier): one token."""
-    from tests.workflow.test_races import race
+    from tests.workflow.common.test_races import race
 
     with factory.begin() as s:
         new = sessions.open_session(s, world.cfa1.user_id)

@@ -263,7 +263,7 @@ def test_the_sample_file_imports_then_changes_nothing(world, factory):
     """docs/import-exemple.csv, its CFAs replaced by the world's: created, then unchanged."""
     from pathlib import Path
 
-    text = (Path(__file__).resolve().parents[2] / "docs" / "import-exemple.csv").read_text(
+    text = (Path(__file__).resolve().parents[3] / "docs" / "import-exemple.csv").read_text(
         "utf-8-sig")
     (uai1, _s1), (_u2, siret2) = _cfas(factory)
     data = text.replace("5408156A", uai1).replace("52171205918556", siret2).encode()

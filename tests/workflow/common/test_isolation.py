@@ -237,7 +237,8 @@ EXEMPT = {
     "access.require_role", "access.require_cfa", "access.require_opco",
     "access.require_manager", "access.get_owned",  # the guards themselves
     "access.require_settled_password",  # the guard of provisional passwords
-    "auth.change_password",  # acts on the actor's own account only (tests/workflow/test_auth)
+    # acts on the actor's own account only (tests/workflow/accounts/test_auth)
+    "auth.change_password",
     "events.record",  # appends to the log inside a covered function's transaction
     "transitions.apply",  # takes a ProForma row already loaded through get_owned
 }

@@ -15,7 +15,7 @@ from db.models import User
 from domain.clock import freeze, now
 from domain.errors import CountedRefusal
 from tests.factories import PASSWORD, TODAY
-from tests.workflow.test_races import race
+from tests.workflow.common.test_races import race
 from workflow.accounts import sessions
 from workflow.accounts.auth import BAD_LOGIN, authenticate, change_password
 

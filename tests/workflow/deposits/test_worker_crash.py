@@ -26,12 +26,12 @@ from sqlalchemy import func, select
 from checks import sandbox
 from db.models import CheckJob, CheckRun, Document, Event
 from tests.workflow.reviewkit import generate
-from tests.workflow.test_hostile_jobs import assert_never_passed, store_costly
+from tests.workflow.deposits.test_hostile_jobs import assert_never_passed, store_costly
 from workflow.deposits import jobs, queue
 from workflow.review import review_screen
 
 pytestmark = pytest.mark.queued
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 START_S = 90.0  # a worker process starting on a loaded 2-core machine (imports, migration)
 # from the kill to the result: the dead worker noticed, then the file read again to its limit
 TAKEOVER_S = (jobs.LEASE.total_seconds() + jobs.STALLED_AFTER_S + sandbox.CHECK_TIMEOUT_S

@@ -6,7 +6,7 @@ PostgreSQL pass, on PostgreSQL.
 
 Times are generous upper bounds on a loaded 2-core machine, not benchmarks: what is asserted
 is that each call answered while the pre-check was still running (structure and file of
-``tests/workflow/test_hostile_jobs.py``'s job test).
+``tests/workflow/deposits/test_hostile_jobs.py``'s job test).
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from workflow.deposits import deposits, jobs, queue
 from workflow.review import decisions, review, review_screen
 
 pytestmark = pytest.mark.queued
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _count(factory, model, *where) -> int:
