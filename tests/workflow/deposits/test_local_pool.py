@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 
 from checks import sandbox
 from db.models import CheckJob, CheckRun, Document, ProForma
-from tests.workflow.reviewkit import generate, invoice_bytes
 from tests.workflow.deposits.test_hostile_jobs import store_costly
+from tests.workflow.reviewkit import generate, invoice_bytes
 from workflow.deposits import deposits, queue, worker
 
 pytestmark = pytest.mark.queued

@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 
 from checks import sandbox
 from db.models import CheckJob, CheckRun, Document, Event
-from tests.workflow.reviewkit import generate
 from tests.workflow.deposits.test_hostile_jobs import assert_never_passed, store_costly
+from tests.workflow.reviewkit import generate
 from workflow.deposits import jobs, queue
 from workflow.review import review_screen
 
