@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from console.screens import import_report
 from domain.permissions import SCREENS
-from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts import importing as contract_import
 
 st.title("Importer des contrats")
@@ -72,41 +72,9 @@ else:
 
 st.subheader(f"Fichier : {ui.text(name)}")
 if report.errors:
-    st.error(ui.text(report.summary()))
-    st.dataframe(pd.DataFrame([{"Ligne": e.line, "Colonne": e.column, "Valeur": e.value,
-                                "Motif": e.reason} for e in report.errors]),
-                 hide_index=True, width="stretch")
+    import_report.show_errors(report)
     st.stop()
-
-st.info(ui.text("Simulation : " + report.summary()))
-created, changed, regs = st.tabs([f"Créés ({len(report.created)})",
-                                  f"Modifiés ({len(report.changed)})",
-                                  f"Régularisations ({len(report.regularisations)})"])
-with created:
-    if report.created:
-        st.dataframe(pd.DataFrame([{
-            "Ligne": c.line, "Numéro de dépôt": c.number, "Apprenti": c.apprentice,
-            "CFA": c.cfa, "Début": f"{c.start:%d/%m/%Y}", "Fin": f"{c.end:%d/%m/%Y}",
-            "NPEC": ui.money(c.npec)} for c in report.created]), hide_index=True,
-            width="stretch")
-    else:
-        st.caption("Aucun contrat créé.")
-with changed:
-    if report.changed:
-        st.dataframe(pd.DataFrame([{
-            "Ligne": c.line, "Numéro de dépôt": c.number, "Type": c.kind,
-            "Modifications": c.what} for c in report.changed]), hide_index=True,
-            width="stretch")
-    else:
-        st.caption("Aucun contrat modifié.")
-with regs:
-    if report.regularisations:
-        st.dataframe(pd.DataFrame([{
-            "Numéro de dépôt": r.number, "Nature": NATURE_LABELS[Nature(r.nature)],
-            "Montant": ui.money(r.amount), "Calcul": r.detail}
-            for r in report.regularisations]), hide_index=True, width="stretch")
-    else:
-        st.caption("Aucune régularisation.")
+import_report.show_simulation(report)
 
 nothing = not (report.created or report.changed)
 if nothing:
