@@ -6,7 +6,7 @@
 # PostgreSQL programs are installed, a throwaway server is started for the run.
 set -uo pipefail
 PY=.venv/bin/python
-PYTEST=("$PY" -m pytest -n 2 -p no:cacheprovider)
+PYTEST=("$PY" -m pytest -n 2 -p no:cacheprovider --durations=15)
 export PYTHONDONTWRITEBYTECODE=1
 
 # `make lint` first (ruff, import-linter): a broken layer fails the run like a failed test.
