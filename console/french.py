@@ -119,6 +119,8 @@ PATTERNS: list[tuple[str, str, str]] = [
     (r"^Press (⌘|Ctrl)\+Enter to (apply|submit form)$", "", "Appuyez sur $1+Entrée pour valider"),
     (r"^Remove (.+)$", "", "Enlever $1"),
     (r"^Help for (.+)$", "", "Aide : $1"),
+    # the charts' and grids' toolbars: "Download as PNG", "Download as SVG", "Download as CSV"
+    (r"^Download as (.+)$", "", "Exporter en $1"),
     (r"^You have requested page .*", "",
      "Cette adresse ne correspond à aucune page du portail."),
     (r"^Running .*", "", "Chargement…"),  # a cached function's default spinner
