@@ -141,37 +141,7 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_checked(world,
             assert time.monotonic() < deadline, "the job was never claimed"
             time.sleep(0.05)
 
-        def login() -> None:
-            with factory.begin() as s:
-                assert authenticate(s, "instr2@test.fr", PASSWORD).actor is not None
-
-        def read_queue() -> None:
-            with factory() as s:
-                assert review.queue(s, world.instructeur).rows
-
-        to_validate = list(others)
-
-        def validate() -> None:
-            pf_id = to_validate.pop(0)
-            with factory.begin() as s:
-                ver = s.get_one(ProForma, pf_id).version
-                decisions.validate(s, world.instructeur, pf_id, ver)
-
-        answered: dict[str, list[float]] = {"login": [], "queue": [], "validation": []}
-        calls = {"login": login, "queue": read_queue, "validation": validate}
-        while runner.is_alive() and to_validate:
-            for kind, call in calls.items():
-                start = time.monotonic()
-                call()
-                took = time.monotonic() - start
-                assert took < ANSWER_S, f"{kind} took {took:.1f} s while the file was read"
-                if runner.is_alive():  # answered while the job was still running
-                    answered[kind].append(took)
-            if all(answered.values()):
-                break
-            time.sleep(0.2)
-        assert all(answered.values()), (f"not every call answered while the job ran: "
-                                        f"{answered}")
+        assert_others_answer(factory, world, others, runner, "job")
     finally:
         runner.join(COSTLY_S + SLACK_S)
     assert not runner.is_alive() and outcome == [queue.DONE]
@@ -180,3 +150,40 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_checked(world,
         validated = s.scalars(select(ProForma.status).where(ProForma.id.in_(others))).all()
     assert_never_passed(view)
     assert sum(status != "under_review" for status in validated) >= 1  # decided, for real
+
+
+def assert_others_answer(factory, world, others: list[int], runner: threading.Thread,
+                         what: str) -> None:
+    """While ``runner`` reads a costly file, another session logs in, reads the queue and
+    validates the pro formas ``others``: each kind of call answers within ANSWER_S, and at
+    least once while ``runner`` is still alive."""
+    def login() -> None:
+        with factory.begin() as s:
+            assert authenticate(s, "instr2@test.fr", PASSWORD).actor is not None
+
+    def read_queue() -> None:
+        with factory() as s:
+            assert review.queue(s, world.instructeur).rows
+
+    to_validate = list(others)
+
+    def validate() -> None:
+        pf_id = to_validate.pop(0)
+        with factory.begin() as s:
+            ver = s.get_one(ProForma, pf_id).version
+            decisions.validate(s, world.instructeur, pf_id, ver)
+
+    answered: dict[str, list[float]] = {"login": [], "queue": [], "validation": []}
+    calls = {"login": login, "queue": read_queue, "validation": validate}
+    while runner.is_alive() and to_validate:
+        for kind, call in calls.items():
+            start = time.monotonic()
+            call()
+            took = time.monotonic() - start
+            assert took < ANSWER_S, f"{kind} took {took:.1f} s while the file was read"
+            if runner.is_alive():  # answered while the file was still being read
+                answered[kind].append(took)
+        if all(answered.values()):
+            break
+        time.sleep(0.2)
+    assert all(answered.values()), f"not every call answered while the {what} ran: {answered}"

@@ -21,11 +21,10 @@ from checks import sandbox
 from db.models import Document, ProForma
 from domain.errors import InvalidInput
 from tests.checks.test_sandbox import progressive_jpeg
-from tests.factories import PASSWORD
+from tests.workflow.deposits.test_hostile_jobs import assert_others_answer
 from tests.workflow.reviewkit import deposit, generate
-from workflow.accounts.auth import authenticate
 from workflow.deposits import deposits, jobs
-from workflow.review import decisions, review
+from workflow.review import review
 
 pytestmark = pytest.mark.queued
 COSTLY_S = 15.0  # the pre-check's wall clock for the costly file (it runs that long)
@@ -64,37 +63,7 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_prechecked(wor
         time.sleep(STARTED_S)
         assert runner.is_alive(), "the costly pre-check ended at once"
 
-        def login() -> None:
-            with factory.begin() as s:
-                assert authenticate(s, "instr2@test.fr", PASSWORD).actor is not None
-
-        def read_queue() -> None:
-            with factory() as s:
-                assert review.queue(s, world.instructeur).rows
-
-        to_validate = list(others)
-
-        def validate() -> None:
-            pf_id = to_validate.pop(0)
-            with factory.begin() as s:
-                ver = s.get_one(ProForma, pf_id).version
-                decisions.validate(s, world.instructeur, pf_id, ver)
-
-        answered: dict[str, list[float]] = {"login": [], "queue": [], "validation": []}
-        calls = {"login": login, "queue": read_queue, "validation": validate}
-        while runner.is_alive() and to_validate:
-            for kind, call in calls.items():
-                start = time.monotonic()
-                call()
-                took = time.monotonic() - start
-                assert took < ANSWER_S, f"{kind} took {took:.1f} s while the file was read"
-                if runner.is_alive():  # answered while the pre-check was still running
-                    answered[kind].append(took)
-            if all(answered.values()):
-                break
-            time.sleep(0.2)
-        assert all(answered.values()), (f"not every call answered while the pre-check ran: "
-                                        f"{answered}")
+        assert_others_answer(factory, world, others, runner, "pre-check")
     finally:
         runner.join(COSTLY_S + SLACK_S)
     assert not runner.is_alive()
