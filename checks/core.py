@@ -74,7 +74,8 @@ def run_checks(extraction: Extraction, expected: Expected
         found[_FOUND_KEYS[name]] = value
     if expected.lines:
         lines_result, matches = check_lines(rows, expected.lines,
-                                            complete=extraction.complete and not ctx.ocr)
+                                            complete=extraction.complete and not ctx.ocr,
+                                            credit_note=expected.credit_note)
         results.append(lines_result)
         found["lines"] = [m.to_json() for m in matches]
     return results, found

@@ -28,6 +28,9 @@ class ExpectedLine:
     contract: str
     amount: Decimal
     apprentice: str | None = None
+    # the amounts of its échéances, when the pro forma bills several for this contract: an
+    # invoice may print one row per échéance (as the pro forma does) instead of their sum
+    parts: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 Each CFA "uses its own accounting program": the layout is picked from the CFA's SIRET. The
 invoice follows the pro forma as the manual asks (own number, pro forma number recalled, same
-total, SIRET and IBAN); a total or an IBAN can be overridden to stage a refusal.
+total, SIRET and IBAN, one row per échéance with its contract number, as the pro forma
+prints them); a total or an IBAN can be overridden to stage a refusal.
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ def invoice_pdf(cfa: Cfa, pf: ProForma, own_number: str, total: Decimal | None =
     credit = pf.kind == Kind.CREDIT_NOTE
     word = NATURE_WORDS.get(pf.nature, pf.nature)
     lines = tuple(
-        (f"{word} – contrat {line.contract_id}, échéance {line.echeance_id}", abs(line.amount))
+        (f"{word} – contrat {line.echeance.contract.number}, échéance du "
+         f"{line.echeance.due_on:%d/%m/%Y}", abs(line.amount))
         for line in pf.lines
     ) or ((f"{word} – {pf.dossiers or 1} dossier(s)", abs(pf.total)),)
     printed = abs(total) if total is not None else None

@@ -5,14 +5,17 @@ digits: ``202400000013``, ``2024 0000 0013``, ``2024-00000013``); the amount of 
 rightmost amount of its row (the line-total column), or of the next row when the contract's row
 carries none (a description wrapped above its amounts). A line is:
 
-- ``matched`` when every occurrence's line amount is the expected amount;
+- ``matched`` when every occurrence's line amount is the expected amount, or when the contract
+  is printed on one row per échéance (``ExpectedLine.parts``) and those rows' amounts are
+  exactly the échéances' amounts;
 - ``amount_differs`` when an occurrence's line amount is another amount (an amount elsewhere on
   the row equal to the expected one, a unit price say, never makes it ``matched``);
 - ``missing`` when the contract is not on the invoice;
 - ``unreadable`` when it is there without an amount, or with occurrences that disagree;
 
 and every contract-like number on the invoice that is not in the pro forma is ``extra``. The
-verdict passes only when every line is matched and there is no extra one.
+verdict passes only when every line is matched and there is no extra one. A credit note's
+lines are compared in absolute value (it may print them negative or not), like its total.
 """
 
 from __future__ import annotations
@@ -68,18 +71,23 @@ def contract_key(text: str) -> str:
 
 
 def check_lines(rows: list[Row], expected: Sequence[ExpectedLine], *,
-                complete: bool = True) -> tuple[CheckResult, list[LineMatch]]:
+                complete: bool = True, credit_note: bool = False
+                ) -> tuple[CheckResult, list[LineMatch]]:
     """Return the ``lines`` verdict and the verdict of each line, differing ones first."""
     keys = {contract_key(line.contract): line for line in expected}
-    occurrences = _occurrences(rows, set(keys))
+    by_key: dict[str, list[_Occurrence]] = {}
+    for occ in _occurrences(rows, set(keys)):
+        by_key.setdefault(occ.key, []).append(occ)
     matches: list[LineMatch] = []
     for key, line in keys.items():
-        mine = [o for o in occurrences if o.key == key]
-        matches.append(_judge(line, mine, rows))
-    extras = {o.key: o for o in occurrences if o.key not in keys}
-    for key, occ in extras.items():
+        matches.append(_judge(line, by_key.get(key, []), rows, credit_note))
+    for key, mine in by_key.items():
+        if key in keys:
+            continue
+        occ = mine[0]
         amount = _line_amount(rows, occ)
-        matches.append(LineMatch(key, "extra", None, amount[0] if amount else None,
+        found = None if amount is None else abs(amount[0]) if credit_note else amount[0]
+        matches.append(LineMatch(key, "extra", None, found,
                                  _evidence(occ, amount[1] if amount else None)))
     order = {"amount_differs": 0, "missing": 1, "extra": 2, "unreadable": 3, "matched": 4}
     matches.sort(key=lambda m: order[m.status])
@@ -106,22 +114,50 @@ def _spelled(key: str) -> str:
     return rf"(?<![A-Z0-9]){body}(?![A-Z0-9])"
 
 
-def _judge(line: ExpectedLine, mine: list[_Occurrence], rows: list[Row]) -> LineMatch:
+def _judge(line: ExpectedLine, mine: list[_Occurrence], rows: list[Row],
+           credit_note: bool) -> LineMatch:
     key = contract_key(line.contract)
+
+    def norm(value: Decimal) -> Decimal:
+        return abs(value) if credit_note else value
+
+    want = norm(line.amount)
     if not mine:
-        return LineMatch(key, "missing", line.amount, None, None)
+        return LineMatch(key, "missing", want, None, None)
     amounts = [(occ, _line_amount(rows, occ)) for occ in mine]
     read = [(occ, a) for occ, a in amounts if a is not None]
     if not read:
-        return LineMatch(key, "unreadable", line.amount, None, _evidence(mine[0], None))
-    values = {a[0] for _, a in read}
-    differing = [(occ, a) for occ, a in read if a[0] != line.amount]
-    if not differing:
+        return LineMatch(key, "unreadable", want, None, _evidence(mine[0], None))
+    values = [norm(a[0]) for _, a in read]
+    if all(v == want for v in values):
         occ, amount = read[0]
-        return LineMatch(key, "matched", line.amount, amount[0], _evidence(occ, amount[1]))
+        return LineMatch(key, "matched", want, values[0], _evidence(occ, amount[1]))
+    parts = sorted(norm(p) for p in line.parts)
+    if len(parts) > 1 and len(read) == len(parts) == len({occ.row for occ, _ in read}) \
+            and len(amounts) == len(read):
+        # one row per échéance, as the pro forma prints them: each row's amount is exactly
+        # one échéance's; a row billed differently makes the dossier's sum differ (or, when
+        # the sum is still right, the rows are shared otherwise: a person looks)
+        evidence = _evidence_rows(read)
+        if sorted(values) == parts:
+            return LineMatch(key, "matched", want, sum(values, Decimal(0)), evidence)
+        total = sum(values, Decimal(0))
+        status = "unreadable" if total == want else "amount_differs"
+        return LineMatch(key, status, want, total, evidence)
+    differing = [(occ, a) for (occ, a), v in zip(read, values, strict=True) if v != want]
     occ, amount = differing[0]
-    status = "amount_differs" if len(values) == 1 else "unreadable"
-    return LineMatch(key, status, line.amount, amount[0], _evidence(occ, amount[1]))
+    status = "amount_differs" if len(set(values)) == 1 else "unreadable"
+    return LineMatch(key, status, want, norm(amount[0]), _evidence(occ, amount[1]))
+
+
+def _evidence_rows(read: list[tuple[_Occurrence, tuple[Decimal, Evidence]]]) -> Evidence:
+    """One box around a contract's rows when they are on one page, else the first row's."""
+    boxes = [_evidence(occ, amount[1]) for occ, amount in read]
+    if len({b.page for b in boxes}) > 1:
+        return boxes[0]
+    return Evidence(boxes[0].page, (min(b.bbox[0] for b in boxes), min(b.bbox[1] for b in boxes),
+                                    max(b.bbox[2] for b in boxes), max(b.bbox[3] for b in boxes)),
+                    " | ".join(b.text for b in boxes))
 
 
 def _line_amount(rows: list[Row], occ: _Occurrence) -> tuple[Decimal, Evidence] | None:

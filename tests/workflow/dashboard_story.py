@@ -46,13 +46,16 @@ PLAN = {
 }
 
 
-def invoice_pdf(cfa: Cfa, pf: ProForma, own_number: str, total: Decimal | None = None) -> bytes:
-    """The CFA's own invoice answering ``pf`` (a wrong ``total`` stages a refusal)."""
+def invoice_pdf(cfa: Cfa, pf: ProForma, own_number: str, total: Decimal | None = None,
+                dossiers: tuple[tuple[str, Decimal], ...] = ()) -> bytes:
+    """The CFA's own invoice answering ``pf``, a row per dossier (contract number, amount);
+    a wrong ``total`` stages a refusal."""
     buf = BytesIO()
     c = Canvas(buf, invariant=1)
     lines = [cfa.name, f"SIRET : {cfa.siret}",
              ("FACTURE D'AVOIR" if pf.kind == "credit_note" else "FACTURE") + f" N° {own_number}",
              f"Référence pro forma : {pf.number}",
+             *(f"Contrat {number} : {amount} EUR" for number, amount in dossiers),
              f"Total TTC : {pf.total if total is None else total} EUR",
              "TVA non applicable, article 261-4-4° du CGI.", f"IBAN : {cfa.iban}"]
     for n, line in enumerate(lines):
@@ -82,7 +85,9 @@ class Story:
             pf = s.get_one(ProForma, self.ids[letter])
             cfa = s.get_one(Cfa, pf.cfa_id)
             own = f"FA-{letter}{pf.version}"
-            data = invoice_pdf(cfa, pf, own, pf.total + Decimal("90") if bad else None)
+            rows = tuple((line.contract, line.amount)
+                         for line in deposits.expected_lines(s, pf.id))
+            data = invoice_pdf(cfa, pf, own, pf.total + Decimal("90") if bad else None, rows)
             deposits.deposit(s, self.cfa(letter), pf.id, data, f"{own}.pdf")
 
     def version(self, letter: str) -> int:

@@ -26,16 +26,34 @@ from workflow.payments import credit_notes, payments
 OTHER_IBAN = "FR7630001007941234567890185"
 
 
+Line = tuple[str, str, Decimal]  # contract number, apprentice, amount: one invoice row
+
+
+def invoice_lines(s: Session, pf: ProForma, *, per_echeance: bool = False) -> list[Line]:
+    """The rows a conforming invoice bills for ``pf``: one per dossier (its échéances summed),
+    or one per échéance as the pro forma PDF prints them; credit notes in absolute value."""
+    rows: list[Line] = []
+    for line in deposits.expected_lines(s, pf.id):
+        for amount in (line.parts or (line.amount,)) if per_echeance else (line.amount,):
+            rows.append((line.contract, line.apprentice or "", abs(amount)))
+    return rows
+
+
 def invoice_bytes(s: Session, pf: ProForma, *, total: Decimal | None = None,
-                  iban: str | None = None, own: str | None = None) -> bytes:
-    """A real PDF answering ``pf`` (conforming unless total/iban are overridden)."""
+                  iban: str | None = None, own: str | None = None,
+                  lines: list[Line] | None = None, per_echeance: bool = False) -> bytes:
+    """A real PDF answering ``pf``, one row per dossier (contract number, apprentice, amount)
+    — conforming unless total, iban or the rows are overridden; ``total`` None prints the
+    sum of the rows."""
     cfa = s.get_one(Cfa, pf.cfa_id)
     credit = pf.kind == "credit_note"
+    rows = invoice_lines(s, pf, per_echeance=per_echeance) if lines is None else lines
     return make_invoice(InvoiceSpec(
         layout="credit_note" if credit else "simple", credit_note=credit, cfa_name=cfa.name,
         siret=cfa.siret, iban=iban or cfa.iban, bic=cfa.bic,
         invoice_number=own or f"FA-{pf.number[-5:]}", pro_forma_text=pf.number,
-        lines=(("Pédagogie", pf.total),), total=total,
+        lines=tuple((f"Contrat {c} – {who}", amount) for c, who, amount in rows)
+        or (("Pédagogie", abs(pf.total)),), total=total,
     ))
 
 

@@ -12,13 +12,25 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import checks
 from checks import sandbox
-from db.models import Cfa, CheckResultRow, CheckRun, Document, ProForma
+from checks.model import ExpectedLine
+from db.models import (
+    Apprentice,
+    Cfa,
+    CheckResultRow,
+    CheckRun,
+    Contract,
+    Document,
+    Echeance,
+    ProForma,
+    ProFormaLine,
+)
 from domain.clock import now
 from domain.errors import InvalidInput
 from domain.lifecycle import LIVE, deposit_act, require
@@ -52,8 +64,29 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
     cfa = session.get_one(Cfa, pf.cfa_id)
     return checks.Expected(
         pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == "credit_note",
-        siret=cfa.siret, iban=cfa.iban,
+        siret=cfa.siret, iban=cfa.iban, lines=expected_lines(session, pf.id),
     )
+
+
+def expected_lines(session: Session, pro_forma_id: int) -> tuple[ExpectedLine, ...]:
+    """The pro forma's lines as the ``lines`` check expects them: one per contract (dossier),
+    in the pro forma PDF's order (contract number), with the apprentice, the sum of its
+    échéances and, when there are several, each échéance's amount (an invoice may print one
+    row per échéance, as the pro forma PDF does, or one per dossier)."""
+    rows = session.execute(
+        select(Contract.number, Apprentice.last_name, Apprentice.first_name, ProFormaLine.amount)
+        .select_from(ProFormaLine)
+        .join(Echeance, Echeance.id == ProFormaLine.echeance_id)
+        .join(Contract, Contract.id == ProFormaLine.contract_id)
+        .join(Apprentice, Apprentice.id == Contract.apprentice_id)
+        .where(ProFormaLine.pro_forma_id == pro_forma_id)
+        .order_by(Contract.number, Echeance.due_on, ProFormaLine.id))
+    grouped: dict[str, tuple[str, list[Decimal]]] = {}
+    for number, last, first, amount in rows:
+        grouped.setdefault(number, (f"{last} {first}", []))[1].append(amount)
+    return tuple(ExpectedLine(number, sum(parts, Decimal(0)), who,
+                                     tuple(parts) if len(parts) > 1 else ())
+                 for number, (who, parts) in grouped.items())
 
 
 def read_file(data: bytes, filename: str, expected: checks.Expected, *,

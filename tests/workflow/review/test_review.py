@@ -28,7 +28,7 @@ def test_queue_lists_oldest_deposit_first_with_row_details(world, factory):
     first = page.rows[0]
     assert first.cfa == "CFA UN" and first.nature == "pedagogie" and first.kind == "invoice"
     assert first.age_days == 30 and first.dossiers == 1 and first.assigned_to is None
-    assert first.summary == "pass" and first.checks == "✅ 7"
+    assert first.summary == "pass" and first.checks == "✅ 8"
     assert first.total == Decimal("16000.00")
 
 
@@ -163,7 +163,7 @@ def test_rerun_checks_stores_a_new_run_and_an_event(world, factory):
         job_id = review.rerun_checks(s, world.instructeur, pf_id)
     with factory() as s:
         view = review_screen.review_data(s, world.instructeur, pf_id).latest_run
-    assert view.summary == "pass" and len(view.verdicts) == 7
+    assert view.summary == "pass" and len(view.verdicts) == 8
     with factory() as s:
         assert len(s.scalars(select(CheckRun)).all()) == 2
         ev = s.scalars(select(Event).where(Event.action == "checks_rerun")).one()
