@@ -226,6 +226,20 @@ def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> tuple[T | None, 
         return None, incidents.MESSAGE.format(ref=incidents.report(exc))
 
 
+def attempt_with_factory(fn: Callable[..., T], *args: Any, **kwargs: Any
+                         ) -> tuple[T | None, str | None]:
+    """Like ``attempt``, for a workflow function that takes a session FACTORY instead of a
+    session (it opens its own short transactions, e.g. none held while the sandbox reads a
+    file: ``portal.precheck``): no session is opened here for it."""
+    act = require_actor()
+    try:
+        return fn(factory(), act, *args, **kwargs), None
+    except WorkflowError as exc:
+        return None, str(exc)
+    except Exception as exc:  # noqa: BLE001 - never a traceback on screen
+        return None, incidents.MESSAGE.format(ref=incidents.report(exc))
+
+
 def rerun_dialog() -> None:
     """Rerun only the open dialog when Streamlit allows it (a fragment rerun), else the whole
     page; pages keep their dialogs' step in session_state, so either way it reopens alike."""

@@ -50,7 +50,7 @@ left, right = st.columns([3, 2], gap="large")
 with right:
     pick = review_viewer.pro_forma_side(data, verdicts)
 with left:
-    review_viewer.document_side(data, verdicts, pick)
+    review_viewer.document_side(data, pick)
 if data.decidable or was_decidable:  # a click on a screen that went stale gets its answer
     review_decision.panel(data, seen, verdicts, acted)
 

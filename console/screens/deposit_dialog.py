@@ -75,8 +75,9 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
     tag = (pf.id, pf.version, up.name, hashlib.sha256(data).hexdigest())
     if d.get("tag") != tag:
         with st.spinner("Vérification de votre fichier en cours…"):  # in the sandbox, 20 s at most
-            d["verdicts"], d["error"] = ui.attempt(  # no transaction open while it reads the file
-                lambda _s, act, *a: portal.precheck(ui.factory(), act, *a), pf.id, data, up.name)
+            # its own short transactions: none open while the sandbox reads the file
+            d["verdicts"], d["error"] = ui.attempt_with_factory(portal.precheck, pf.id, data,
+                                                                up.name)
         d["tag"] = tag
     verdicts = d["verdicts"]
     if verdicts is None:

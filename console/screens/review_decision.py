@@ -42,8 +42,16 @@ def panel(data: review_screen.ReviewData, seen: int, verdicts: list,
         st.markdown("#### Refuser")
         reasons = ui.call(decisions.refusal_reasons) or []
         reason = st.selectbox("Motif de refus", reasons, format_func=lambda r: r.label)
+        # the dossiers the lines check found in error, named in the letter unless edited out
+        in_error = review_screen.dossier_sentences(data.line_checks)
+        if in_error:
+            st.caption(f"{len(in_error)} dossier(s) en erreur : le commentaire les cite dans "
+                       "le courrier (modifiable).")
+        run = data.current_run
         comment = st.text_area("Commentaire" + (" (obligatoire)" if reason and
-                                                reason.requires_comment else ""))
+                                                reason.requires_comment else ""),
+                               value=decisions.refusal_draft(in_error),
+                               key=f"refusal_comment_{pf_id}_{run.id if run else 0}")
         if reason is not None:
             letter = ui.call(decisions.letter_preview, reason.code, comment)
             with st.expander("Aperçu du courrier envoyé au CFA", expanded=True):

@@ -3,6 +3,7 @@ chosen verdict) beside the pro forma (the CFA's records, the total, the verdicts
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -29,9 +30,28 @@ def page(doc_id: int, number: int, _content: bytes,
         return str(exc)
 
 
-def marks_of(verdict: review_screen.Verdict | None) -> tuple:
+def marks_of(verdict: review_screen.Verdict | review_screen.LineView | None) -> tuple:
     hl = verdict.highlights() if verdict else {}
     return tuple(sorted((p, tuple(tuple(b) for b in boxes)) for p, boxes in hl.items()))
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What the instructeur picked to see on the page: a verdict or one dossier's line."""
+
+    key: str
+    shown: review_screen.Verdict | review_screen.LineView | None
+
+
+def line_checks_table(lines: list[review_screen.LineView]) -> pd.DataFrame:
+    """Each dossier of the pro forma beside what the invoice bills for it, differing first."""
+    return pd.DataFrame([{
+        "Verdict": f"{review_screen.LINE_ICONS.get(v.status or '', '—')} {v.status_label}",
+        "Dossier": v.contract, "Apprenti": v.apprentice,
+        "Pro forma": ui.money(v.expected) if v.expected is not None else "—",
+        "Facture": ui.money(v.found) if v.found is not None else "—",
+        "Page": int(v.evidence["page"]) if v.evidence else None,
+    } for v in lines], columns=["Verdict", "Dossier", "Apprenti", "Pro forma", "Facture", "Page"])
 
 
 def lines_table(lines: list[dict]) -> pd.DataFrame | None:
@@ -45,9 +65,10 @@ def when(at: datetime | None) -> str:
     return f"{format_day_medium(paris_day(at))} à {paris(at):%H:%M}" if at else ""
 
 
-def pro_forma_side(data: review_screen.ReviewData, verdicts: list) -> int | None:
-    """The right-hand column: what the file must match and the verdicts (the index of the one
-    picked, whose evidence is highlighted), then the pro forma's lines."""
+def pro_forma_side(data: review_screen.ReviewData, verdicts: list) -> Pick:
+    """The right-hand column: what the file must match and the verdicts (the one picked has
+    its evidence highlighted), then each dossier of the pro forma beside the invoice's line
+    (one picked: where the invoice bills it is highlighted instead)."""
     cfa = data.cfa
     st.markdown(f"**{ui.text(cfa['name'])}**  \nSIRET enregistré : {ui.text(cfa['siret'])}  \n"
                 f"IBAN enregistré : {ui.text(cfa['iban'])} (BIC {ui.text(cfa['bic'])})")
@@ -66,32 +87,46 @@ def pro_forma_side(data: review_screen.ReviewData, verdicts: list) -> int | None
                     label_visibility="collapsed", index=None,
                     format_func=lambda i: f"{review_screen.OUTCOME_ICONS[verdicts[i].outcome]} "
                     f"{ui.text(verdicts[i].label)} — {ui.text(verdicts[i].message)}")
-    # the pro forma's lines beside the invoice, to compare them at a glance
-    st.markdown("**Lignes de la pro forma**")
-    beside = lines_table(data.lines)  # the columns to compare with the invoice's lines
-    st.dataframe(beside[["Contrat", "Montant", "Apprenti"]] if beside is not None else None,
-                 hide_index=True, width="stretch", height=260)
-    return pick
+    line = lines_side(data, run.id if run else 0)
+    if line is not None:
+        return Pick(f"line_{line}", data.line_checks[line])
+    return Pick(f"verdict_{pick}", verdicts[pick] if pick is not None else None)
 
 
-def document_side(data: review_screen.ReviewData, verdicts: list, pick: int | None) -> None:
-    """The left-hand column: the displayed version's page, the picked verdict's evidence
-    highlighted; its download, and a final balance's attestation."""
+def lines_side(data: review_screen.ReviewData, run_id: int) -> int | None:
+    """The pro forma's dossiers beside the invoice's lines, the differing ones first; the index
+    of the dossier picked to be seen on the invoice."""
+    lines = data.line_checks
+    st.markdown("**Lignes : pro forma et facture**")
+    wrong = sum(v.differs for v in lines)
+    if wrong:
+        st.caption(f"{wrong} ligne(s) en écart, en tête du tableau.")
+    st.dataframe(line_checks_table(lines), hide_index=True, width="stretch", height=260)
+    seen = [i for i, v in enumerate(lines) if v.evidence]
+    if not seen:
+        return None
+    return st.selectbox("Voir sur la facture la ligne du dossier", [None, *seen],
+                        key=f"line_{run_id}", format_func=lambda i: "—" if i is None else
+                        f"{lines[i].contract} — {lines[i].status_label}")
+
+
+def document_side(data: review_screen.ReviewData, pick: Pick) -> None:
+    """The left-hand column: the displayed version's page, the picked verdict's (or dossier's)
+    evidence highlighted; its download, and a final balance's attestation."""
     if not data.documents:
         st.info("Aucun document déposé.")
     else:
         doc = data.documents[0]
         content = doc.content or b""  # the displayed version's bytes (the others': none)
-        chosen = verdicts[pick] if pick is not None else None
         st.caption(f"{ui.text(doc.filename)} — version {doc.version} du "
                    f"{when(doc.uploaded_at)}")
-        marks = dict(marks_of(chosen))
+        marks = dict(marks_of(pick.shown))
         first = page(doc.id, 1, content, doc.media_type)
         number = 1
         if isinstance(first, review_screen.PageImage) and first.page_count > 1:
             number = st.selectbox("Page", range(1, first.page_count + 1),
                                   index=min(max(min(marks, default=1), 1), first.page_count) - 1,
-                                  key=f"page_{doc.id}_{pick}",
+                                  key=f"page_{doc.id}_{pick.key}",
                                   format_func=lambda n: f"Page {n} / {first.page_count}")
         shown = first if number == 1 else page(doc.id, number, content, doc.media_type)
         if isinstance(shown, str):

@@ -22,12 +22,14 @@ from domain.lifecycle import Act
 from domain.permissions import DECIDERS
 from domain.vocabulary import CHECK_LABELS, Status
 from workflow.accounts import duties
-from workflow.common.access import Actor, require_opco, require_role
+from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.confirm import Seen, check
 from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
 from workflow.deposits import attestations
 from workflow.deposits import queue as check_queue
+from workflow.deposits.deposits import expected_lines
+from workflow.review import review_screen
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,32 @@ def letter_preview(session: Session, actor: Actor, reason_code: str,
     """The letter the CFA would read if the pro forma were refused for this reason."""
     require_role(actor, *DECIDERS)
     return letter_text(_active_reason(session, reason_code), (comment or "").strip() or None)
+
+
+DOSSIERS_HEADING = "Dossiers en erreur :"
+
+
+def dossiers_in_error(session: Session, actor: Actor, pro_forma_id: object) -> list[str]:
+    """One sentence per dossier the ``lines`` check of the current version found in error
+    ("dossier 202400000013 : 1 200,00 € facturés, 1 120,00 € attendus", "dossier … absent de
+    la facture (…)", "dossier … facturé (…) mais absent de la pro forma"), differing ones
+    first; none when the lines matched, could not be read, or their checks are pending."""
+    require_opco(actor)
+    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
+    run = latest_run(session, pf.id)
+    if run is None:
+        return []
+    return review_screen.dossier_sentences(
+        review_screen.line_views(run.found, expected_lines(session, pf.id)))
+
+
+def refusal_draft(sentences: list[str]) -> str:
+    """The comment a refusal starts from when dossiers are in error (the instructeur may edit
+    it): the letter then names them under "Précision de nos services"."""
+    if not sentences:
+        return ""
+    return DOSSIERS_HEADING + "\n" + "\n".join(f"- {said} ;" for said in sentences[:-1]) \
+        + ("\n" if len(sentences) > 1 else "") + f"- {sentences[-1]}."
 
 
 def latest_run(session: Session, pro_forma_id: int) -> CheckRun | None:

@@ -15,7 +15,8 @@ from sqlalchemy import BindParameter, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from checks import MAX_PAGES, FileRejected, sandbox
-from checks.model import BBox
+from checks.amounts.lines import contract_key
+from checks.model import BBox, ExpectedLine
 from checks.pdf.render import PageImage, draw_highlights  # noqa: F401  (PageImage re-exported)
 from db.models import (
     Apprentice,
@@ -33,11 +34,12 @@ from db.models import (
     User,
 )
 from domain.errors import AccessDenied, InvalidInput
-from domain.formatting import format_moment_medium, format_period
+from domain.formatting import format_eur, format_moment_medium, format_period
 from domain.vocabulary import CHECK_LABELS, Status, label
 from workflow.common.access import Actor, require_opco
 from workflow.common.typed import as_int
 from workflow.deposits import queue as check_queue
+from workflow.deposits.deposits import expected_lines
 
 OUTCOME_ICONS = {"pass": "✅", "fail": "❌", "unknown": "❔"}
 ACTION_LABELS = {
@@ -67,6 +69,89 @@ class Verdict:
         for ev in self.evidence:
             out.setdefault(int(ev["page"]), []).append([float(v) for v in ev["bbox"]])
         return out
+
+
+# the ``lines`` check's verdict on each dossier (checks.amounts.lines), differing ones first
+LINE_STATUS_LABELS = {
+    "amount_differs": "Montant différent", "missing": "Absent de la facture",
+    "extra": "Absent de la pro forma", "unreadable": "Illisible : à vérifier",
+    "matched": "Conforme",
+}
+NOT_CHECKED = "Non contrôlée"
+LINE_ICONS = {"amount_differs": "❌", "missing": "❌", "extra": "❌", "unreadable": "❔",
+              "matched": "✅"}
+
+
+@dataclass(frozen=True)
+class LineView:
+    """One dossier of the pro forma beside what the invoice bills for it (or a dossier the
+    invoice bills that the pro forma does not hold): ``status`` None when no run of the
+    displayed version checked the lines."""
+
+    contract: str
+    apprentice: str
+    expected: Decimal | None
+    found: Decimal | None
+    status: str | None
+    evidence: dict[str, Any] | None = None
+
+    @property
+    def status_label(self) -> str:
+        return LINE_STATUS_LABELS.get(self.status or "", NOT_CHECKED)
+
+    @property
+    def differs(self) -> bool:
+        return self.status not in (None, "matched")
+
+    def highlights(self) -> dict[int, list[list[float]]]:
+        """{page: [bbox]} of where the invoice bills this dossier."""
+        if not self.evidence:
+            return {}
+        return {int(self.evidence["page"]): [[float(v) for v in self.evidence["bbox"]]]}
+
+    def sentence(self) -> str | None:
+        """What a refusal letter says of this dossier when it is in error, else None."""
+        if self.status == "amount_differs" and self.found is not None \
+                and self.expected is not None:
+            return (f"dossier {self.contract} : {format_eur(self.found)} facturés, "
+                    f"{format_eur(self.expected)} attendus")
+        if self.status == "missing":
+            due = f" ({format_eur(self.expected)} attendus)" if self.expected is not None else ""
+            return f"dossier {self.contract} absent de la facture{due}"
+        if self.status == "extra":
+            billed = f" ({format_eur(self.found)})" if self.found is not None else ""
+            return f"dossier {self.contract} facturé{billed} mais absent de la pro forma"
+        return None
+
+
+def line_views(found: dict[str, Any] | None, lines: tuple[ExpectedLine, ...]) -> list[LineView]:
+    """The pro forma's dossiers (``deposits.expected_lines``) beside a run's ``found["lines"]``
+    in the run's order (differing first), then any dossier the run did not judge (none ran:
+    "Non contrôlée"). Amounts as the check compares them (a credit note's in absolute value)."""
+    by_key = {contract_key(line.contract): line for line in lines}
+    judged = (found or {}).get("lines")
+    out: list[LineView] = []
+    for item in judged if isinstance(judged, list) else []:
+        key = str(item.get("contract", ""))
+        line = by_key.pop(key, None)
+        out.append(LineView(line.contract if line else key,
+                            (line.apprentice or "") if line else "",
+                            _decimal(item.get("expected")), _decimal(item.get("found")),
+                            str(item.get("status")), item.get("evidence")))
+    return out + [LineView(line.contract, line.apprentice or "", abs(line.amount), None, None)
+                  for line in by_key.values()]
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return None if value is None else Decimal(str(value))
+    except ArithmeticError:
+        return None
+
+
+def dossier_sentences(lines: list[LineView]) -> list[str]:
+    """The refusal letter's sentences naming each dossier in error, differing ones first."""
+    return [said for line in lines if (said := line.sentence()) is not None]
 
 
 @dataclass(frozen=True)
@@ -147,6 +232,8 @@ class ReviewData:
     decisions: list[dict[str, Any]]  # oldest first
     # "contrôles en cours" (or the wait for a worker) while a check job has not landed
     pending: str | None = None
+    # each dossier beside what the displayed version's invoice bills for it, differing first
+    line_checks: list[LineView] = field(default_factory=list)
 
     @property
     def latest_run(self) -> RunView | None:
@@ -194,6 +281,9 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
             run.verdicts.append(Verdict(r.name, CHECK_LABELS.get(r.name, r.name), r.outcome,
                                         r.message, list(r.evidence or [])))
     names: dict[int | None, str] = {r[0]: r[1] for r in session.execute(_Q_NAMES, key)}
+    latest = next(iter(runs.values()), None)
+    current = latest if latest and docs and latest.document_id == docs[0].id else None
+    found = session.scalar(_Q_FOUND, {"run": current.id}) if current else None
     return ReviewData(
         pro_forma_id=pf["id"], number=pf["number"], status=pf["status"],
         status_label=label(pf["status"], pf["kind"]), kind=pf["kind"], nature=pf["nature"],
@@ -222,6 +312,7 @@ def review_data(session: Session, actor: Actor, pro_forma_id: object) -> ReviewD
                    for d in session.execute(_Q_DECISIONS, key)],
         pending=(waiting.label() if (waiting := check_queue.pending(
             session, [pf["id"]]).get(pf["id"])) else None),
+        line_checks=line_views(found, expected_lines(session, pf["id"])),
     )
 
 
@@ -239,6 +330,7 @@ _Q_PRO_FORMA = (
 _Q_DOCUMENTS = (select(_DOC.c.id, _DOC.c.version, _DOC.c.filename, _DOC.c.media_type,
                        _DOC.c.size, _DOC.c.uploaded_at)  # no bytes: read one version below
                 .where(_DOC.c.pro_forma_id == _PF_ID).order_by(_DOC.c.version.desc()))
+_Q_FOUND = select(_RUN.c.found).where(_RUN.c.id == bindparam("run"))
 _Q_CONTENT = select(_DOC.c.content).where(_DOC.c.id == bindparam("doc"))
 _Q_FILE = select(_DOC.c.filename, _DOC.c.media_type, _DOC.c.content).where(
     _DOC.c.id == bindparam("doc"))
