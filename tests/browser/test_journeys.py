@@ -42,6 +42,7 @@ from tests.browser.helpers import (
 )
 from workflow.billing.eligibility import EligibleFilters, list_eligible
 from workflow.common.access import load_actor
+from workflow.deposits import deposits
 
 pytestmark = pytest.mark.browser
 
@@ -77,12 +78,16 @@ def pdf_text(data: bytes) -> str:
         return plain("\n".join(p.extract_text() or "" for p in pdf.pages))
 
 
-def invoice_pdf(cfa: Cfa, pro_forma: str, total: Decimal, own_number: str) -> bytes:
-    """The CFA's own invoice for a pro forma, printing ``total``."""
+def invoice_pdf(story: Story, total: Decimal, own_number: str) -> bytes:
+    """The CFA's own invoice for the story's pro forma, printing ``total`` and one row per
+    dossier (contract number, apprentice, amount), as the ``lines`` check reads them."""
+    with db_session(story.console) as s:
+        dossiers = deposits.expected_lines(s, story.invoice_id)
     return make_invoice(InvoiceSpec(
-        cfa_name=cfa.name, address=cfa.address, siret=cfa.siret, iban=cfa.iban, bic=cfa.bic,
-        invoice_number=own_number, pro_forma_text=pro_forma, total=total,
-        lines=((f"Pédagogie — pro forma {pro_forma}", total),), date="27/11/2026"))
+        cfa_name=story.cfa.name, address=story.cfa.address, siret=story.cfa.siret,
+        iban=story.cfa.iban, bic=story.cfa.bic, invoice_number=own_number,
+        pro_forma_text=story.invoice_number, total=total, date="27/11/2026",
+        lines=tuple((f"Contrat {d.contract} — {d.apprentice}", d.amount) for d in dossiers)))
 
 
 def dashboard_csvs(page: Page) -> dict[str, list[dict[str, str]]]:
@@ -204,7 +209,7 @@ def deposit_wrong_invoice(page: Page, story: Story) -> None:
     page.get_by_role("button", name="Joindre une facture/facture d'avoir").click()
     wrong = story.invoice_total + Decimal("100.00")
     deposit(page, "Joindre une facture", story.invoice_number,
-            invoice_pdf(story.cfa, story.invoice_number, wrong, "FA-E2E-001"),
+            invoice_pdf(story, wrong, "FA-E2E-001"),
             "facture_FA-E2E-001.pdf")
     dialog = page.get_by_role("dialog")
     expect(dialog.get_by_test_id("stAlertContentWarning")).to_contain_text(
@@ -280,7 +285,7 @@ def read_letter_and_redeposit(page: Page, story: Story) -> None:
     assert story.invoice_number in pdf_text(data)
     dialog.get_by_role("button", name="Modifier ma facture").click()
     deposit(page, "Motif de refus", story.invoice_number,
-            invoice_pdf(story.cfa, story.invoice_number, story.invoice_total, "FA-E2E-002"),
+            invoice_pdf(story, story.invoice_total, "FA-E2E-002"),
             "facture_FA-E2E-002.pdf")
     table = grid(page, scope=dialog)
     expect(table).to_be_visible()
