@@ -83,6 +83,17 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
     if verdicts is None:
         st.error(ui.text(d["error"]))
         return
+    verdicts_view(verdicts)
+    if st.button("Envoyer", type="primary"):
+        receipt = ui.call(deposits.deposit, pf.id, data, up.name, expected_version=pf.version)
+        if receipt:
+            d["sent"] = receipt.message
+            ui.rerun_dialog()
+
+
+def verdicts_view(verdicts: list[portal.Verdict]) -> None:
+    """The pre-check's verdicts before "Envoyer": the table, then each failed one's message
+    (the lines': which dossiers differ from the pro forma, are missing or are not in it)."""
     st.dataframe(pd.DataFrame([{
         "Contrôle": v.label, "Résultat": v.outcome_label,
         "Détail": v.message} for v in verdicts]), hide_index=True, width="stretch")
@@ -92,11 +103,6 @@ def deposit_form(pf: portal.ProFormaRow) -> None:
     if any(v.outcome == "fail" for v in verdicts):
         st.caption("Vous pouvez corriger votre facture avant de l'envoyer, ou l'envoyer tout de "
                    "même : elle sera examinée par l'Opco EP.")
-    if st.button("Envoyer", type="primary"):
-        receipt = ui.call(deposits.deposit, pf.id, data, up.name, expected_version=pf.version)
-        if receipt:
-            d["sent"] = receipt.message
-            ui.rerun_dialog()
 
 
 def file_table(name: str | None, key: str) -> bool:

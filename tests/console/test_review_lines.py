@@ -7,12 +7,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
 
 from db.models import Notice, ProForma
 from domain.formatting import format_eur
 from domain.vocabulary import Status
 from tests.console.conftest import page_text
 from tests.workflow.reviewkit import generate, invoice_bytes, invoice_lines
+from workflow.billing import portal
 from workflow.deposits import deposits
 
 INTRUDER = "202499999999"
@@ -66,3 +68,31 @@ def test_review_page_shows_the_lines_differing_first_and_names_them_in_the_lette
     assert (f"dossier {changed[0]} : {format_eur(changed[2] + Decimal('80.00'))} facturés, "
             f"{format_eur(changed[2])} attendus") in body
     assert f"dossier {INTRUDER} facturé" in body and "mais absent de la pro forma" in body
+
+
+def _precheck_view(verdicts) -> None:  # noqa: ANN001 - run by AppTest as a script
+    from console.screens import deposit_dialog
+
+    deposit_dialog.verdicts_view(verdicts)
+
+
+def test_precheck_says_which_dossiers_differ_before_sending(world, factory):
+    """The deposit dialog's verdicts of a real pre-check: the lines' warning names the dossier
+    billed another amount and the one missing, in the project's French amounts."""
+    (pf_id,) = generate(world, factory, [c for i, c in enumerate(world.contracts1) if i != 1])
+    with factory() as s:
+        pf = s.get_one(ProForma, pf_id)
+        changed, missing, kept = invoice_lines(s, pf)
+        data = invoice_bytes(s, pf, lines=[(changed[0], changed[1], Decimal("1200.00")), kept],
+                             total=pf.total)
+    verdicts = portal.precheck(factory, world.cfa1, pf_id, data, "facture.pdf")
+    at = AppTest.from_function(_precheck_view, args=(verdicts,), default_timeout=30).run()
+    assert not at.exception, at.exception
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith("Lignes non conformes : dossier " + changed[0])
+    assert (f"dossier {changed[0]} : {format_eur(Decimal('1200.00'))} facturés, "
+            f"{format_eur(changed[2])} attendus") in warning
+    assert f"dossier {missing[0]} absent de la facture" in warning
+    (table,) = [d.value for d in at.dataframe]
+    row = table[table["Contrôle"] == "Lignes de la pro forma"].iloc[0]
+    assert row["Résultat"] == "Non conforme"
