@@ -96,22 +96,41 @@ def check_lines(rows: list[Row], expected: Sequence[ExpectedLine], *,
 
 def _occurrences(rows: list[Row], wanted: set[str]) -> list[_Occurrence]:
     found: list[_Occurrence] = []
-    odd = [k for k in wanted if not re.fullmatch(r"20\d{10}", k)]
+    odd = {k for k in wanted if not re.fullmatch(r"20\d{10}", k)}
+    longest = max(map(len, odd), default=0)
     for index, row in enumerate(rows):
         for segment in row.segments:
             for match in _CONTRACT.finditer(segment.text):
                 found.append(_Occurrence("".join(match.groups()), index, segment,
                                          match.start(), match.end()))
-            for key in odd:  # contract numbers of another form: found as written
-                for match in re.finditer(_spelled(key), segment.text.upper()):
-                    found.append(_Occurrence(key, index, segment, match.start(), match.end()))
+            if odd:  # contract numbers of another form: found as written
+                for key, start, end in _spelled_in(segment.text, odd, longest):
+                    found.append(_Occurrence(key, index, segment, start, end))
     return found
 
 
-def _spelled(key: str) -> str:
-    """A pattern matching ``key`` with optional separators between its characters."""
-    body = r"[ .\-/]?".join(re.escape(ch) for ch in key)
-    return rf"(?<![A-Z0-9]){body}(?![A-Z0-9])"
+_RUN = re.compile(r"[A-Za-z0-9]+")
+
+
+def _spelled_in(text: str, keys: set[str], longest: int) -> list[tuple[str, int, int]]:
+    """The ``keys`` written in ``text`` whole, their characters in runs of letters and digits
+    joined by single separators (space, dot, dash, slash): ``A-000 001`` is ``A000001``;
+    one set look-up per run and following runs, whatever the number of keys."""
+    runs = [(m.start(), m.end(), m.group().upper()) for m in _RUN.finditer(text)]
+    hits = []
+    for i, (start, _end, first) in enumerate(runs):
+        key = first
+        for j in range(i, len(runs)):
+            if j > i:
+                gap = text[runs[j - 1][1]:runs[j][0]]
+                if len(gap) != 1 or gap not in " .-/":
+                    break
+                key += runs[j][2]
+            if len(key) > longest:
+                break
+            if key in keys:
+                hits.append((key, start, runs[j][1]))
+    return hits
 
 
 def _judge(line: ExpectedLine, mine: list[_Occurrence], rows: list[Row],
