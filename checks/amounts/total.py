@@ -51,6 +51,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"vorauszahlung\w*|abschlagszahlung\w*|bereits (bezahlt|gezahlt)|"
                            r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
                            r"a cuenta|acconto|acconti|gia pagato)\b|"
+                           # a payment row of a receipt: "Payment $710.00", "Paiement reçu"
+                           r"^\W*(payments?|paiements?|zahlung(en)?)"
+                           r"( (received|made|recus?|erhalten))?\W*$|"
                            # a row of a payments block ("Règlement / Date / Montant") whose
                            # label is the payment's means alone: "Virement 05/11/2017"
                            r"^\W*(virement|vir\.? sepa|cheque|prelevement|carte bancaire|"
@@ -263,7 +266,12 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
         main, due = facts.of(GRAND, DUE) or facts.of(PLAIN), []
         if not facts.of(GRAND):
             main = main + _totals_beside_due(facts, arith)
-    refuted = [c for c in main if _refuted(cents(c.value), arith)]
+    # "Balance due $0.00": a settled invoice says nothing of its total
+    main = [c for c in main if not (c.kind == DUE and c.value == 0)]
+    if deductions and not main:
+        main = _gross_before_payment(facts, deductions)
+    refuted = [c for c in main if _refuted(cents(c.value), arith)
+               or (c.kind == PLAIN and _plain_net(cents(c.value), arith))]
     main = [c for c in main if c not in refuted]
     if not main and not refuted:
         main = _pre_tax_fallback(facts)
@@ -302,6 +310,27 @@ def _totals_beside_due(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
         return []
     return [c for c in facts.of(PLAIN) if c.value not in dues and c.value != 0
             and not _refuted(cents(c.value), arith)]
+
+
+def _gross_before_payment(facts: TotalFacts, deductions: list[Candidate]) -> list[Candidate]:
+    """No amount labelled as the total beside a payment: the gross is the printed amount
+    that the payment and a labelled amount due add up to ("Total Charges $710.00",
+    "Payment $710.00", "Balance Due $0.00"), provided it is the largest amount printed and
+    no VAT, net, payment or due itself. Several such amounts or none: no total."""
+    dues = {cents(c.value) for c in facts.of(DUE)}
+    largest = max((abs(c.value) for c in facts.amounts), default=Decimal(0))
+    paid = {cents(c.value) for c in deductions}
+    shut = (VAT, SUB, DEDUCTION, DUE, PREVIOUS, PRICE)
+    found = [c for c in facts.amounts if c.kind not in shut and abs(c.value) == largest
+             and c.value > 0 and any(cents(c.value) - p in dues for p in paid)]
+    return found if len({c.value for c in found}) == 1 else []
+
+
+def _plain_net(value: int, arith: Arithmetic) -> bool:
+    """A plain "Total" is a net when a standard VAT rate of it, printed, adds up to a larger
+    printed amount ("Total 150.00", "30.00", "180.00"): an OCR that lost the "Sub" of
+    "Sub Total", or the "VAT" of a row, leaves only the rate to tell."""
+    return arith.is_net(value, strict=False)
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:
