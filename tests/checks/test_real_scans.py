@@ -13,23 +13,34 @@ the machine.
 4. An OCR that lost the "Sub" of "Sub Total" and the "GBP" of "Total GBP" ("Total 150.00",
    "30.00", "G8P 180.00"): 150.00 passed. A plain "Total" that a standard VAT rate of it,
    printed, turns into a larger printed amount is a net, never the total.
+5. A receipt's picture printed by a browser (python-docs-samples' Office Depot receipt): the
+   page's text layer holds only the print header and footer; such a page (few words, images
+   over half of it) is read by OCR.
 """
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
+import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen import canvas
 
 from bench.realcorpus import evaluate, load_truth
+from checks import check_document
 from checks.amounts.total import DEDUCTION, classify
 from checks.model import Expected
 from checks.pdf.ocr import _flatten, _on_white, _unevenly_lit, ocr_available
+from checks.pdf.validate import PDFIUM_LOCK
 from checks.rules import Context, check_total
 from checks.text import all_rows
 from tests.checks.helpers import page_of, rows_of
 from tests.checks.test_real_corpus import needs_files
+from tests.checks.thirdparty import page_pdf
 
 D = Decimal
 TRUTH_BY_FILE = {t.file: t for t in load_truth()}
@@ -168,3 +179,64 @@ def test_real_lost_sub_total_label_never_passes() -> None:
     result = evaluate(TRUTH_BY_FILE["azdi-invoice-english-britain.png"])
     assert result.false_passes == () and result.page_false_passes == ()
     assert result.found_total in (None, D("180.00"))
+
+
+# -- 5. a picture of the invoice wrapped in a text layer ---------------------------------------
+
+def _wrapped_photo() -> bytes:
+    """The python-docs-samples layout: a browser printed a receipt's picture, its text layer
+    holding only the print header ("11/10/2021, 16:42 receipt.png") and footer ("1/1")."""
+    invoice = page_pdf([("Subtotal:", "499.99"), ("Sales Tax:", "45.00"),
+                        ("Total:", "544.99"), ("Visa", "544.99")], title="OFFICE SUPPLIES")
+    with PDFIUM_LOCK:
+        picture = pdfium.PdfDocument(invoice)[0].render(scale=150 / 72).to_pil()
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(30, 820, "11/10/2021, 16:42")
+    pdf.drawString(300, 820, "receipt.png")
+    pdf.drawImage(ImageReader(picture), 30, 40, width=535, height=760)
+    pdf.drawString(30, 20, "https://mail.example.com/chat/u/0/")
+    pdf.drawString(540, 20, "1/1")
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+@needs_ocr
+def test_a_picture_wrapped_in_a_text_layer_is_read_by_ocr() -> None:
+    data = _wrapped_photo()
+    report = check_document(data, "recu.pdf", Expected(total=D("544.99")))
+    assert report.text_source == "ocr"
+    assert (report.outcome("total"), report.found["total"]) == ("pass", "544.99")
+    for decoy in ("499.99", "45.00"):
+        report = check_document(data, "recu.pdf", Expected(total=D(decoy)))
+        assert report.outcome("total") == "fail", decoy
+
+
+def test_a_text_invoice_on_a_full_page_background_keeps_its_text_layer() -> None:
+    """A letterhead drawn as a full-page image under a real text layer is no wrapper."""
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.drawImage(ImageReader(Image.new("RGB", (200, 280), (235, 240, 250))), 0, 0,
+                  width=595, height=842)
+    pdf.setFont("Helvetica", 10)
+    for i, (label, amount) in enumerate([("Formation Martin Léa contrat 2024-001", "60,00 €"),
+                                         ("Formation Dubois Chloé contrat 2024-002", "40,00 €"),
+                                         ("Total HT", "100,00 €"), ("TVA 20 %", "20,00 €"),
+                                         ("Total TTC", "120,00 €")]):
+        pdf.drawString(60, 700 - 16 * i, label)
+        pdf.drawRightString(540, 700 - 16 * i, amount)
+    pdf.showPage()
+    pdf.save()
+    report = check_document(buf.getvalue(), "facture.pdf", Expected(total=D("120.00")))
+    assert (report.text_source, report.outcome("total")) == ("text", "pass")
+
+
+@needs_files
+@needs_ocr
+def test_real_receipt_picture_in_a_browser_print_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["gpds-office-depot-redacted.pdf"]
+    result = evaluate(truth)
+    assert (result.found_total, result.text_source) == (truth.total, "ocr")
+    assert result.false_passes == result.page_false_passes == ()
