@@ -23,10 +23,13 @@ LINE = "line"  # an amount without a label of its own: a line item, a rate, a qu
 ADJUST = "adjust"  # an allowance or a charge: a part of the net, never the total nor VAT
 PRICE = "price"  # a unit price, gross or net: never a total
 PREVIOUS = "previous"  # a balance carried over from earlier invoices, added to the amount due
+CAPITAL = "capital"  # a company's share capital, printed in a footer: no amount of the invoice
 # Checked in this order: the first kind whose pattern matches the folded label wins.
 # Vocabulary: fr, en, de, nl, es, it. Labels support the arithmetic (``reconcile``) and never
 # override it.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (CAPITAL, re.compile(r"\b(au capital (social )?de|capital social|share capital|"
+                         r"(stamm|grund)kapital|capitale sociale|capital social de)\b")),
     (PREVIOUS, re.compile(r"\b(previous (unpaid )?balance|prior balance|balance forward|"
                           r"balance brought forward|(ancien|precedent) solde|"
                           r"solde (precedent|anterieur|reporte)|(vorheriger|alter) saldo|"
@@ -51,6 +54,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"vorauszahlung\w*|abschlagszahlung\w*|bereits (bezahlt|gezahlt)|"
                            r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
                            r"a cuenta|acconto|acconti|gia pagato)\b|"
+                           # a payment row of a receipt: "Payment $710.00", "Paiement reçu"
+                           r"^\W*(payments?|paiements?|zahlung(en)?)"
+                           r"( (received|made|recus?|erhalten))?\W*$|"
                            # a row of a payments block ("Règlement / Date / Montant") whose
                            # label is the payment's means alone: "Virement 05/11/2017"
                            r"^\W*(virement|vir\.? sepa|cheque|prelevement|carte bancaire|"
@@ -127,7 +133,8 @@ def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> li
     amount printed (VAT aside) and no label names another total; otherwise a line."""
     others = {c.value for c, after in zip(amounts, suffixed, strict=True)
               if not after and c.kind in (GRAND, DUE, PLAIN)}
-    largest = max((abs(c.value) for c in amounts if c.kind != VAT), default=Decimal(0))
+    largest = max((abs(c.value) for c in amounts if c.kind not in (VAT, CAPITAL)),
+                  default=Decimal(0))
     out: list[Candidate] = []
     for cand, after in zip(amounts, suffixed, strict=True):
         if after and cand.kind == GRAND and (abs(cand.value) != largest
@@ -246,7 +253,9 @@ class TotalFinding:
 
 def arithmetic(facts: TotalFacts) -> Arithmetic:
     """Return the net + VAT = gross and gross − prepaid = due structures of the document."""
-    printed = [Printed(cents(c.value), c.kind) for c in facts.amounts or facts.candidates]
+    # a share capital is no amount of the invoice: never a part of a sum, nor the largest
+    printed = [Printed(cents(c.value), c.kind) for c in facts.amounts or facts.candidates
+               if c.kind != CAPITAL]
     return reconcile(printed, {"vat": (VAT,), "sub": (SUB,), "total": (GRAND, DUE, PLAIN),
                                "deduction": (DEDUCTION,), "previous": (PREVIOUS,)})
 
@@ -263,7 +272,12 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
         main, due = facts.of(GRAND, DUE) or facts.of(PLAIN), []
         if not facts.of(GRAND):
             main = main + _totals_beside_due(facts, arith)
-    refuted = [c for c in main if _refuted(cents(c.value), arith)]
+    # "Balance due $0.00": a settled invoice says nothing of its total
+    main = [c for c in main if not (c.kind == DUE and c.value == 0)]
+    if deductions and not main:
+        main = _gross_before_payment(facts, deductions)
+    refuted = [c for c in main if _refuted(cents(c.value), arith)
+               or (c.kind == PLAIN and _plain_net(cents(c.value), arith))]
     main = [c for c in main if c not in refuted]
     if not main and not refuted:
         main = _pre_tax_fallback(facts)
@@ -302,6 +316,32 @@ def _totals_beside_due(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
         return []
     return [c for c in facts.of(PLAIN) if c.value not in dues and c.value != 0
             and not _refuted(cents(c.value), arith)]
+
+
+def _gross_before_payment(facts: TotalFacts, deductions: list[Candidate]) -> list[Candidate]:
+    """No amount labelled as the total beside a payment: the gross is the printed amount
+    that the payment and a labelled amount due add up to ("Total Charges $710.00",
+    "Payment $710.00", "Balance Due $0.00"; "Acompte : 20,00", "NET A PAYER 100,00" and the
+    totals row "100,00 20,00 120,00" labelled by the legal text beside it), provided it is the
+    largest amount printed (a share capital aside), of the payment's sign (a negative invoice:
+    −100 − (−10) = −90), and no VAT, net, payment or due itself. Several such amounts or none:
+    no total."""
+    dues = {cents(c.value) for c in facts.of(DUE)}
+    largest = max((abs(c.value) for c in facts.amounts if c.kind != CAPITAL),
+                  default=Decimal(0))
+    paid = {cents(c.value) for c in deductions}
+    shut = (VAT, SUB, DEDUCTION, DUE, PREVIOUS, PRICE, CAPITAL)
+    found = [c for c in facts.amounts if c.kind not in shut and abs(c.value) == largest
+             and c.value != 0 and any(cents(c.value) - p in dues for p in paid
+                                      if (p > 0) == (c.value > 0))]
+    return found if len({c.value for c in found}) == 1 else []
+
+
+def _plain_net(value: int, arith: Arithmetic) -> bool:
+    """A plain "Total" is a net when a standard VAT rate of it, printed, adds up to a larger
+    printed amount ("Total 150.00", "30.00", "180.00"): an OCR that lost the "Sub" of
+    "Sub Total", or the "VAT" of a row, leaves only the rate to tell."""
+    return arith.is_net(value, strict=False)
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:
@@ -377,7 +417,7 @@ def _pre_tax_fallback(facts: TotalFacts) -> list[Candidate]:
     if not chosen or len({abs(c.value) for c in chosen}) > 1:
         return []
     value = abs(chosen[0].value)
-    if any(abs(c.value) > value for c in facts.amounts if c.kind != VAT):
+    if any(abs(c.value) > value for c in facts.amounts if c.kind not in (VAT, CAPITAL)):
         return []
     return chosen
 

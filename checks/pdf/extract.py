@@ -16,7 +16,7 @@ from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
-from pdfminer.layout import LTChar, LTContainer
+from pdfminer.layout import LTChar, LTContainer, LTImage
 from pdfplumber.utils.text import WordExtractor
 
 from checks.einvoice.facturx import XmlFacts, read_facturx
@@ -35,6 +35,11 @@ OCR_DPI = 200  # enough for 9-point text, twice as fast as 300 dpi
 # The cost of two pages at 300 dpi stays below that of MAX_OCR_PAGES pages at 200 dpi.
 FEW_PAGES_DPI = 300
 FEW_PAGES = 2
+# A page whose text layer is only a wrapper round a picture of the invoice (a browser's print
+# header and footer round a receipt photo, a scanner's stamp): few words, and images covering
+# at least half of the page. Such a page is read by OCR, like a page without text.
+WRAPPER_WORDS = 20
+WRAPPER_IMAGE_SHARE = 0.5
 
 
 @dataclass
@@ -76,10 +81,11 @@ def extract(data: bytes, inspection: Inspection, deadline: Deadline) -> Extracti
     xml = read_facturx(data)
     if inspection.chars and not any(inspection.chars):  # image-only PDF: no text layer at all
         pages = [Page(n, 0.0, 0.0, ()) for n in range(1, page_count + 1)]
+        wrappers: set[int] = set()
     else:
-        pages = _pdf_words(data, deadline)
+        pages, wrappers = _pdf_words(data, deadline)
     result = Extraction("text", pages, page_count, xml)
-    empty = [p.number for p in pages if not p.words]
+    empty = [p.number for p in pages if not p.words or p.number in wrappers]
     if empty:
         _ocr_pdf_pages(data, empty, result, deadline)
     result.source = _source(result)
@@ -94,20 +100,45 @@ def _source(result: Extraction) -> str:
     return "text" if any(p.words for p in result.pages) else "none"
 
 
-def _pdf_words(data: bytes, deadline: Deadline) -> list[Page]:
+def _pdf_words(data: bytes, deadline: Deadline) -> tuple[list[Page], set[int]]:
+    """Return the words of every page, and the numbers of the pages whose text layer only
+    wraps a picture of the invoice (to be read by OCR)."""
     pages: list[Page] = []
+    wrappers: set[int] = set()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number, page in enumerate(pdf.pages, start=1):
                 deadline.check()
-                pages.append(_page_words(page, number))
+                words = _page_words(page, number)
+                pages.append(words)
+                if len(words.words) <= WRAPPER_WORDS and _image_share(page) >= \
+                        WRAPPER_IMAGE_SHARE:
+                    wrappers.add(number)
                 page.close()  # frees the parsed layout of the page
     except FileRejected:
         raise
     except Exception:
         raise FileRejected("corrupt", "PDF illisible : son contenu n'a pas pu être lu ; "
                            "enregistrez-le à nouveau depuis votre logiciel.") from None
-    return pages
+    return pages, wrappers
+
+
+def _image_share(page: pdfplumber.page.Page) -> float:
+    """Return the share of the page's area that its images cover (overlaps counted twice,
+    capped at 1): read from the parsed layout, as the words are."""
+    area = max(float(page.width) * float(page.height), 1.0)
+    covered = sum(max(0.0, min(obj.x1, float(page.width)) - max(obj.x0, 0.0))
+                  * max(0.0, min(obj.y1, float(page.height)) - max(obj.y0, 0.0))
+                  for obj in _images(page.layout))
+    return min(covered / area, 1.0)
+
+
+def _images(objects: Iterable[Any]) -> Iterator[LTImage]:
+    for obj in objects:
+        if isinstance(obj, LTImage):
+            yield obj
+        elif isinstance(obj, LTContainer):
+            yield from _images(obj)
 
 
 def _page_words(page: pdfplumber.page.Page, number: int) -> Page:

@@ -11,7 +11,7 @@ import os
 import shutil
 from typing import Any
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
 from checks.model import MAX_PIXELS
 from checks.text import Page, Word
@@ -62,13 +62,59 @@ def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
     never beyond ``MAX_PIXELS`` pixels (a 200 × 200,000 strip stays as it is).
     """
     gray = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
-    gray = gray.convert("L")  # as many pixels as the checked image: at most MAX_PIXELS
+    gray = _on_white(gray).convert("L")  # as many pixels as the image: at most MAX_PIXELS
+    if os.environ.get("WT34_FLAT", "1") == "1" and _unevenly_lit(gray):
+        gray = _flatten(gray)
     width, height = gray.size
     factor = min(MIN_WIDTH / width, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
     if factor <= 1.0:
         return gray, 1.0
     size = (round(width * factor), round(height * factor))
     return gray.resize(size, Image.Resampling.LANCZOS), factor
+
+
+BACKGROUND_CELL = 24  # pixels of the image averaged into one cell of the estimated background
+GREY_PAPER = 200  # a background darker than this is no white paper: a shadow, a table, a desk
+GREY_SHARE = 0.25  # the share of grey background above which an image is levelled
+
+
+def _on_white(image: Image.Image) -> Image.Image:
+    """Return ``image`` laid on white paper: the transparent parts of a PNG (a screenshot's
+    margins) would otherwise turn black in grayscale and hide the words beside them."""
+    if image.mode == "P" and "transparency" in image.info:
+        image = image.convert("RGBA")
+    if image.mode not in ("RGBA", "LA", "PA"):
+        return image
+    paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
+    return Image.alpha_composite(paper, image.convert("RGBA")).convert("RGB")
+
+
+def _background(gray: Image.Image) -> Image.Image:
+    """Return the paper under the ink, one pixel per ``BACKGROUND_CELL`` square: the lightest
+    pixels of each neighbourhood (a max filter removes the letters), averaged."""
+    width, height = gray.size
+    cells = (max(1, width // BACKGROUND_CELL), max(1, height // BACKGROUND_CELL))
+    return gray.filter(ImageFilter.MaxFilter(5)).resize(cells, Image.Resampling.BOX)
+
+
+def _unevenly_lit(gray: Image.Image) -> bool:
+    """Return True for a photo rather than a scan: more than ``GREY_SHARE`` of its background
+    is grey (a shadow across the paper, the table around a receipt)."""
+    paper = _background(gray).histogram()  # 256 counts of a grayscale image
+    return sum(paper[:GREY_PAPER]) > GREY_SHARE * sum(paper)
+
+
+def _flatten(gray: Image.Image) -> Image.Image:
+    """Return ``gray`` with its background levelled: a photo's shadow or uneven light
+    (a receipt photographed on a table) leaves dark ink on a grey ground that Tesseract
+    reads as noise. The background is the paper (``_background``) blurred at a scale far
+    above a letter's; each pixel keeps only how much darker than its background it is, then
+    the contrast is stretched. Only for photos (``_unevenly_lit``): on a clean scan it would
+    grey the white letters of dark table headers."""
+    background = _background(gray).filter(ImageFilter.GaussianBlur(2)).resize(
+        gray.size, Image.Resampling.BILINEAR)
+    ink = ImageChops.subtract(background, gray)  # 0 on paper, the ink's depth elsewhere
+    return ImageOps.autocontrast(ImageOps.invert(ink), cutoff=0.5)
 
 
 def _word(data: dict[str, list[Any]], i: int, ratio: float) -> Word:

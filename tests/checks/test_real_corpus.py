@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bench.realcorpus import CORPUS, FILES, GENERATED, Truth, evaluate, load_truth
+from checks.model import MAX_BYTES, MAX_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
 RESERVED = ROOT.parent / "shared" / "reserved-sha256.txt"
@@ -21,6 +22,7 @@ TRUTH = load_truth()
 # the real PDFs are data brought by the `fetch` tool, kept outside the repository (FILES)
 needs_files = pytest.mark.skipif(not FILES.is_dir(), reason=f"corpus réel absent : {FILES}")
 GENERATED_TRUTH = load_truth(GENERATED)
+DOCUMENT_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg"}  # what the console accepts, GIF aside
 
 
 def _reserved() -> set[str]:
@@ -48,15 +50,26 @@ def test_no_file_of_the_repository_has_a_reserved_digest() -> None:
 def test_sources_record_every_file_with_its_digest_and_licence() -> None:
     with (CORPUS / "SOURCES.csv").open(newline="", encoding="utf-8") as handle:
         sources = {row["file"]: row for row in csv.DictReader(handle)}
-    pdfs = sorted(p.name for p in FILES.glob("*.pdf"))
-    assert sorted(sources) == pdfs == sorted(t.file for t in TRUTH)
-    assert list(CORPUS.glob("*.pdf")) == []  # fetched data files are never committed
+    files = sorted(p.name for p in FILES.iterdir() if p.suffix in DOCUMENT_SUFFIXES)
+    assert sorted(sources) == files == sorted(t.file for t in TRUTH)
+    # fetched data files are never committed
+    assert [p for p in CORPUS.iterdir() if p.suffix in DOCUMENT_SUFFIXES] == []
     for name, row in sources.items():
         data = (FILES / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"], name
-        assert len(data) <= 1_000_000, name
+        assert len(data) <= MAX_BYTES, name  # what the console accepts (photos exceed 1 MB)
+        assert len(name) <= MAX_NAME, name
         assert row["repository"] and row["path"] and len(row["commit"]) == 40, name
         assert row["licence"].split(" ")[0] in {"MIT", "BSD-3-Clause", "Apache-2.0"}, name
+
+
+@needs_files
+def test_no_file_of_the_corpus_has_a_reserved_digest() -> None:
+    """The data files kept outside the repository obey the same rule as its own files."""
+    reserved = _reserved()
+    found = [p.name for p in FILES.iterdir() if p.suffix in DOCUMENT_SUFFIXES
+             and hashlib.sha256(p.read_bytes()).hexdigest() in reserved]
+    assert found == []
 
 
 def test_truth_is_well_formed() -> None:

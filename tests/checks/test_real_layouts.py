@@ -210,3 +210,49 @@ def test_ht_and_ttc_after_the_amount_on_a_generated_page() -> None:
     assert _outcome(data, "10.98") == ("pass", "10.98")
     for decoy in ("9.15", "1.83"):
         assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+def _fnfe_prepaid(capital: bool = True) -> bytes:
+    """The FNFE "LE FOURNISSEUR" layout (FacturX-NET/FacturXDotNet): the totals row "100,00
+    20,00 120,00" under "TOTAL HT TOTAL TVA TOTAL TTC" but labelled, on its row, by the legal
+    text to its left; "Acompte : 20,00"; "NET A PAYER 100,00 EUR"; a footer "au capital de
+    50 000 EUR" larger than any amount of the invoice."""
+    lines: list[str | tuple[str, str]] = [
+        ("PRESTATION SUPPORT 60,00 PCE 1,00", "60,00"), ("FOURNITURES DIVERSES 10,00 PCE 3,00",
+                                                        "30,00"),
+        ("APPEL 5,00 PCE 1,00", "5,00"), ("REMISE : REMISE COMMERCIALE", "-5,00"),
+        ("CHARGE : FRAIS DEPLACEMENT", "10,00"), ("Base TVA 100,00 Montant TVA", "20,00"),
+        "TOTAL HT TOTAL TVA TOTAL TTC",
+        "Les règlements reçus avant la date d'échéance ne donneront pas lieu à escompte. "
+        "100,00 20,00 120,00",
+        ("Acompte :", "20,00"), ("NET A PAYER", "100,00 EUR")]
+    if capital:
+        lines.append("FOURNISSEUR F SARL au capital de 50 000 EUR - RCS MAVILLE 123 456 782")
+    return page_pdf(lines, title="FACTURE F20220025")
+
+
+@pytest.mark.parametrize("capital", [True, False])
+def test_a_gross_that_closes_net_vat_and_prepayment_is_the_total(capital: bool) -> None:
+    """net + VAT = gross (100 + 20 = 120, VAT labelled) and gross − prepaid = due (120 − 20 =
+    100, both labelled): the gross is the total though no total label sits on its row, and
+    a share capital is no amount of the invoice (neither the largest nor a part of a sum)."""
+    data = _fnfe_prepaid(capital)
+    assert _outcome(data, "120.00")[1] == "120.00"
+    for decoy in ("100.00", "20.00", "60.00", "30.00", "50000.00"):
+        assert _outcome(data, decoy)[0] != "pass", decoy
+
+
+def test_a_share_capital_is_never_an_amount_of_the_invoice() -> None:
+    assert classify("FOURNISSEUR F SARL au capital de") == "capital"
+    assert classify("SAS au capital social de") == "capital"
+    assert classify("GmbH, Stammkapital") == "capital"
+
+
+@needs_files
+@pytest.mark.parametrize("name", ["fxnet-f20220025-minimum.pdf", "fxnet-f20220028-basic.pdf",
+                                  "fxnet-f20220029-extended.pdf"])
+def test_real_fnfe_prepaid_page_alone(name: str) -> None:
+    truth = TRUTH_BY_FILE[name]
+    result = evaluate(truth)
+    assert result.page_total is not None and truth.matches(result.page_total)
+    assert result.false_passes == result.page_false_passes == ()
