@@ -305,3 +305,22 @@ def test_the_contracts_file_again_after_a_rupture_file_keeps_the_ruptures(world,
                        to_csv(rupture_rows(rows, TODAY.date()))).changed) == 2
     again = _import(factory, world.manager, to_csv(rows))
     assert (again.changed, again.unchanged) == ([], 10)
+
+
+def test_a_siret_is_checked_once_per_file_and_a_bad_one_on_every_line():
+    """The SIRET key check (python-stdnum) is memoised: a file names few employers over many
+    lines; a bad SIRET still gets its error on each line that gives it."""
+    from workflow.contracts.importer.reading import _siret, parse_line
+
+    rows = contract_rows([("0755555A", "")], 2, TODAY.date())
+    rows[1]["employer_siret"] = rows[0]["employer_siret"]
+    _siret.cache_clear()
+    errors: list = []
+    assert all(parse_line(n, row, errors) for n, row in enumerate(rows, start=2))
+    assert errors == [] and (_siret.cache_info().hits, _siret.cache_info().misses) == (1, 1)
+    bad = "12345678901234"
+    for row in rows:
+        row["employer_siret"] = bad
+    assert [parse_line(n, row, errors) for n, row in enumerate(rows, start=2)] == [None, None]
+    assert [(e.line, e.value) for e in errors] == [(2, bad), (3, bad)]
+    assert all("clé de contrôle" in e.reason for e in errors)
