@@ -75,7 +75,8 @@ def run_checks(extraction: Extraction, expected: Expected
     if expected.lines:
         lines_result, matches = check_lines(rows, expected.lines,
                                             complete=extraction.complete and not ctx.ocr,
-                                            credit_note=expected.credit_note)
+                                            credit_note=expected.credit_note,
+                                            others=expected.other_contracts)
         results.append(lines_result)
         found["lines"] = [m.to_json() for m in matches]
     return results, found

@@ -43,6 +43,9 @@ class Expected:
     siret: str | None = None
     iban: str | None = None
     lines: tuple[ExpectedLine, ...] = ()  # the ``lines`` check runs only when given
+    # the CFA's other contract numbers: billed on the invoice, each is a line the pro forma
+    # does not hold (numbers of the console's form are found as such without this list)
+    other_contracts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

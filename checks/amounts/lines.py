@@ -21,7 +21,7 @@ lines are compared in absolute value (it may print them negative or not), like i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -36,6 +36,7 @@ from checks.text import Row, Segment
 _CONTRACT = re.compile(r"(?<![\dA-Za-z])(?<!\d[ .-])(20\d{2})[ .-]?(\d{4})[ .-]?(\d{4})"
                        r"(?![\dA-Za-z])(?![ .-]\d)")
 _MAX_SHOWN = 10  # lines named in the message; every line is in the details
+_MIN_OTHER = 6  # the shortest of the CFA's other contract numbers looked for as an extra line
 
 
 @dataclass(frozen=True)
@@ -71,12 +72,18 @@ def contract_key(text: str) -> str:
 
 
 def check_lines(rows: list[Row], expected: Sequence[ExpectedLine], *,
-                complete: bool = True, credit_note: bool = False
-                ) -> tuple[CheckResult, list[LineMatch]]:
-    """Return the ``lines`` verdict and the verdict of each line, differing ones first."""
+                complete: bool = True, credit_note: bool = False,
+                others: Collection[str] = ()) -> tuple[CheckResult, list[LineMatch]]:
+    """Return the ``lines`` verdict and the verdict of each line, differing ones first.
+
+    ``others``: contract numbers known to be in no line of this pro forma (the CFA's other
+    contracts), found as extra lines whatever their form when at least 6 characters long with
+    a digit (a shorter one would be any quantity or reference on the invoice)."""
     keys = {contract_key(line.contract): line for line in expected}
+    known = {k for k in map(contract_key, others)
+             if len(k) >= _MIN_OTHER and any(ch.isdigit() for ch in k)} - set(keys)
     by_key: dict[str, list[_Occurrence]] = {}
-    for occ in _occurrences(rows, set(keys)):
+    for occ in _occurrences(rows, set(keys) | known, known):
         by_key.setdefault(occ.key, []).append(occ)
     matches: list[LineMatch] = []
     for key, line in keys.items():
@@ -94,7 +101,10 @@ def check_lines(rows: list[Row], expected: Sequence[ExpectedLine], *,
     return _verdict(matches, complete), matches
 
 
-def _occurrences(rows: list[Row], wanted: set[str]) -> list[_Occurrence]:
+def _occurrences(rows: list[Row], wanted: set[str], strict: Collection[str] = ()
+                 ) -> list[_Occurrence]:
+    """Every contract number of ``wanted`` or of the console's form on the invoice; those of
+    ``strict`` only when not part of a longer run of digit groups (an IBAN, a phone number)."""
     found: list[_Occurrence] = []
     odd = {k for k in wanted if not re.fullmatch(r"20\d{10}", k)}
     longest = max(map(len, odd), default=0)
@@ -105,11 +115,15 @@ def _occurrences(rows: list[Row], wanted: set[str]) -> list[_Occurrence]:
                                          match.start(), match.end()))
             if odd:  # contract numbers of another form: found as written
                 for key, start, end in _spelled_in(segment.text, odd, longest):
+                    if key in strict and _GROUPED.search(segment.text[:start] + "|"
+                                                         + segment.text[end:]):
+                        continue
                     found.append(_Occurrence(key, index, segment, start, end))
     return found
 
 
 _RUN = re.compile(r"[A-Za-z0-9]+")
+_GROUPED = re.compile(r"\d[ .\-/]\||\|[ .\-/]\d")  # a digit group glued before or after
 
 
 def _spelled_in(text: str, keys: set[str], longest: int) -> list[tuple[str, int, int]]:

@@ -82,3 +82,19 @@ def test_thousands_of_contract_numbers_of_another_form_found_in_time() -> None:
     assert statuses.count("matched") == 200 and statuses.count("missing") == 1800
     assert "extra" not in statuses and report.outcome("lines") == "fail"
     assert elapsed < 20.0, elapsed
+
+
+def test_the_cfa_other_contracts_are_extra_lines_but_never_inside_a_longer_number() -> None:
+    """A contract of the CFA in no line of the pro forma, billed: ``extra``. The same digits
+    inside an IBAN or a phone number are no line; numbers under 6 characters are not looked
+    for (any quantity would be one)."""
+    rows = [*_per_echeance(), ("CT-004 512", D("300.00"))]
+    spec = InvoiceSpec(lines=tuple((f"Pédagogie – contrat {c}", a) for c, a in rows),
+                       iban="FR7630006000011234567890189")
+    others = frozenset({"CT004512", "30006000", "123", "0112345678"})
+    expected = Expected(lines=_expected().lines, other_contracts=others)
+    report = check_document(make_invoice(spec), "facture.pdf", expected)
+    found = {f["contract"]: f["status"] for f in report.found["lines"]}
+    assert found == {"202400000011": "matched", "202400000012": "matched",
+                     "202400000013": "matched", "CT004512": "extra"}
+    assert report.outcome("lines") == "fail"

@@ -96,3 +96,44 @@ def test_precheck_says_which_dossiers_differ_before_sending(world, factory):
     (table,) = [d.value for d in at.dataframe]
     row = table[table["Contrôle"] == "Lignes de la pro forma"].iloc[0]
     assert row["Résultat"] == "Non conforme"
+
+
+def _factory_calls() -> None:  # run by AppTest as a script
+    import streamlit as st
+    from sqlalchemy.orm import sessionmaker
+
+    from console import ui
+    from domain.errors import WorkflowError
+
+    def ok(factory, actor, n):  # noqa: ANN001, ANN202 - a workflow function taking a factory
+        assert isinstance(factory, sessionmaker)
+        with factory() as s:
+            return actor.user_id, n, s.in_transaction()
+
+    def refused(factory, actor):  # noqa: ANN001, ANN202
+        raise WorkflowError("Refusé : votre fichier est illisible.")
+
+    def broken(factory, actor):  # noqa: ANN001, ANN202
+        raise RuntimeError("a bug")
+
+    st.session_state["ok"] = ui.attempt_with_factory(ok, 7)
+    st.session_state["refused"] = ui.attempt_with_factory(refused)
+    st.session_state["broken"] = ui.attempt_with_factory(broken)
+
+
+def test_attempt_with_factory_hands_the_factory_and_says_errors_in_french(
+        world, db_url, monkeypatch):
+    """The pre-check's helper: the workflow function gets the session factory (no session
+    opened for it), its result or its French refusal; a bug gets an incident reference."""
+    from datetime import datetime
+
+    monkeypatch.setenv("DATABASE_URL", db_url)
+    at = AppTest.from_function(_factory_calls, default_timeout=30)
+    at.session_state["user_id"] = world.cfa1.user_id
+    at.session_state["last_seen"] = datetime.now()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["ok"] == ((world.cfa1.user_id, 7, False), None)
+    assert at.session_state["refused"] == (None, "Refusé : votre fichier est illisible.")
+    result, message = at.session_state["broken"]
+    assert result is None and "a bug" not in message and "référence" in message.lower()

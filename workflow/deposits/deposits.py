@@ -64,7 +64,10 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
     cfa = session.get_one(Cfa, pf.cfa_id)
     return checks.Expected(
         pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == "credit_note",
-        siret=cfa.siret, iban=cfa.iban, lines=expected_lines(session, pf.id),
+        siret=cfa.siret, iban=cfa.iban, lines=(lines := expected_lines(session, pf.id)),
+        other_contracts=frozenset(session.scalars(
+            select(Contract.number).where(Contract.cfa_id == pf.cfa_id))
+            ) - {line.contract for line in lines} if lines else frozenset(),
     )
 
 

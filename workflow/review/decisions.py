@@ -84,13 +84,21 @@ def dossiers_in_error(session: Session, actor: Actor, pro_forma_id: object) -> l
         review_screen.line_views(run.found, expected_lines(session, pf.id)))
 
 
+DRAFT_MAX = 50  # dossiers named one by one in a refusal's draft; the others counted
+
+
 def refusal_draft(sentences: list[str]) -> str:
     """The comment a refusal starts from when dossiers are in error (the instructeur may edit
-    it): the letter then names them under "Précision de nos services"."""
+    it): the letter then names them under "Précision de nos services", the first
+    ``DRAFT_MAX``, then how many more."""
     if not sentences:
         return ""
-    return DOSSIERS_HEADING + "\n" + "\n".join(f"- {said} ;" for said in sentences[:-1]) \
-        + ("\n" if len(sentences) > 1 else "") + f"- {sentences[-1]}."
+    named = sentences[:DRAFT_MAX]
+    more = len(sentences) - len(named)
+    items = [f"- {said}" for said in named]
+    if more:
+        items.append(f"- et {more} autre(s) dossier(s) en erreur")
+    return DOSSIERS_HEADING + "\n" + " ;\n".join(items) + "."
 
 
 def latest_run(session: Session, pro_forma_id: int) -> CheckRun | None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from db.models import CheckResultRow, CheckRun, ProForma
+from db.models import CheckResultRow, CheckRun, Contract, ProForma
 from domain.formatting import format_eur
 from tests.workflow.reviewkit import MIXED, generate, invoice_bytes, invoice_lines
 from workflow.billing import portal
@@ -185,3 +185,23 @@ def test_recheck_passes_the_lines_again(world, factory):
             ProForma, pf_id).latest_run_id
         assert len(s.scalars(select(CheckRun.id)).all()) == 2
     assert first[0] == again[0] == "fail" and again[2][contract]["status"] == "amount_differs"
+
+
+def test_another_contract_of_the_cfa_billed_is_named_extra(world, factory):
+    """The world's contract numbers ("A000003") are not of the console's 12-digit form: billed
+    on an invoice whose pro forma does not hold it, the CFA's other contract is still named."""
+    (pf_id,) = generate(world, factory, [world.contracts1[0]])
+    with factory() as s:
+        pf = s.get_one(ProForma, pf_id)
+        rows = invoice_lines(s, pf)
+        other = s.get_one(Contract, world.contracts1[2]).number
+        data = invoice_bytes(s, pf, lines=[*rows, (other, "NOM Autre", Decimal("700.00"))],
+                             total=pf.total)
+        expected = deposits.expected_for(s, pf)
+    assert other in expected.other_contracts and rows[0][0] not in expected.other_contracts
+    _deposit(world, factory, pf_id, data)
+    outcome, message, by_contract, _, _ = _verdict(factory, pf_id)
+    assert outcome == "fail" and by_contract[other]["status"] == "extra"
+    assert by_contract[rows[0][0]]["status"] == "matched"
+    assert f"dossier {other} facturé ({format_eur(Decimal('700.00'))}) mais absent de la " \
+        "pro forma" in message

@@ -103,3 +103,13 @@ def test_lines_not_checked_are_said_so(world, factory):
     (view,) = data.line_checks
     assert (view.contract, view.status, view.status_label, view.expected) == (
         line.contract, None, "Non contrôlée", line.amount)
+
+
+def test_refusal_draft_names_fifty_dossiers_then_counts_the_others():
+    said = [f"dossier 2024{n:08d} absent de la facture" for n in range(1, 61)]
+    draft = decisions.refusal_draft(said)
+    lines = draft.splitlines()
+    assert lines[0] == "Dossiers en erreur :" and len(lines) == 1 + decisions.DRAFT_MAX + 1
+    assert lines[1] == f"- {said[0]} ;" and lines[50] == f"- {said[49]} ;"
+    assert lines[-1] == "- et 10 autre(s) dossier(s) en erreur."
+    assert decisions.refusal_draft(said[:1]) == f"Dossiers en erreur :\n- {said[0]}."
