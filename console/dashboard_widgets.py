@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.formatting import format_moment, format_moment_medium
+from domain.formatting import format_day, format_moment, format_moment_medium
 from domain.vocabulary import NATURE_LABELS
 from workflow.accounts import admin
 from workflow.common.bounds import MAX_DATE, MIN_DATE
@@ -60,18 +60,21 @@ def csv_cell(value: Any) -> Any:
         return f"{value:.2f}"
     if isinstance(value, datetime):  # a moment: Paris time, as on screen
         return format_moment(value)
+    if isinstance(value, date):  # a day: "18/09/2023", read as a date by a French spreadsheet
+        return format_day(value)
     return neutral(value)
 
 
-def table(rows: list[dict[str, Any]], file_name: str, key: str) -> None:
-    """Show rows (amounts formatted in French) and offer them as a CSV file."""
+def table(rows: list[dict[str, Any]], file_name: str, key: str, **grid: Any) -> None:
+    """Show rows (amounts formatted in French) and offer them as a CSV file; ``grid`` goes to
+    ``st.dataframe`` (the date columns' ``column_config``, console/screens/grid_dates.py)."""
     if not rows:
         st.info("Aucune donnée pour ces filtres.")
         return
     shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
                            else format_moment_medium(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", **grid)
     data = pd.DataFrame([{k: csv_cell(v) for k, v in r.items()} for r in rows])
     st.download_button("Télécharger (CSV)", data.to_csv(index=False).encode("utf-8-sig"),
                        file_name=f"{file_name}.csv", mime="text/csv", key=f"csv_{key}",

@@ -6,11 +6,16 @@ Streamlit 1.67 has no setting for the words its frontend writes itself: the file
 option", "No results", the date inputs' "DD/MM/YYYY" placeholder, "Page not found", the
 sidebar's and dialogs' aria-labels, and the aria-labels of the widgets' own buttons (select
 boxes' "Open", "Clear value", "Clear all"; the date picker's "Choose date", "Previous month",
-"Next month"; the number inputs' "Increment", "Decrement"; the grids' "Clear selection").
+"Next month"; the number inputs' "Increment", "Decrement"; the grids' "Clear selection"),
+and a grid column's menu ("Sort ascending", "Pin column", "Format", "Statistics"…).
 ``inject`` adds, once per run of the entry script, a tiny script (``st.html`` with
 JavaScript, run in the page itself) that rewrites those strings in
 text nodes and in the ``aria-label``, ``title`` and ``placeholder`` attributes, and keeps doing
 so for whatever Streamlit draws later (a MutationObserver, installed once per browser tab).
+
+The same script gives Streamlit's moment.js a French locale (the grids' dates, see
+``MOMENT_LOCALE``) and makes the dates Streamlit writes with the browser's default language
+(``Date.toLocaleString()`` without a locale: a column's statistics) French.
 
 Only whole strings known to be Streamlit's are rewritten (``EXACT``), plus a few patterns
 (``PATTERNS``); the project's own text is French already and never matches them. The French
@@ -22,8 +27,11 @@ dialog's "Close" is "Quitter", not "Fermer"; "Download as CSV" is "Exporter en C
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import streamlit as st
+from babel.dates import get_day_names, get_month_names
 
 from workflow.billing.portal import upload_rules
 
@@ -88,6 +96,48 @@ EXACT: dict[str, str] = {
     "Add row": "Ajouter une ligne",
     "Delete row(s)": "Enlever les lignes",
     "Clear selection": "Vider la sélection",
+    # a grid column's menu (its header's menu button), its "Format" and "Statistics" panels
+    "Dataframe column menu": "Menu de la colonne",
+    "Sort ascending": "Trier par ordre croissant",
+    "Sort descending": "Trier par ordre décroissant",
+    "Format": "Format d'affichage",
+    "Automatic": "Automatique",
+    "Localized": "Selon la langue du navigateur",
+    "Distance": "Temps écoulé",
+    "Calendar": "Calendrier",
+    "Plain": "Brut",
+    "Compact": "Abrégé",
+    "Percent": "Pourcentage",
+    "Scientific": "Scientifique",
+    "Accounting": "Comptable",
+    "Duration": "Durée",
+    "Autosize": "Ajuster la largeur",
+    "Pin column": "Épingler la colonne",
+    "Unpin column": "Détacher la colonne",
+    "Hide column": "Masquer la colonne",
+    "Copy column name": "Copier le nom de la colonne",
+    "Statistics": "Statistiques",
+    "Count": "Nombre",
+    "Distinct": "Valeurs distinctes",
+    "Empty": "Vides",
+    "Values": "Valeurs",
+    "Sum": "Somme",
+    "Average": "Moyenne",
+    "Median": "Médiane",
+    "Standard deviation": "Écart type",
+    "Range": "Étendue",
+    "25th percentile": "1er quartile",
+    "75th percentile": "3e quartile",
+    "Average length": "Longueur moyenne",
+    "Minimum length": "Longueur minimale",
+    "Maximum length": "Longueur maximale",
+    "Based on sample": "D'après un échantillon",
+    "No data": "Aucune donnée",
+    "True": "Vrai",
+    "False": "Faux",
+    "Distribution histogram": "Histogramme de répartition",
+    "Top values frequency chart": "Valeurs les plus fréquentes",
+    "True/false distribution chart": "Répartition vrai/faux",
     # chrome
     "Skip to main content": "Aller au contenu principal",
     "Sidebar": "Menu latéral",
@@ -121,6 +171,18 @@ PATTERNS: list[tuple[str, str, str]] = [
     (r"^Help for (.+)$", "", "Aide : $1"),
     # the charts' and grids' toolbars: "Download as PNG", "Download as SVG", "Download as CSV"
     (r"^Download as (.+)$", "", "Exporter en $1"),
+    # a grid column's statistics: its chart's aria-label ("Distribution histogram: …") and
+    # the "Range" of a date column ("2 months": whole numbers only)
+    *((rf"^{en}: (.*)$", "s", f"{fr} : $1") for en, fr in (
+        ("Distribution histogram", "Histogramme de répartition"),
+        ("Top values frequency chart", "Valeurs les plus fréquentes"),
+        ("True/false distribution chart", "Répartition vrai/faux"))),
+    # the histogram's bars (Vega's aria-labels: "binStart: …; count: 6; binEnd: …;
+    # Range: 8 juil. 2026 – 13 août 2026; Count: 6")
+    (r"^binStart: .*; Range: (.+); Count: ([\d.,\s]+)$", "s", "$1 : $2"),
+    *((rf"^(\d+) {en}(s?)$", "", f"$1 {fr}") for en, fr in (
+        ("second", "seconde$2"), ("minute", "minute$2"), ("hour", "heure$2"),
+        ("day", "jour$2"), ("week", "semaine$2"), ("month", "mois"), ("year", "an$2"))),
     (r"^You have requested page .*", "",
      "Cette adresse ne correspond à aucune page du portail."),
     (r"^Running .*", "", "Chargement…"),  # a cached function's default spinner
@@ -136,6 +198,52 @@ PATTERNS: list[tuple[str, str, str]] = [
         ("August", "août"), ("September", "septembre"), ("October", "octobre"),
         ("November", "novembre"), ("December", "décembre"))),
 ]
+
+# --- the grids' dates: Streamlit's moment.js, in French ----------------------------------------
+
+# Streamlit draws a DateColumn / DatetimeColumn with moment.js, which it ships without any
+# locale but English ("18 Sep 2023"). The script loads Streamlit's own moment.js module (the
+# same module the grids use: a module is evaluated once per page) and gives it this French
+# locale, built from Babel's fr_FR names: "D MMM YYYY" then reads "18 sept. 2023", as
+# ``format_day_medium`` does, and the column menu's "Temps écoulé" (moment's "distance")
+# "il y a 3 mois".
+_MONTHS_WIDE = get_month_names("wide", context="format", locale="fr_FR")
+_MONTHS_SHORT = get_month_names("abbreviated", context="format", locale="fr_FR")
+_DAYS: dict[str, Any] = {width: get_day_names(width, context="format", locale="fr_FR")
+                         for width in ("wide", "abbreviated", "short")}
+_SUNDAY_FIRST = (6, 0, 1, 2, 3, 4, 5)  # Babel counts from Monday, moment.js from Sunday
+
+MOMENT_LOCALE: dict[str, Any] = {
+    "months": [_MONTHS_WIDE[m] for m in range(1, 13)],
+    "monthsShort": [_MONTHS_SHORT[m] for m in range(1, 13)],
+    "monthsParseExact": True,
+    "weekdays": [_DAYS["wide"][d] for d in _SUNDAY_FIRST],
+    "weekdaysShort": [_DAYS["abbreviated"][d] for d in _SUNDAY_FIRST],
+    "weekdaysMin": [_DAYS["short"][d] for d in _SUNDAY_FIRST],
+    "weekdaysParseExact": True,
+    "longDateFormat": {"LT": "HH:mm", "LTS": "HH:mm:ss", "L": "DD/MM/YYYY",
+                       "LL": "D MMMM YYYY", "LLL": "D MMMM YYYY HH:mm",
+                       "LLLL": "dddd D MMMM YYYY HH:mm"},
+    "calendar": {"sameDay": "[Aujourd’hui à] LT", "nextDay": "[Demain à] LT",
+                 "nextWeek": "dddd [à] LT", "lastDay": "[Hier à] LT",
+                 "lastWeek": "dddd [dernier à] LT", "sameElse": "L"},
+    "relativeTime": {"future": "dans %s", "past": "il y a %s", "s": "quelques secondes",
+                     "ss": "%d secondes", "m": "une minute", "mm": "%d minutes",
+                     "h": "une heure", "hh": "%d heures", "d": "un jour", "dd": "%d jours",
+                     "w": "une semaine", "ww": "%d semaines", "M": "un mois", "MM": "%d mois",
+                     "y": "un an", "yy": "%d ans"},
+    "week": {"dow": 1, "doy": 4},
+}
+
+
+def moment_chunk(static: Path | None = None) -> str | None:
+    """The file name of Streamlit's moment.js module ("moment.<hash>.js", beside its
+    ``index.<hash>.js``); None if this Streamlit has none (the grids' dates then stay
+    English: tests/console/test_french_grid_dates.py fails)."""
+    folder = static or Path(st.__file__).parent / "static" / "static" / "js"
+    found = sorted(p.name for p in folder.glob("moment.*.js"))
+    return found[0] if len(found) == 1 else None
+
 
 _SCRIPT = """<script>
 (() => {
@@ -189,6 +297,35 @@ _SCRIPT = """<script>
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
                               attributes: true, attributeFilter: ATTRS});
   document.documentElement.lang = "fr";
+  // dates that Streamlit writes with the browser's default language (a grid column's
+  // statistics: "Oct 8, 2026, 09:49 AM"): in French, whatever the browser's language
+  for (const name of ["toLocaleString", "toLocaleDateString", "toLocaleTimeString"]) {
+    const own = Date.prototype[name];
+    Date.prototype[name] = function (locales, options) {
+      return own.call(this, locales === undefined ? "fr-FR" : locales, options);
+    };
+  }
+  // the grids' dates: Streamlit's moment.js module (loaded from beside Streamlit's entry
+  // module, so the very instance the grids use) gets the French locale. Its exports are
+  // minified: moment is the function with a defineLocale; until moment's lazy initialiser
+  // (another exported function, without arguments) has run, none has.
+  const chunk = %(moment_chunk)s;
+  const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (chunk && entry) {
+    import(new URL(chunk, entry.src).href).then((mod) => {
+      const fns = Object.values(mod).filter((v) => typeof v === "function");
+      let m = fns.find((f) => f.defineLocale);
+      if (!m) {
+        for (const f of fns) if (f.length === 0) { try { f(); } catch (e) { /* moment() */ } }
+        m = fns.find((f) => f.defineLocale);
+      }
+      if (!m) return;
+      const fr = %(moment_locale)s;
+      if (m.locales().includes("fr")) m.updateLocale("fr", fr); else m.defineLocale("fr", fr);
+      m.locale("fr");
+      w.__consoleMomentLocale = m.locale();
+    }).catch(() => { /* the grids' dates stay English: the browser tests say so */ });
+  }
 })();
 </script>"""
 
@@ -196,7 +333,9 @@ _SCRIPT = """<script>
 def script() -> str:
     """The override script, with its dictionary."""
     return _SCRIPT % {"exact": json.dumps(EXACT, ensure_ascii=False),
-                      "patterns": json.dumps(PATTERNS, ensure_ascii=False)}
+                      "patterns": json.dumps(PATTERNS, ensure_ascii=False),
+                      "moment_chunk": json.dumps(moment_chunk()),
+                      "moment_locale": json.dumps(MOMENT_LOCALE, ensure_ascii=False)}
 
 
 def inject() -> None:

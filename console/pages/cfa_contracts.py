@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
+from console.screens import grid_dates
 from domain.formatting import format_period
 from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts.contracts import CONTRACT_STATUS_LABELS, contract_schedule, list_contracts
@@ -35,22 +36,26 @@ if rows:
     st.dataframe(pd.DataFrame([{
         "Nature": NATURE_LABELS[Nature(e.nature)], "Année": e.year,
         "Période": format_period(e.period_start, e.period_end),
-        "Échéance le": e.due_on.strftime("%d/%m/%Y"), "Montant": ui.money(e.amount),
+        "Échéance le": e.due_on, "Montant": ui.money(e.amount),
         "Détail du calcul": e.detail, "Pro forma": e.pro_forma or "",
-    } for e in rows]), hide_index=True, width="stretch")
+    } for e in rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
+        column_config=grid_dates.columns(days=("Échéance le",)))
 
 history = ui.call(contract_history, choices[picked]) if picked else None
 if history is not None:  # creation, avenants with what they changed, rupture (issue 18)
     st.subheader(f"Historique du contrat {history.number}")
     st.dataframe(pd.DataFrame([{
-        "Date": h.on.strftime("%d/%m/%Y"), "Événement": h.label, "Modifications": h.what,
-    } for h in history.entries]), hide_index=True, width="stretch")
+        "Date": h.on, "Événement": h.label, "Modifications": h.what,
+    } for h in history.entries]), hide_index=True, width="stretch",
+        placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(days=("Date",)))
     st.subheader("Régularisations")
     if not history.regularisations:
         st.caption("Aucune régularisation sur ce contrat.")
     else:
         st.dataframe(pd.DataFrame([{
             "Nature": NATURE_LABELS[Nature(e.nature)], "Montant": ui.money(e.amount),
-            "Échéance le": e.due_on.strftime("%d/%m/%Y"), "Détail du calcul": e.detail,
+            "Échéance le": e.due_on, "Détail du calcul": e.detail,
             "Pro forma": e.pro_forma or "",
-        } for e in history.regularisations]), hide_index=True, width="stretch")
+        } for e in history.regularisations]), hide_index=True, width="stretch",
+            placeholder=grid_dates.EMPTY,
+            column_config=grid_dates.columns(days=("Échéance le",)))

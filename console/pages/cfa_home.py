@@ -5,9 +5,7 @@ import streamlit as st
 
 from console import ui
 from console.navigation import script
-from console.screens import cfa_news
-from domain.clock import paris_day
-from domain.formatting import format_day_medium
+from console.screens import cfa_news, grid_dates
 from workflow.reporting import cfa_home
 
 PAGE_SIZE = 20
@@ -41,9 +39,10 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Pro forma": r.number, "Type": r.kind, "Nature": r.nature,
-    "Date de création": format_day_medium(paris_day(r.created_at)), "Montant": ui.money(r.total),
+    "Date de création": grid_dates.day(r.created_at), "Montant": ui.money(r.total),
     "Dossiers": r.dossiers,
-} for r in page.rows]), hide_index=True, width="stretch")
+} for r in page.rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
+    column_config=grid_dates.columns(days=("Date de création",)))
 ui.pager("home_page", page.total, PAGE_SIZE)
 if st.button("Joindre une facture dans « Mes factures/factures d'avoir pro formas »",
              icon=":material/upload_file:"):

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from console.screens import deposit_dialog
+from console.screens import deposit_dialog, grid_dates
 from domain.clock import paris_day
 from domain.formatting import format_day_medium, format_eur_short
 from domain.vocabulary import ACTION_LABELS, NATURE_LABELS, STATUS_CHOICES, CfaAction, Nature
@@ -88,13 +88,13 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Numéro de pro forma": r.number, "Type": NATURE_LABELS[Nature(r.nature)],
-    "Création": format_day_medium(paris_day(r.created_at)),
-    "Dépôt de facture/facture d'avoir": format_day_medium(paris_day(r.deposited_at))
-    if r.deposited_at else "",
+    "Création": grid_dates.day(r.created_at),
+    "Dépôt de facture/facture d'avoir": grid_dates.day(r.deposited_at),
     "Montant total": f"{format_eur_short(r.total)} ({r.dossiers} "
                      f"{'dossier' if r.dossiers == 1 else 'dossiers'})",
     "Statut": r.status_label,
-} for r in page.rows]), hide_index=True, width="stretch")
+} for r in page.rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
+    column_config=grid_dates.columns(days=("Création", "Dépôt de facture/facture d'avoir")))
 before = st.session_state.get("p_page", 0)
 if ui.pager("p_page", page.total, page.page_size) != before:
     st.rerun()

@@ -89,7 +89,8 @@ chosen = selection.pick("queue", [{
     "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
     "Déposée le": grid_dates.moment(r.deposited_at), "Âge (jours)": r.age_days,
     "Instructeur": r.assigned_to or "—", "Contrôles": r.pending or r.checks,
-} for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False)
+} for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False,
+    placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(moments=("Déposée le",)))
 ui.pager("queue_page", page.total, PAGE_SIZE)
 if chosen:
     row = rows[chosen[0]]

@@ -43,7 +43,8 @@ def queue(f: Filters) -> None:
     w.table([{"Pro forma": r.number, "CFA": r.cfa,
               "Déposée le": grid_dates.day(r.deposited_at), "Âge (jours)": r.age_days,
               "Montant": r.total, "Instructeur": r.assigned_to or "—"}
-             for r in q.late], "hors_delai", "late")
+             for r in q.late], "hors_delai", "late", placeholder=grid_dates.EMPTY,
+            column_config=grid_dates.columns(days=("Déposée le",)))
     w.drill("queue", f, [(f"Statut : {r.label} ({r.count})", r.drill) for r in q.by_status]
             + [(f"Ancienneté : {b.label} ({b.count})", b.drill) for b in q.buckets]
             + [(f"Au-delà du délai cible ({q.late_count})", q.late_drill)])

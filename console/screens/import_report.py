@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.formatting import format_day_medium
+from console.screens import grid_dates
 from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts import importing as contract_import
 
@@ -22,7 +22,8 @@ def show_errors(report: contract_import.Report) -> None:
 
 def _table(rows: list[dict[str, object]], empty: str) -> None:
     if rows:
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                     placeholder=grid_dates.EMPTY, column_config=grid_dates.typed(rows))
     else:
         st.caption(empty)
 
@@ -35,8 +36,7 @@ def show_simulation(report: contract_import.Report) -> None:
                                       f"Régularisations ({len(report.regularisations)})"])
     with created:
         _table([{"Ligne": c.line, "Numéro de dépôt": c.number, "Apprenti": c.apprentice,
-                 "CFA": c.cfa, "Début": format_day_medium(c.start),
-                 "Fin": format_day_medium(c.end), "NPEC": ui.money(c.npec)}
+                 "CFA": c.cfa, "Début": c.start, "Fin": c.end, "NPEC": ui.money(c.npec)}
                 for c in report.created], "Aucun contrat créé.")
     with changed:
         _table([{"Ligne": c.line, "Numéro de dépôt": c.number, "Type": c.kind,

@@ -55,7 +55,8 @@ def refund_tab() -> None:
         st.dataframe(pd.DataFrame([{
             "Avoir": d.number, "CFA": d.cfa, "Montant": ui.money(d.total),
             "Validé le": grid_dates.day(d.decided_at), "Reste dû par le CFA": ui.money(d.left),
-        } for d in due.rows]), hide_index=True, width="stretch")
+        } for d in due.rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
+            column_config=grid_dates.columns(days=("Validé le",)))
         with st.form("refund"):
             note = st.selectbox("Avoir", due.rows, format_func=lambda d: f"{d.number} — {d.cfa}")
             amount = st.text_input("Montant reçu (€, vide = tout le reste dû)", max_chars=20)

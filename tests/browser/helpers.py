@@ -4,6 +4,9 @@ a data grid, pick an option, download a file, take a screenshot."""
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Browser, Download, Locator, Page, expect
@@ -208,3 +211,116 @@ def shot(page: Page, name: str) -> Path:
 def plain(text: str) -> str:
     """Text with its non-breaking and narrow spaces made ordinary spaces."""
     return re.sub(r"[\u00a0\u202f]", " ", text)
+
+
+# --- what a grid draws: its canvas' text --------------------------------------------------
+
+# A grid (glide-data-grid) draws its cells on a canvas; its accessible table holds the cells'
+# values (a date cell's ISO value), not what is drawn. This init script records every text
+# the page draws on a canvas, with its position on the page, so a test reads what a user sees.
+RECORD_DRAWING = """(() => {
+  if (window.__drawn) return;
+  window.__drawn = [];  // [text, x, y, canvas] with x, y on the canvas
+  window.__canvases = [];
+  const own = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, x, y, ...rest) {
+    const c = this.canvas;
+    if (c && c.isConnected) {
+      let i = window.__canvases.indexOf(c);
+      if (i < 0) i = window.__canvases.push(c) - 1;
+      const t = this.getTransform();
+      window.__drawn.push([String(text), x * t.a + t.e, y * t.d + t.f, i]);
+    }
+    return own.call(this, text, x, y, ...rest);
+  };
+})()"""
+
+# each text at its place on the page now (its canvas may have moved since: a scroll)
+_READ_DRAWN = """() => (window.__drawn || []).flatMap(([text, x, y, i]) => {
+  const c = window.__canvases[i];
+  if (!c.isConnected) return [];
+  const r = c.getBoundingClientRect();
+  return [[text, r.left + x, r.top + y]];
+})"""
+
+
+def drawn(page: Page, table: Locator) -> dict[tuple[int, int], str]:
+    """The texts last drawn inside ``table``'s box, by their (x, y) position on the page
+    (rounded to the pixel): what the grid shows now."""
+    box = table.bounding_box()
+    assert box is not None
+    shown: dict[tuple[int, int], str] = {}
+    for text, x, y in page.evaluate(_READ_DRAWN):
+        if box["x"] <= x <= box["x"] + box["width"] and box["y"] <= y <= box["y"] + box["height"]:
+            shown[(round(x), round(y))] = text
+    return shown
+
+
+def header_x(page: Page, table: Locator, title: str) -> int:
+    """Where the header ``title`` is drawn (its text's left edge, on the page)."""
+    box = table.bounding_box()
+    assert box is not None
+    top = box["y"] + ROW_HEIGHT
+    names = (title, f"↑ {title}", f"↓ {title}")  # sorted: an arrow before the title
+    found = [x for (x, y), text in drawn(page, table).items() if text in names and y < top]
+    assert found, f"header {title!r} not drawn"
+    return found[0]
+
+
+def column_texts(page: Page, table: Locator, title: str) -> list[str]:
+    """The texts drawn in the column ``title``, top to bottom (the header excluded)."""
+    x = header_x(page, table, title)
+    box = table.bounding_box()
+    assert box is not None
+    cells = sorted((y, text) for (cx, y), text in drawn(page, table).items()
+                   if abs(cx - x) <= 1 and y > box["y"] + ROW_HEIGHT)
+    return [text for _, text in cells]
+
+
+def click_header(page: Page, table: Locator, title: str) -> None:
+    """Click the header ``title`` (its text: the grid sorts by that column)."""
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(header_x(page, table, title) + 10, box["y"] + ROW_HEIGHT / 2)
+
+
+def open_column_menu(page: Page, table: Locator, title: str) -> Locator:
+    """Open the menu of the column ``title`` (the ⋮ drawn at the right of its header while
+    the pointer is over it); the menu."""
+    box = table.bounding_box()
+    assert box is not None
+    titles = [t.strip() for t in table.locator("th").all_inner_texts()]
+    after = titles[titles.index(title) + 1:]
+    drawn_titles = {text.lstrip("↑↓ ") for text in drawn(page, table).values()}
+    right = (header_x(page, table, after[0]) - 8 if after and after[0] in drawn_titles
+             else box["x"] + box["width"] - 2)
+    y = box["y"] + ROW_HEIGHT / 2
+    page.mouse.move(header_x(page, table, title) + 5, y)
+    page.wait_for_timeout(300)  # the ⋮ is drawn on hover
+    page.mouse.click(right - 16, y)
+    menu = page.get_by_test_id("stDataFrameColumnMenu")
+    expect(menu).to_be_visible()
+    return menu
+
+
+# --- dates as the grids draw them ---------------------------------------------------------
+
+MONTHS = {"janv.": 1, "févr.": 2, "mars": 3, "avr.": 4, "mai": 5, "juin": 6, "juil.": 7,
+          "août": 8, "sept.": 9, "oct.": 10, "nov.": 11, "déc.": 12}
+DAY = re.compile(r"^(\d{1,2}) (" + "|".join(re.escape(m) for m in MONTHS) + r") (\d{4})")
+MOMENT = re.compile(DAY.pattern + r" (\d\d):(\d\d)$")
+
+
+def read_day(text: str) -> date:
+    """A day drawn in the manual's style (\"18 sept. 2023\")."""
+    found = DAY.match(text)
+    assert found and found.end() == len(text), text
+    return date(int(found[3]), MONTHS[found[2]], int(found[1]))
+
+
+def until(check: Callable[[], bool], what: str) -> None:
+    """Wait for the grid to redraw (a canvas: no DOM to wait on) until ``check`` holds."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not check():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -142,16 +144,23 @@ MANUAL_DAY = r"^\d{1,2} (janv|févr|mars|avr|mai|juin|juil|août|sept|oct|nov|d�
 
 
 def test_grid_dates_are_in_the_manuals_style(world, factory, page):
-    """Issue 14: every date of a grid reads "18 sept. 2023" (Babel), never "18/09/2023" or
-    an ISO timestamp: the queue's deposits, the payments' validations."""
+    """Issue 14: every date of a grid is a date (sorted as one when its header is clicked),
+    drawn in the manual's style "18 sept. 2023" (moment.js format, console/french.py's
+    French locale; tests/browser/test_grid_dates.py reads it drawn): the queue's deposits
+    (Paris moments), the payments' validations (days)."""
     _queued, validated = queue_of(world, factory, 2)
     with factory.begin() as s:
         decisions.validate(s, world.instructeur, validated, version(factory, validated))
     at = page("instr_queue.py", world.instructeur)
     assert not at.exception
     dates = at.dataframe[0].value["Déposée le"]
-    assert len(dates) and dates.str.match(MANUAL_DAY + r" \d\d:\d\d$").all(), list(dates)
+    assert len(dates) and str(getattr(dates.dtype, "tz", "")) == "Europe/Paris", dates.dtype
+    config = json.loads(at.dataframe[0].proto.columns)["Déposée le"]
+    assert config["type_config"] == {"type": "datetime", "format": "D MMM YYYY HH:mm",
+                                     "timezone": "Europe/Paris"}, config
     at = page("instr_payments.py", world.instructeur)
     assert not at.exception
     dates = at.dataframe[0].value["Validée le"]
-    assert len(dates) and dates.str.match(MANUAL_DAY + "$").all(), list(dates)
+    assert len(dates) and all(isinstance(d, date) for d in dates), list(dates)
+    config = json.loads(at.dataframe[0].proto.columns)["Validée le"]
+    assert config["type_config"] == {"type": "date", "format": "D MMM YYYY"}, config

@@ -1,0 +1,125 @@
+"""Issue 14: a grid's dates sort by date when their header is clicked, and read in the
+manual's style — "18 sept. 2023", a moment "18 sept. 2023 10:05" in Paris time — in a browser
+set to English, in Los Angeles (console/screens/grid_dates.py, console/french.py).
+
+What the grid draws on its canvas is read (``helpers.RECORD_DRAWING``); its accessible table
+gives each cell's value (ISO), which must be the date drawn in the same row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from tests.browser.conftest import Console
+from tests.browser.helpers import (
+    MOMENT,
+    MONTHS,
+    RECORD_DRAWING,
+    ROW_HEIGHT,
+    TIMEOUT_MS,
+    click_header,
+    column_texts,
+    drawn,
+    grid,
+    read_day,
+    settle,
+    submit_login,
+    until,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def read_moment(text: str) -> datetime:
+    found = MOMENT.match(text)
+    assert found, text
+    return datetime(int(found[3]), MONTHS[found[2]], int(found[1]), int(found[4]),
+                    int(found[5]))
+
+
+def english_browser(browser: Browser, console: Console, email: str, path: str) -> Page:
+    """A browser in English, in Los Angeles, 1366×768, logged in as ``email`` on ``path``
+    (a page loaded afresh: the grid is drawn on the tab's first load)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US",
+                                  timezone_id="America/Los_Angeles")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(RECORD_DRAWING)
+    page = context.new_page()
+    page.goto(console.url)
+    submit_login(page, email)
+    page.goto(f"{console.url}/{path}")
+    settle(page)
+    return page
+
+
+def values(table: Locator, title: str) -> list[str]:
+    """The column's cell values (ISO) in the accessible table, top to bottom."""
+    col = table.locator("th", has_text=re.compile(rf"^([↑↓] )?{re.escape(title)}$"))
+    index = col.get_attribute("aria-colindex")
+    return table.locator(f"td[aria-colindex='{index}']").all_inner_texts()
+
+
+def header_drawn(page: Page, table: Locator, text: str) -> bool:
+    box = table.bounding_box()
+    assert box is not None
+    return any(t == text and y < box["y"] + ROW_HEIGHT
+               for (_, y), t in drawn(page, table).items())
+
+
+def check_header_sorts_by_date(page: Page, table: Locator, title: str,
+                               read: Callable[[str], date]) -> None:
+    expect(table).to_be_visible()
+    until(lambda: len(column_texts(page, table, title)) > 3, f"{title} not drawn")
+    shown = column_texts(page, table, title)
+    dates = [read(t) for t in shown]  # every cell in the manual's style, whatever the browser
+    # the data make a text sort wrong: text order is not date order ("1 déc." < "18 sept.")
+    assert sorted(shown) != [t for _, t in sorted(zip(dates, shown, strict=True))], shown
+
+    def ordered(reverse: bool) -> bool:
+        now = [read(t) for t in column_texts(page, table, title)]
+        return len(now) == len(shown) and now == sorted(now, reverse=reverse)
+
+    click_header(page, table, title)
+    until(lambda: header_drawn(page, table, f"↑ {title}") and ordered(False),
+          f"{title} not sorted up: {column_texts(page, table, title)}")
+    up = column_texts(page, table, title)
+    # each row's drawn date is its value's (the accessible table holds the ISO value)
+    iso = values(table, title)[:len(up)]
+    assert len(iso) == len(up), (iso, up)
+    for text, value in zip(up, iso, strict=True):
+        assert read(text) == read_iso(value, read), (text, value)
+    click_header(page, table, title)
+    until(lambda: header_drawn(page, table, f"↓ {title}") and ordered(True),
+          f"{title} not sorted down: {column_texts(page, table, title)}")
+    down = column_texts(page, table, title)
+    assert read(down[0]) >= max(read(t) for t in up) and down != up, (up, down)
+
+
+def read_iso(value: str, read: Callable[[str], date]) -> date:
+    """An ISO cell value as the kind ``read`` gives (a day, or a moment's wall time)."""
+    if read is read_day:
+        return date.fromisoformat(value[:10])
+    moment = datetime.fromisoformat(value.strip())
+    assert moment.utcoffset() is not None and moment.utcoffset().total_seconds() in (
+        3600, 7200), value  # Paris time (CET / CEST), not the browser's Los Angeles
+    return moment.replace(tzinfo=None)
+
+
+def test_the_instructeur_queue_sorts_its_deposits_by_date(browser: Browser,
+                                                          console: Console) -> None:
+    page = english_browser(browser, console, "instructeur@demo.fr", "instr_queue")
+    expect(page.get_by_role("heading", name="File d'instruction")).to_be_visible()
+    check_header_sorts_by_date(page, grid(page), "Déposée le", read_moment)
+    page.context.close()
+
+
+def test_the_cfa_pro_forma_list_sorts_by_date(browser: Browser, console: Console) -> None:
+    page = english_browser(browser, console, "cfa@demo.fr", "cfa_proformas")
+    expect(page.get_by_role("heading", name=re.compile("^Mes factures"))).to_be_visible()
+    check_header_sorts_by_date(page, grid(page), "Création", read_day)
+    page.context.close()
