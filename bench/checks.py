@@ -175,7 +175,8 @@ def _print_real(real: dict[str, Any], tag: str) -> None:
               f" ; page seule {part['page_total_right']}/{part['documents']} "
               f"({_pct(part['page_total_accuracy'])}) ; leurres {part['decoys']}, faux « pass » "
               f"{part['false_passes']} (page seule {part['page_false_passes']}) ; médiane "
-              f"{part['median_ms']} ms, extract_words seul {part['bare_median_ms']} ms "
+              f"{part['median_ms']} ms CPU ({part['median_wall_ms']} ms écoulées, Tesseract "
+              f"compris), extract_words seul {part['bare_median_ms']} ms "
               f"(×{part['median_ratio_to_bare']})")
     for miss in real["misses"]:
         print(f"[{tag}] manqué : {miss['file']} vrai {miss['truth']} trouvé {miss['found']} "

@@ -63,8 +63,9 @@ def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
     """
     gray = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
     gray = _on_white(gray).convert("L")  # as many pixels as the image: at most MAX_PIXELS
-    if os.environ.get("WT34_FLAT", "1") == "1" and _unevenly_lit(gray):
-        gray = _flatten(gray)
+    paper = _background(gray)
+    if _unevenly_lit(paper):
+        gray = _flatten(gray, paper)
     width, height = gray.size
     factor = min(MIN_WIDTH / width, (MAX_PIXELS / max(width * height, 1)) ** 0.5)
     if factor <= 1.0:
@@ -91,27 +92,31 @@ def _on_white(image: Image.Image) -> Image.Image:
 
 def _background(gray: Image.Image) -> Image.Image:
     """Return the paper under the ink, one pixel per ``BACKGROUND_CELL`` square: the lightest
-    pixels of each neighbourhood (a max filter removes the letters), averaged."""
+    pixels of each neighbourhood (a max filter removes the letters), averaged. Computed on the
+    image halved (a letter's stroke stays wider than the filter's reach): a quarter of the
+    pixels, at a tenth of the cost of the full image."""
     width, height = gray.size
     cells = (max(1, width // BACKGROUND_CELL), max(1, height // BACKGROUND_CELL))
-    return gray.filter(ImageFilter.MaxFilter(5)).resize(cells, Image.Resampling.BOX)
+    half = gray.reduce(2) if min(width, height) >= 4 * BACKGROUND_CELL else gray
+    return half.filter(ImageFilter.MaxFilter(3)).resize(cells, Image.Resampling.BOX)
 
 
-def _unevenly_lit(gray: Image.Image) -> bool:
+def _unevenly_lit(paper: Image.Image) -> bool:
     """Return True for a photo rather than a scan: more than ``GREY_SHARE`` of its background
-    is grey (a shadow across the paper, the table around a receipt)."""
-    paper = _background(gray).histogram()  # 256 counts of a grayscale image
-    return sum(paper[:GREY_PAPER]) > GREY_SHARE * sum(paper)
+    ``paper`` is grey (a shadow across the paper, the table around a receipt)."""
+    counts = paper.histogram()  # 256 counts of a grayscale image
+    return sum(counts[:GREY_PAPER]) > GREY_SHARE * sum(counts)
 
 
-def _flatten(gray: Image.Image) -> Image.Image:
+def _flatten(gray: Image.Image, paper: Image.Image | None = None) -> Image.Image:
     """Return ``gray`` with its background levelled: a photo's shadow or uneven light
     (a receipt photographed on a table) leaves dark ink on a grey ground that Tesseract
     reads as noise. The background is the paper (``_background``) blurred at a scale far
     above a letter's; each pixel keeps only how much darker than its background it is, then
     the contrast is stretched. Only for photos (``_unevenly_lit``): on a clean scan it would
     grey the white letters of dark table headers."""
-    background = _background(gray).filter(ImageFilter.GaussianBlur(2)).resize(
+    paper = _background(gray) if paper is None else paper
+    background = paper.filter(ImageFilter.GaussianBlur(2)).resize(
         gray.size, Image.Resampling.BILINEAR)
     ink = ImageChops.subtract(background, gray)  # 0 on paper, the ink's depth elsewhere
     return ImageOps.autocontrast(ImageOps.invert(ink), cutoff=0.5)

@@ -34,7 +34,7 @@ from bench.realcorpus import evaluate, load_truth
 from checks import check_document
 from checks.amounts.total import DEDUCTION, classify
 from checks.model import Expected
-from checks.pdf.ocr import _flatten, _on_white, _unevenly_lit, ocr_available
+from checks.pdf.ocr import _background, _flatten, _on_white, _unevenly_lit, ocr_available
 from checks.pdf.validate import PDFIUM_LOCK
 from checks.rules import Context, check_total
 from checks.text import all_rows
@@ -139,8 +139,8 @@ def _clean_scan() -> Image.Image:
 
 
 def test_a_photo_is_levelled_and_a_scan_is_not() -> None:
-    assert _unevenly_lit(_receipt_on_a_desk(shadow=True))
-    assert not _unevenly_lit(_clean_scan())
+    assert _unevenly_lit(_background(_receipt_on_a_desk(shadow=True)))
+    assert not _unevenly_lit(_background(_clean_scan()))
 
 
 def test_levelling_keeps_the_ink_darker_than_its_paper_in_the_shadow() -> None:
