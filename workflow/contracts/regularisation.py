@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from db.models import Contract, Echeance, ProForma, ProFormaLine
@@ -39,6 +39,8 @@ from domain.formatting import format_day, format_eur
 from domain.schedule import ContractTerms, Installment, schedule, year_bounds
 from domain.vocabulary import ContractChangeKind, EcheanceKind, Nature
 from workflow.common.paging import chunks
+from workflow.common.typed import table_of
+from workflow.contracts.bulk import bulk_insert
 from workflow.contracts.contracts import PAID_STATUSES, EcheanceRow, prolongations, terms_of
 
 ZERO = Decimal("0.00")
@@ -266,8 +268,7 @@ def recompute(session: Session, contracts: Sequence[Contract], on: date | dict[i
     for part in chunks(removals):
         session.execute(delete(Echeance).where(Echeance.id.in_(part))
                         .execution_options(synchronize_session=False))
-    if inserts:
-        session.execute(insert(Echeance), inserts)
+    bulk_insert(session.connection(), table_of(Echeance), inserts)
     return outcomes
 
 
