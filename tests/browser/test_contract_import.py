@@ -102,6 +102,10 @@ def test_the_page_imports_10000_contracts_then_avenants_and_ruptures(
     _upload(page, "contrats.csv", to_csv(rows))
     _simulated(page, f"{LINES} ligne(s) lue(s) : {LINES} contrat(s) seraient créé(s)")
     assert _counts(console) == before  # a simulation writes nothing
+    # the report's grid and its button are drawn after the summary: the shot waits for them
+    expect(page.get_by_role("button", name="Importer", exact=True)).to_be_visible()
+    expect(page.get_by_role("tabpanel", name=f"Créés ({LINES})").get_by_test_id(
+        "stDataFrame")).to_be_visible()
     shot(page, "import_simulation.png")
     seconds = _confirm(page, f"{LINES} ligne(s) lue(s) : {LINES} contrat(s) ont été créé(s)")
     print(f"10,000-line import through the page: {seconds:.1f} s")
