@@ -277,7 +277,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     if deductions and not main:
         main = _gross_before_payment(facts, deductions)
     refuted = [c for c in main if _refuted(cents(c.value), arith)
-               or (c.kind == PLAIN and _plain_net(cents(c.value), arith))]
+               or (c.kind == PLAIN and _plain_net(cents(c.value), arith, facts))]
     main = [c for c in main if c not in refuted]
     if not main and not refuted:
         main = _pre_tax_fallback(facts)
@@ -337,11 +337,20 @@ def _gross_before_payment(facts: TotalFacts, deductions: list[Candidate]) -> lis
     return found if len({c.value for c in found}) == 1 else []
 
 
-def _plain_net(value: int, arith: Arithmetic) -> bool:
+def _plain_net(value: int, arith: Arithmetic, facts: TotalFacts) -> bool:
     """A plain "Total" is a net when a standard VAT rate of it, printed, adds up to a larger
     printed amount ("Total 150.00", "30.00", "180.00"): an OCR that lost the "Sub" of
-    "Sub Total", or the "VAT" of a row, leaves only the rate to tell."""
-    return arith.is_net(value, strict=False)
+    "Sub Total", or the "VAT" of a row, leaves only the rate to tell. That VAT must be printed
+    as VAT or with no label at all: an amount whose row says something else ("Déjà facturé
+    2 000,00 €" beside "Cumul facturé 12 000,00 €") is no VAT, and a rate alone then never
+    makes the labelled total a net."""
+    def vat_like(amount: int) -> bool:
+        return any(cents(c.value) == amount and (c.kind == VAT or not _LETTER.search(c.label))
+                   for c in facts.amounts or facts.candidates)
+    return any(t.net == value and vat_like(t.vat) for t in arith.supported(strict=False))
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:

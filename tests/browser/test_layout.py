@@ -79,7 +79,7 @@ def test_the_review_shows_the_lines_beside_the_invoice(browser: Browser, console
     expect(page.get_by_role("heading", name="Instruire une facture")).to_be_visible()
     settle(page)
     image = page.get_by_test_id("stImage").first
-    lines = page.get_by_text("Lignes de la pro forma", exact=True).first
+    lines = page.get_by_text("Lignes : pro forma et facture", exact=True).first
     expect(image).to_be_visible()
     ibox, lbox = image.bounding_box(), lines.bounding_box()
     assert ibox and lbox and lbox["x"] >= ibox["x"] + ibox["width"] - 1  # beside, not below

@@ -7,7 +7,8 @@ Historique and the CFA's pro formas show Paris times and French days.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 
 from domain.clock import freeze
 from tests.factories import TODAY
@@ -41,11 +42,16 @@ def test_the_queue_and_the_history_show_paris_time(world, factory, page):
     _deposit(world, factory, earlier, BEFORE_FALL_BACK)
     _deposit(world, factory, later, AFTER_FALL_BACK)
 
-    queue = page_tables(page("instr_queue.py", world.instructeur))
-    # the manual's style ("25 oct. 2026"), Paris time
-    assert "25 oct. 2026 02:30" in queue and "25 oct. 2026 02:10" in queue
-    assert queue.index("25 oct. 2026 02:30") < queue.index("25 oct. 2026 02:10")
-    assert "00:30" not in queue and "2026-10-25" not in queue  # no UTC, no ISO
+    # the queue's grid holds the moments themselves, in Paris time (the browser draws them
+    # "25 oct. 2026 02:30" through the column's format: tests/browser/test_grid_dates.py),
+    # oldest deposit first although its wall-clock hour is the later one
+    at = page("instr_queue.py", world.instructeur)
+    assert not at.exception, at.exception
+    deposited = list(at.dataframe[0].value["Déposée le"])
+    assert [(d.strftime("%d/%m/%Y %H:%M"), d.utcoffset()) for d in deposited] == [
+        ("25/10/2026 02:30", timedelta(hours=2)), ("25/10/2026 02:10", timedelta(hours=1))]
+    config = json.loads(at.dataframe[0].proto.columns)["Déposée le"]["type_config"]
+    assert (config["format"], config["timezone"]) == ("D MMM YYYY HH:mm", "Europe/Paris")
 
     review = page("instr_review.py", world.instructeur, review_pf=earlier)
     assert not review.exception, review.exception
@@ -54,5 +60,8 @@ def test_the_queue_and_the_history_show_paris_time(world, factory, page):
     assert "27 nov. 2026 10:00" in tables  # Historique: the generation (TODAY, Paris time)
     assert "2026-10-25" not in tables and "2026-11-27" not in tables
 
-    cfa = page_tables(page("cfa_proformas.py", world.cfa1))
-    assert "25 oct. 2026" in cfa and "27 nov. 2026" in cfa  # the manual's style, Paris days
+    # the CFA's list holds Paris days (drawn "25 oct. 2026" by the column's format): the
+    # deposit at 00:30 UTC is on the 25th in Paris, the generation on TODAY's Paris day
+    grid = page("cfa_proformas.py", world.cfa1).dataframe[0].value
+    assert date(2026, 10, 25) in set(grid["Dépôt de facture/facture d'avoir"])
+    assert date(2026, 11, 27) in set(grid["Création"])
