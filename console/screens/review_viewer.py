@@ -45,13 +45,17 @@ class Pick:
 
 def line_checks_table(lines: list[review_screen.LineView]) -> pd.DataFrame:
     """Each dossier of the pro forma beside what the invoice bills for it, differing first."""
+    # the amounts right after the dossier: at 1366 px the column holds about four columns
+    columns = ["Verdict", "Dossier", "Pro forma", "Facture", "Constat", "Apprenti", "Page"]
     return pd.DataFrame([{
-        "Verdict": f"{review_screen.LINE_ICONS.get(v.status or '', '—')} {v.status_label}",
-        "Dossier": v.contract, "Apprenti": v.apprentice,
+        "Verdict": review_screen.LINE_ICONS.get(v.status or "", "—"),
+        "Dossier": v.contract,
         "Pro forma": ui.money(v.expected) if v.expected is not None else "—",
         "Facture": ui.money(v.found) if v.found is not None else "—",
+        "Constat": v.status_label,
+        "Apprenti": v.apprentice,
         "Page": int(v.evidence["page"]) if v.evidence else None,
-    } for v in lines], columns=["Verdict", "Dossier", "Apprenti", "Pro forma", "Facture", "Page"])
+    } for v in lines], columns=columns)
 
 
 def lines_table(lines: list[dict]) -> pd.DataFrame | None:
@@ -101,7 +105,10 @@ def lines_side(data: review_screen.ReviewData, run_id: int) -> int | None:
     wrong = sum(v.differs for v in lines)
     if wrong:
         st.caption(f"{wrong} ligne(s) en écart, en tête du tableau.")
-    st.dataframe(line_checks_table(lines), hide_index=True, width="stretch", height=260)
+    # as tall as its rows (a header and 35 px a row), up to ten rows before it scrolls
+    st.dataframe(line_checks_table(lines), hide_index=True, width="stretch",
+                 height=38 + 35 * min(max(len(lines), 1), 10),
+                 column_config={"Verdict": st.column_config.TextColumn(width=60)})
     seen = [i for i, v in enumerate(lines) if v.evidence]
     if not seen:
         return None

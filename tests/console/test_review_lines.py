@@ -38,9 +38,13 @@ def test_review_page_shows_the_lines_differing_first_and_names_them_in_the_lette
     at = page("instr_review.py", world.instructeur, review_pf=pf_id)
     assert not at.exception, at.exception
     frame = _lines_frame(at)
+    # the two amounts right after the dossier: at 1366 px the right-hand column shows about
+    # four columns, and the amounts are what the instructeur compares
+    assert list(frame.columns)[:4] == ["Verdict", "Dossier", "Pro forma", "Facture"]
     assert list(frame["Dossier"]) == [changed[0], missing[0], INTRUDER, kept[0]]
-    assert list(frame["Verdict"]) == ["❌ Montant différent", "❌ Absent de la facture",
-                                      "❌ Absent de la pro forma", "✅ Conforme"]
+    assert list(frame["Verdict"]) == ["❌", "❌", "❌", "✅"]
+    assert list(frame["Constat"]) == ["Montant différent", "Absent de la facture",
+                                      "Absent de la pro forma", "Conforme"]
     first = frame.iloc[0]
     assert (first["Pro forma"], first["Facture"]) == (
         format_eur(changed[2]), format_eur(changed[2] + Decimal("80.00")))
