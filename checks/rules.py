@@ -7,11 +7,12 @@ sources (embedded XML and visible text, two different totals) is never a pass.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from checks.amounts.money import format_eur
+from checks.amounts.money import format_eur, format_number
 from checks.amounts.reconcile import cents
 from checks.amounts.total import (
     DUE,
@@ -180,8 +181,34 @@ def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Cand
         return CheckResult("total", "fail", f"Total de la facture {format_eur(shown)}, mais net "
                            f"à payer {why} : {format_eur(dues[0].value)} ; attendu : "
                            f"{format_eur(expected)}.", tuple([dues[0].evidence, *evidence]))
+    foreign = _foreign_currency(ctx)
+    if foreign is not None:  # the same figure in another currency is not the same money
+        outcome = "fail" if ctx.xml is not None and ctx.xml.currency else "unknown"
+        return CheckResult("total", outcome, f"Total trouvé : {format_number(shown)} "
+                           f"{foreign} ; la pro forma est en euros : vérifiez la devise de la "
+                           "facture.", tuple(evidence))
     return CheckResult("total", "pass", f"Total conforme : {format_eur(shown)}.",
                        tuple(evidence))
+
+
+# The pro forma is in euros: a total passes only when the invoice is in euros too, or says
+# nothing of its currency. A Factur-X XML names it (InvoiceCurrencyCode); on the page, a
+# currency other than the euro printed while neither "€" nor "EUR" is printed anywhere.
+_EURO = re.compile(r"€|\beur\b|\beuros?\b", re.IGNORECASE)
+_FOREIGN = re.compile(r"[$£¥₹]|\b(usd|gbp|chf|cad|aud|jpy|inr|us ?dollars?|dollars?|pounds? "
+                      r"sterling)\b", re.IGNORECASE)
+
+
+def _foreign_currency(ctx: Context) -> str | None:
+    """The currency of the invoice when it is known and is not the euro, else None."""
+    code = (ctx.xml.currency or "").strip().upper() if ctx.xml is not None else ""
+    if code:
+        return None if code == "EUR" else code
+    text = "\n".join(row.text for row in ctx.rows)
+    if _EURO.search(text):
+        return None
+    marker = _FOREIGN.search(text)
+    return marker.group(0).upper() if marker else None
 
 
 def _ambiguous_total(rivals: list[Decimal], expected: Decimal | None, credit: bool,

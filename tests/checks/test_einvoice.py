@@ -169,8 +169,8 @@ def test_label_on_the_line_above_its_amount() -> None:
      "1220.00"),
     ([("Subtotal", "€147,028.91"), ("VAT 0%", "€0.00"), ("Amount due", "€147,028.91")],
      "147028.91"),
-    ([("Nettobetrag", "1’000.00 CHF"), ("MwSt. 8.1 %", "81.00 CHF"),
-      ("Rechnungsbetrag", "1’081.00 CHF")], "1081.00"),
+    ([("Nettobetrag", "1’000.00 €"), ("MwSt. 8.1 %", "81.00 €"),
+      ("Rechnungsbetrag", "1’081.00 €")], "1081.00"),
 ])
 def test_other_languages_and_layouts(lines: list[str | tuple[str, str]], total: str) -> None:
     data = page_pdf(["Invoice 42", *lines])
@@ -214,3 +214,38 @@ def test_a_cumulative_amount_is_no_gross() -> None:
                      ("Cumul facturé", "12 000,00 €")], "Facture de situation")
     assert _total(data, "12000.00")[0] != "pass"
     assert _total(data, "10000.00")[:2] == ("pass", "10000.00")
+
+
+# -- the currency: the pro forma is in euros --------------------------------------------------
+
+def test_the_same_figure_in_another_currency_never_passes() -> None:
+    """A Swiss or American invoice printing the pro forma's figure in its own currency is not
+    that money: its total is found (1081.00) but the verdict is `unknown`, the currency named;
+    with the XML's InvoiceCurrencyCode the verdict is `fail`."""
+    chf = page_pdf(["Invoice 42", ("Nettobetrag", "1’000.00 CHF"), ("MwSt. 8.1 %", "81.00 CHF"),
+                    ("Rechnungsbetrag", "1’081.00 CHF")])
+    outcome, found, _ = _total(chf, "1081.00")
+    assert (outcome, found) == ("unknown", "1081.00")
+    report = check_document(chf, "facture.pdf", Expected(total=D("1081.00")))
+    message = report.result("total").message
+    assert "CHF" in message and "euros" in message and "€" not in message
+    usd = page_pdf(["Invoice 7", ("Subtotal", "$1,000.00"), ("Tax 20%", "$200.00"),
+                    ("Total", "$1,200.00")])
+    assert _total(usd, "1200.00")[:2] == ("unknown", "1200.00")
+    assert _total(usd, "1000.00")[0] == "fail"  # another figure still fails
+    # the euro printed too: the dollar is some other mention (a line, a rate)
+    both = page_pdf(["Invoice 8", ("Licence (list price $50.00)", "1 000,00 €"),
+                     ("TVA 20 %", "200,00 €"), ("Total TTC", "1 200,00 €")])
+    assert _total(both, "1200.00")[:2] == ("pass", "1200.00")
+
+
+def test_an_xml_in_another_currency_fails() -> None:
+    """The XML names its currency (InvoiceCurrencyCode, currencyID): USD against a pro forma
+    in euros fails, the EUR original passes."""
+    assert _total(ubl_invoice(page=False), "1190.00")[0] == "pass"
+    xml = thirdparty.UBL.format(root="Invoice", number="R-77", type_code="380",
+                                ref="PRO-00603901", net="1000.00", vat="190.00",
+                                gross="1190.00").replace("EUR", "USD")
+    data = attach(page_pdf(["Muster Inc", "Invoice R-77"], "Invoice"), "xrechnung.xml",
+                  xml.encode())
+    assert _total(data, "1190.00") == ("fail", "1190.00", "factur-x")
