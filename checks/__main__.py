@@ -26,8 +26,9 @@ from typing import NoReturn
 from checks import sandbox
 from checks.amounts.money import parse_amount
 from checks.model import Expected, ExpectedLine, FileRejected, Report
+from domain.vocabulary import Outcome
 
-_LABELS = {"pass": "conforme", "fail": "NON CONFORME", "unknown": "à vérifier"}
+_LABELS = {Outcome.PASS: "conforme", Outcome.FAIL: "NON CONFORME", Outcome.UNKNOWN: "à vérifier"}
 
 
 class _Parser(argparse.ArgumentParser):

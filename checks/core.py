@@ -20,12 +20,14 @@ from checks.rules import (
     check_total,
 )
 from checks.text import all_rows
+from domain.vocabulary import CheckName, Outcome, TextSource
 
-_RULES = (("pro_forma_number", check_pro_forma), ("total", check_total),
-          ("invoice_number", check_invoice_number), ("siret", check_siret),
-          ("iban", check_iban))
-_FOUND_KEYS = {"pro_forma_number": "pro_forma_numbers", "total": "total",
-               "invoice_number": "invoice_number", "siret": "siret", "iban": "iban"}
+_RULES = ((CheckName.PRO_FORMA_NUMBER, check_pro_forma), (CheckName.TOTAL, check_total),
+          (CheckName.INVOICE_NUMBER, check_invoice_number), (CheckName.SIRET, check_siret),
+          (CheckName.IBAN, check_iban))
+_FOUND_KEYS = {CheckName.PRO_FORMA_NUMBER: "pro_forma_numbers", CheckName.TOTAL: "total",
+               CheckName.INVOICE_NUMBER: "invoice_number", CheckName.SIRET: "siret",
+               CheckName.IBAN: "iban"}
 
 
 def check_document(data: bytes, filename: str, expected: Expected, *,
@@ -39,7 +41,7 @@ def check_document(data: bytes, filename: str, expected: Expected, *,
     started = time.perf_counter()
     inspection = inspect_file(data, filename)
     extraction = extract(data, inspection, Deadline(deadline_s))
-    file_check = CheckResult("file", "pass", "Fichier accepté.")
+    file_check = CheckResult(CheckName.FILE, Outcome.PASS, "Fichier accepté.")
     results, found = run_checks(extraction, expected)
     return Report(
         file=base_name(filename),
@@ -63,10 +65,10 @@ def run_checks(extraction: Extraction, expected: Expected
         found["lines"] = []
     if not rows and extraction.xml is None:
         message = OCR_MISSING if extraction.ocr_missing else NO_TEXT
-        names = [name for name, _ in _RULES] + (["lines"] if expected.lines else [])
-        return [CheckResult(name, "unknown", message) for name in names], found
+        names = [name for name, _ in _RULES] + ([CheckName.LINES] if expected.lines else [])
+        return [CheckResult(name, Outcome.UNKNOWN, message) for name in names], found
     ctx = Context(rows, extraction.xml, expected, complete=extraction.complete,
-                  ocr=extraction.source == "ocr" or extraction.ocr_missing)
+                  ocr=extraction.source == TextSource.OCR or extraction.ocr_missing)
     results = []
     for name, rule in _RULES:
         result, value = rule(ctx)

@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from domain.vocabulary import CheckName, Outcome
+
 MAX_BYTES = 5 * 1024 * 1024  # seed manual: at most 5 MB per deposited file
 MAX_NAME = 50  # seed manual: file name at most 50 characters, extension included
 MAX_PAGES = 50  # beyond this a deposit is not an invoice; refused before heavy parsing
 MAX_PIXELS = 40_000_000  # decompression-bomb guard for images (40 megapixels)
 
-OUTCOMES = ("pass", "fail", "unknown")
-CHECK_NAMES = ("file", "pro_forma_number", "total", "invoice_number", "siret", "iban", "lines")
+OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)  # pass, fail, unknown: domain's order
+# the checks this package runs on a file, in the order of a report (the workflow adds
+# ``duplicate`` and ``attestation``)
+CHECK_NAMES: tuple[CheckName, ...] = (
+    CheckName.FILE, CheckName.PRO_FORMA_NUMBER, CheckName.TOTAL, CheckName.INVOICE_NUMBER,
+    CheckName.SIRET, CheckName.IBAN, CheckName.LINES,
+)
 LINE_STATUSES = ("matched", "amount_differs", "missing", "extra", "unreadable")
 
 BBox = tuple[float, float, float, float]
@@ -63,21 +70,24 @@ class Evidence:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of one check: outcome is "pass", "fail" or "unknown"; message is French."""
+    """The verdict of one check (``Outcome``: pass, fail or unknown); message is French.
 
-    name: str
-    outcome: str
+    ``name`` and ``outcome`` are ``StrEnum`` members: each equals (and serialises as) its code.
+    """
+
+    name: CheckName
+    outcome: Outcome
     message: str
     evidence: tuple[Evidence, ...] = ()
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
-            raise ValueError(f"outcome {self.outcome!r} not in {OUTCOMES}")
+            raise ValueError(f"outcome {self.outcome!r} not in {tuple(map(str, OUTCOMES))}")
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON form: evidence is the first (main) evidence, or null."""
         first = self.evidence[0].to_json() if self.evidence else None
-        return {"name": self.name, "outcome": self.outcome, "message": self.message,
+        return {"name": str(self.name), "outcome": str(self.outcome), "message": self.message,
                 "evidence": first}
 
 
@@ -104,14 +114,14 @@ class Report:
             "elapsed_ms": round(self.elapsed_ms, 1),
         }
 
-    def outcome(self, name: str) -> str | None:
+    def outcome(self, name: CheckName) -> Outcome | None:
         """Return the outcome of the check called ``name``, or None if it did not run."""
         for check in self.checks:
             if check.name == name:
                 return check.outcome
         return None
 
-    def result(self, name: str) -> CheckResult | None:
+    def result(self, name: CheckName) -> CheckResult | None:
         """Return the full result of the check called ``name``, or None."""
         return next((c for c in self.checks if c.name == name), None)
 

@@ -37,6 +37,7 @@ from checks.identifiers import (
 )
 from checks.model import CheckResult, Evidence, Expected
 from checks.text import Row
+from domain.vocabulary import CheckName, Outcome
 
 OCR_MISSING = ("Lecture optique (OCR) indisponible sur ce serveur : le document n'a pas de "
                "texte lisible, vérification manuelle nécessaire.")
@@ -54,9 +55,9 @@ class Context:
     ocr: bool = False  # text comes from OCR: absent or invalid may be a misreading
 
     @property
-    def absent_outcome(self) -> str:
+    def absent_outcome(self) -> Outcome:
         """Return the outcome for "not found": fail on a fully read text, else unknown."""
-        return "fail" if self.complete and not self.ocr else "unknown"
+        return Outcome.FAIL if self.complete and not self.ocr else Outcome.UNKNOWN
 
 
 def xml_evidence(field: str, value: str) -> Evidence:
@@ -70,22 +71,26 @@ def check_pro_forma(ctx: Context) -> tuple[CheckResult, list[str]]:
     numbers = list(dict.fromkeys(f.value for f in found))
     raw_expected = ctx.expected.pro_forma_number
     if raw_expected is None:
-        return _result("pro_forma_number", "unknown", _found_list("Numéro de pro forma", numbers)
+        return _result(CheckName.PRO_FORMA_NUMBER, Outcome.UNKNOWN,
+                       _found_list("Numéro de pro forma", numbers)
                        + " ; aucun numéro attendu fourni.", found[:1]), numbers
     expected = normalize_pro_forma(raw_expected) or raw_expected.strip().upper()
     if not numbers:  # the pattern tolerates OCR confusions, so absence counts even on a scan
-        return _result("pro_forma_number", "fail" if ctx.complete else "unknown",
+        outcome = Outcome.FAIL if ctx.complete else Outcome.UNKNOWN
+        return _result(CheckName.PRO_FORMA_NUMBER, outcome,
                        f"Numéro de pro forma absent (attendu : {expected})."), numbers
     if numbers == [expected]:
-        return _result("pro_forma_number", "pass", f"Numéro de pro forma trouvé : {expected}.",
+        return _result(CheckName.PRO_FORMA_NUMBER, Outcome.PASS,
+                       f"Numéro de pro forma trouvé : {expected}.",
                        [f for f in found if f.value == expected]), numbers
     others = [n for n in numbers if n != expected]
     evidence = [f for f in found if f.value != expected]
     if expected in numbers:
-        return _result("pro_forma_number", "unknown", f"Plusieurs numéros de pro forma : "
+        return _result(CheckName.PRO_FORMA_NUMBER, Outcome.UNKNOWN,
+                       f"Plusieurs numéros de pro forma : "
                        f"{', '.join(numbers)} : vérification manuelle nécessaire.",
                        evidence), numbers
-    return _result("pro_forma_number", "fail", f"Numéro de pro forma trouvé : "
+    return _result(CheckName.PRO_FORMA_NUMBER, Outcome.FAIL, f"Numéro de pro forma trouvé : "
                    f"{', '.join(others)} ; attendu : {expected}.", evidence), numbers
 
 
@@ -118,7 +123,7 @@ def check_total(ctx: Context) -> tuple[CheckResult, str | None]:
     if finding.rivals:
         return _ambiguous_total(list(finding.rivals), expected, credit, evidence, None, None)
     if finding.value is None:
-        return CheckResult("total", "unknown", f"Total de la facture introuvable : "
+        return CheckResult(CheckName.TOTAL, Outcome.UNKNOWN, f"Total de la facture introuvable : "
                            f"{finding.problem} ; vérification manuelle nécessaire."), None
     shown = finding.main[0].value if finding.main else finding.value
     return _compare_total(ctx, finding.value, shown, finding.due, credit, evidence), str(shown)
@@ -166,10 +171,12 @@ def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Cand
                    credit: bool, evidence: list[Evidence]) -> CheckResult:
     expected = ctx.expected.total
     if expected is None:
-        return CheckResult("total", "unknown", f"Total trouvé : {format_eur(shown)} ; aucun "
+        return CheckResult(CheckName.TOTAL, Outcome.UNKNOWN,
+                           f"Total trouvé : {format_eur(shown)} ; aucun "
                            "total attendu fourni.", tuple(evidence))
     if not _same(value, expected, credit):
-        return CheckResult("total", "fail", f"Total trouvé : {format_eur(shown)} ; attendu : "
+        return CheckResult(CheckName.TOTAL, Outcome.FAIL,
+                           f"Total trouvé : {format_eur(shown)} ; attendu : "
                            f"{format_eur(expected)}.", tuple(evidence))
     dues = [d for d in due if not _same(d.value, expected, credit)]
     xml_due = ctx.xml.due_payable if ctx.xml else None
@@ -178,16 +185,17 @@ def _compare_total(ctx: Context, value: Decimal, shown: Decimal, due: tuple[Cand
                               xml_evidence("DuePayableAmount", str(xml_due))))
     if dues:
         why = "après acompte" if abs(dues[0].value) < abs(shown) else "solde antérieur compris"
-        return CheckResult("total", "fail", f"Total de la facture {format_eur(shown)}, mais net "
+        return CheckResult(CheckName.TOTAL, Outcome.FAIL,
+                           f"Total de la facture {format_eur(shown)}, mais net "
                            f"à payer {why} : {format_eur(dues[0].value)} ; attendu : "
                            f"{format_eur(expected)}.", tuple([dues[0].evidence, *evidence]))
     foreign = _foreign_currency(ctx)
     if foreign is not None:  # the same figure in another currency is not the same money
-        outcome = "fail" if ctx.xml is not None and ctx.xml.currency else "unknown"
-        return CheckResult("total", outcome, f"Total trouvé : {format_number(shown)} "
+        outcome = Outcome.FAIL if ctx.xml is not None and ctx.xml.currency else Outcome.UNKNOWN
+        return CheckResult(CheckName.TOTAL, outcome, f"Total trouvé : {format_number(shown)} "
                            f"{foreign} ; la pro forma est en euros : vérifiez la devise de la "
                            "facture.", tuple(evidence))
-    return CheckResult("total", "pass", f"Total conforme : {format_eur(shown)}.",
+    return CheckResult(CheckName.TOTAL, Outcome.PASS, f"Total conforme : {format_eur(shown)}.",
                        tuple(evidence))
 
 
@@ -222,9 +230,10 @@ def _ambiguous_total(rivals: list[Decimal], expected: Decimal | None, credit: bo
     else:
         reason = f"plusieurs totaux différents ({shown})"
     if expected is not None and not any(_same(v, expected, credit) for v in rivals):
-        return CheckResult("total", "fail", f"Total trouvé : {shown} ; attendu : "
+        return CheckResult(CheckName.TOTAL, Outcome.FAIL, f"Total trouvé : {shown} ; attendu : "
                            f"{format_eur(expected)} ({reason}).", tuple(evidence)), None
-    return CheckResult("total", "unknown", f"Total incertain : {reason} ; vérification "
+    return CheckResult(CheckName.TOTAL, Outcome.UNKNOWN,
+                       f"Total incertain : {reason} ; vérification "
                        "manuelle nécessaire.", tuple(evidence)), None
 
 
@@ -243,18 +252,21 @@ def check_invoice_number(ctx: Context) -> tuple[CheckResult, str | None]:
     text_own = [f for f in own if f in text_found]
     if xml_found and text_own and xml_found[0] in own \
             and _key(text_own[0].value) != _key(xml_found[0].value):
-        return _result("invoice_number", "unknown", f"Le numéro de facture du XML Factur-X "
+        return _result(CheckName.INVOICE_NUMBER, Outcome.UNKNOWN,
+                       f"Le numéro de facture du XML Factur-X "
                        f"({xml_found[0].value}) diffère du numéro affiché ({text_own[0].value}).",
                        [text_own[0], xml_found[0]]), None
     if own:
-        return _result("invoice_number", "pass", f"Numéro de facture trouvé : {own[0].value}.",
+        return _result(CheckName.INVOICE_NUMBER, Outcome.PASS,
+                       f"Numéro de facture trouvé : {own[0].value}.",
                        own[:1]), own[0].value
     if text_found or xml_found:
         pro = (text_found + xml_found)[0]
-        return _result("invoice_number", "fail", f"Le numéro de facture indiqué ({pro.value}) "
+        return _result(CheckName.INVOICE_NUMBER, Outcome.FAIL,
+                       f"Le numéro de facture indiqué ({pro.value}) "
                        "est un numéro de pro forma : la facture doit porter son propre numéro.",
                        [pro]), None
-    return _result("invoice_number", ctx.absent_outcome, "Numéro de facture absent."), None
+    return _result(CheckName.INVOICE_NUMBER, ctx.absent_outcome, "Numéro de facture absent."), None
 
 
 def _key(value: str) -> str:
@@ -270,20 +282,25 @@ def check_siret(ctx: Context) -> tuple[CheckResult, str | None]:
     valid = [f for f in found if f.valid]
     match = next((f for f in valid if f.value == expected), None)
     if match is not None:
-        return _result("siret", "pass", f"SIRET trouvé : {match.value}.", [match]), match.value
+        return _result(CheckName.SIRET, Outcome.PASS,
+                       f"SIRET trouvé : {match.value}.", [match]), match.value
     labelled = [f for f in found if f.labelled]
     first = next(iter(labelled or valid), None)
     if expected is None:
         text = f"SIRET trouvé : {first.value}" if first else "SIRET absent"
-        return _result("siret", "unknown", f"{text} ; aucun SIRET enregistré pour comparer.",
+        return _result(CheckName.SIRET, Outcome.UNKNOWN,
+                       f"{text} ; aucun SIRET enregistré pour comparer.",
                        [first] if first else []), first.value if first else None
     if first is None or (not first.valid and ctx.ocr):
-        outcome = ctx.absent_outcome if first is None else "unknown"
-        return _result("siret", outcome, "SIRET absent ou illisible.", [first] if first else []), \
+        outcome = ctx.absent_outcome if first is None else Outcome.UNKNOWN
+        return _result(CheckName.SIRET, outcome,
+                       "SIRET absent ou illisible.", [first] if first else []), \
             None
     if not first.valid:
-        return _result("siret", "fail", f"SIRET invalide : {first.value}.", [first]), first.value
-    return _result("siret", "fail", f"SIRET trouvé : {first.value} ; attendu : {expected}.",
+        return _result(CheckName.SIRET, Outcome.FAIL,
+                       f"SIRET invalide : {first.value}.", [first]), first.value
+    return _result(CheckName.SIRET, Outcome.FAIL,
+                   f"SIRET trouvé : {first.value} ; attendu : {expected}.",
                    [first]), first.value
 
 
@@ -299,22 +316,25 @@ def check_iban(ctx: Context) -> tuple[CheckResult, str | None]:
     if expected is None:
         first = next(iter(valid or found), None)
         text = f"IBAN trouvé : {first.value}" if first else "IBAN absent"
-        return _result("iban", "unknown", f"{text} ; aucun IBAN enregistré pour comparer.",
+        return _result(CheckName.IBAN, Outcome.UNKNOWN,
+                       f"{text} ; aucun IBAN enregistré pour comparer.",
                        [first] if first else []), first.value if first else None
     if other is not None:
-        return _result("iban", "fail", "Coordonnées bancaires différentes de celles "
+        return _result(CheckName.IBAN, Outcome.FAIL, "Coordonnées bancaires différentes de celles "
                        f"enregistrées : IBAN trouvé {other.value}.", [other]), other.value
     if valid:
-        return _result("iban", "pass", f"IBAN conforme : {valid[0].value}.", valid[:1]), \
+        return _result(CheckName.IBAN, Outcome.PASS,
+                       f"IBAN conforme : {valid[0].value}.", valid[:1]), \
             valid[0].value
     if found and not ctx.ocr:
-        return _result("iban", "fail", f"IBAN invalide : {found[0].value}.", found[:1]), \
+        return _result(CheckName.IBAN, Outcome.FAIL,
+                       f"IBAN invalide : {found[0].value}.", found[:1]), \
             found[0].value
-    outcome = ctx.absent_outcome if not found else "unknown"
-    return _result("iban", outcome, "IBAN absent ou illisible.", found[:1]), None
+    outcome = ctx.absent_outcome if not found else Outcome.UNKNOWN
+    return _result(CheckName.IBAN, outcome, "IBAN absent ou illisible.", found[:1]), None
 
 
-def _result(name: str, outcome: str, message: str,
+def _result(name: CheckName, outcome: Outcome, message: str,
             found: Sequence[Found | Evidence] = ()) -> CheckResult:
     evidence = tuple(f.evidence if isinstance(f, Found) else f for f in found)
     return CheckResult(name, outcome, message, evidence)

@@ -35,6 +35,7 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from checks.model import Expected, FileRejected, Report
+from domain.vocabulary import Outcome
 
 ADDRESS_SPACE = 1024 * 1024 * 1024  # 1 GiB per worker (measured peak of real files: < 300 MiB)
 CPU_S = 20  # CPU seconds per task
@@ -218,6 +219,6 @@ def unknown_report(filename: str, media_type: str, reason: TooCostly, *,
     found: dict[str, Any] = {"pro_forma_numbers": [], "total": None, "invoice_number": None,
                              "siret": None, "iban": None}
     return Report(file=base_name(filename), media_type=media_type, text_source="none",
-                  found=found, checks=tuple(CheckResult(name, "unknown", reason.message)
+                  found=found, checks=tuple(CheckResult(name, Outcome.UNKNOWN, reason.message)
                                             for name in CHECK_NAMES),
                   elapsed_ms=elapsed_ms, page_count=0, notes=("too_costly",))

@@ -29,6 +29,7 @@ from typing import Any
 from checks.amounts.money import Amount, find_amounts, format_eur
 from checks.model import CheckResult, Evidence, ExpectedLine
 from checks.text import Row, Segment
+from domain.vocabulary import CheckName, Outcome
 
 # A contract (dossier) number as the console numbers them: the year, then 8 digits; printed
 # whole or grouped by spaces, dots or dashes.
@@ -245,20 +246,21 @@ def _verdict(matches: list[LineMatch], complete: bool) -> CheckResult:
     unclear = [m for m in matches if m.status == "unreadable"]
     evidence = tuple(m.evidence for m in wrong + unclear if m.evidence is not None)
     if not matches:
-        return CheckResult("lines", "unknown", "Aucune ligne de pro forma fournie.")
+        return CheckResult(CheckName.LINES, Outcome.UNKNOWN, "Aucune ligne de pro forma fournie.")
     if wrong:
-        outcome = "fail"
+        outcome = Outcome.FAIL
         if all(m.status == "missing" for m in wrong) and not complete:
-            outcome = "unknown"  # a page was not read: a missing line may be on it
+            outcome = Outcome.UNKNOWN  # a page was not read: a missing line may be on it
         shown = [_say(m) for m in wrong[:_MAX_SHOWN]]
         more = f" ; et {len(wrong) - _MAX_SHOWN} autre(s)" if len(wrong) > _MAX_SHOWN else ""
-        return CheckResult("lines", outcome, "Lignes non conformes : " + " ; ".join(shown)
+        return CheckResult(CheckName.LINES, outcome, "Lignes non conformes : " + " ; ".join(shown)
                            + more + ".", evidence)
     if unclear:
-        return CheckResult("lines", "unknown", "Lignes à vérifier : " + " ; ".join(
+        return CheckResult(CheckName.LINES, Outcome.UNKNOWN, "Lignes à vérifier : " + " ; ".join(
             _say(m) for m in unclear[:_MAX_SHOWN]) + ".", evidence)
     count = len(matches)
-    return CheckResult("lines", "pass", f"{count} ligne(s) conforme(s) à la pro forma.",
+    return CheckResult(CheckName.LINES, Outcome.PASS,
+                       f"{count} ligne(s) conforme(s) à la pro forma.",
                        tuple(m.evidence for m in matches[:1] if m.evidence is not None))
 
 

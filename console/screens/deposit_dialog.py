@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from domain.vocabulary import NATURE_LABELS, Nature
+from domain.vocabulary import NATURE_LABELS, Nature, Outcome
 from workflow.billing import documents, portal, proformas
 from workflow.deposits import attestations, deposits
 
@@ -98,9 +98,9 @@ def verdicts_view(verdicts: list[portal.Verdict]) -> None:
         "Contrôle": v.label, "Résultat": v.outcome_label,
         "Détail": v.message} for v in verdicts]), hide_index=True, width="stretch")
     for v in verdicts:
-        if v.outcome == "fail":
+        if v.outcome == Outcome.FAIL:
             st.warning(ui.text(v.message))
-    if any(v.outcome == "fail" for v in verdicts):
+    if any(v.outcome == Outcome.FAIL for v in verdicts):
         st.caption("Vous pouvez corriger votre facture avant de l'envoyer, ou l'envoyer tout de "
                    "même : elle sera examinée par l'Opco EP.")
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from console import ui
+from domain.vocabulary import Outcome
 from workflow.review import decisions, review, review_screen
 
 
@@ -26,7 +27,7 @@ def panel(data: review_screen.ReviewData, seen: int, verdicts: list,
         acted()
     if acts[2].button("Remettre dans la file") and ui.call(review.unassign, pf_id):
         acted()
-    failed = [v.label for v in verdicts if v.outcome == "fail"]
+    failed = [v.label for v in verdicts if v.outcome == Outcome.FAIL]
     val, ref = st.columns(2, gap="large")
     with val:
         st.markdown("#### Valider")

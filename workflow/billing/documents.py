@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Apprentice, Cfa, Contract, Echeance, ProForma, ProFormaLine
 from domain.formatting import format_eur, format_moment_day, format_period
-from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Nature
+from domain.vocabulary import NATURE_LABELS, SETTLEMENT_LABELS, Kind, Nature
 from workflow.billing.portal import FileDownload, refusal_letter
 from workflow.common.access import Actor, get_owned
 
@@ -99,7 +99,7 @@ def pro_forma_pdf(session: Session, actor: Actor, pro_forma_id: object) -> FileD
     """
     pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
     cfa = session.get_one(Cfa, pf.cfa_id)
-    credit = pf.kind == "credit_note"
+    credit = pf.kind == Kind.CREDIT_NOTE
     kind = "FACTURE D'AVOIR PRO FORMA" if credit else "FACTURE PRO FORMA"
     story: list[Flowable] = [
         _p(f"{kind} N° {pf.number}", TITLE),

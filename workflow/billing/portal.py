@@ -29,8 +29,10 @@ from domain.vocabulary import (
     OUTCOME_LABELS,
     STATUS_CHOICES,
     CfaAction,
+    CheckName,
     Kind,
     Nature,
+    Outcome,
     Role,
     SettlementMode,
     Status,
@@ -262,13 +264,13 @@ def precheck(factory: sessionmaker[Session], actor: Actor, pro_forma_id: object,
 def _verdict(name: str, outcome: str, message: str, found: dict[str, object],
              pf: ProForma) -> Verdict:
     """The checks' verdict, worded for the CFA for the total (seed's conformity rule 3)."""
-    if name == "total" and outcome == "fail":
+    if name == CheckName.TOTAL and outcome == Outcome.FAIL:
         try:
             shown = Decimal(str(found.get("total")))
         except (InvalidOperation, ValueError):
             return Verdict(name, outcome, message)
         if abs(shown) != abs(pf.total):
-            word = "facture d'avoir" if pf.kind == "credit_note" else "facture"
+            word = "facture d'avoir" if pf.kind == Kind.CREDIT_NOTE else "facture"
             message = (f"Le total de votre {word} ({format_eur(shown)}) diffère de celui de la "
                        f"pro forma ({format_eur(pf.total)}).")
     return Verdict(name, outcome, message)

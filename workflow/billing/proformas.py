@@ -18,7 +18,7 @@ from db.models import Cfa, Counter, Echeance, ProForma, ProFormaLine
 from domain.clock import now, today
 from domain.errors import AlreadyClaimed, InvalidInput
 from domain.lifecycle import Act, require
-from domain.vocabulary import SETTLEMENT_MODES, Status
+from domain.vocabulary import SETTLEMENT_MODES, Kind, Status
 from workflow.billing.eligibility import not_lapsed
 from workflow.billing.portal import ProFormaRow, row_of
 from workflow.common import events
@@ -135,13 +135,13 @@ def generate(session: Session, actor: Actor, nature: str, selected_ids: Sequence
         raise InvalidInput("settlement_mode", "Mode de règlement inconnu.")
     invoice, credit = split_by_dossier(rows)
     groups = [(k, g) for k, g in (("invoice", invoice), ("credit_note", credit))
-              if g and (k == "credit_note" or any(r[2] for r in g))]
+              if g and (k == Kind.CREDIT_NOTE or any(r[2] for r in g))]
     if not groups:
         raise InvalidInput("selection", "La sélection ne comporte aucun montant à facturer.")
     numbers = next_numbers(session, len(groups))
     return [
         _create(session, actor, cfa_id, nature, kind, lines, number,
-                mode if kind == "credit_note" else None)
+                mode if kind == Kind.CREDIT_NOTE else None)
         for (kind, lines), number in zip(groups, numbers, strict=True)
     ]
 

@@ -34,7 +34,7 @@ from db.models import (
 from domain.clock import now
 from domain.errors import InvalidInput
 from domain.lifecycle import LIVE, deposit_act, require
-from domain.vocabulary import CheckName, JobKind, Outcome, label
+from domain.vocabulary import CheckName, JobKind, Kind, Outcome, label
 from workflow.common.access import Actor, get_owned, require_cfa
 from workflow.common.bounds import fits
 from workflow.common.settings import setting
@@ -63,7 +63,7 @@ def expected_for(session: Session, pf: ProForma) -> checks.Expected:
     """What the checks expect of an invoice answering ``pf``."""
     cfa = session.get_one(Cfa, pf.cfa_id)
     return checks.Expected(
-        pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == "credit_note",
+        pro_forma_number=pf.number, total=pf.total, credit_note=pf.kind == Kind.CREDIT_NOTE,
         siret=cfa.siret, iban=cfa.iban, lines=(lines := expected_lines(session, pf.id)),
         other_contracts=frozenset(session.scalars(
             select(Contract.number).where(Contract.cfa_id == pf.cfa_id))
@@ -236,7 +236,7 @@ def deposit(session: Session, actor: Actor, pro_forma_id: object, data: bytes, f
     pf.own_invoice_number = None  # read by the job from the new file
     pf.latest_run_id, pf.check_summary = None, None  # the new version has no verdict yet
     pf.assigned_to_id = None
-    said = ("Votre facture d'avoir a bien été ajoutée." if pf.kind == "credit_note"  # §1.2.1.3
+    said = ("Votre facture d'avoir a bien été ajoutée." if pf.kind == Kind.CREDIT_NOTE  # §1.2.1.3
             else "Votre facture a bien été envoyée à l'Opco EP pour instruction.")
     return DepositReceipt(pf.number, doc.version, label(pf.status, pf.kind), said)
 

@@ -245,7 +245,7 @@ def _own_number(report: checks.Report) -> tuple[checks.Report, str | None]:
              "file")
     except InvalidInput as exc:
         results = tuple(checks.CheckResult(CheckName.INVOICE_NUMBER, Outcome.FAIL, str(exc))
-                        if r.name == "invoice_number" else r for r in report.checks)
+                        if r.name == CheckName.INVOICE_NUMBER else r for r in report.checks)
         return replace(report, checks=results, found={**report.found, "invoice_number": None}
                        ), None
     return report, own

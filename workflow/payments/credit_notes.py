@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.models import Cfa, CreditApplication, Payment, ProForma
 from domain.clock import now
 from domain.lifecycle import Act
-from domain.vocabulary import CreditUse, Status
+from domain.vocabulary import CreditUse, Kind, Status
 from workflow.common import events
 from workflow.common.access import Actor
 from workflow.common.transitions import apply, load_for_update
@@ -51,7 +51,7 @@ def outstanding_credits(session: Session, cfa_id: int, mode: str = "deduction", 
     never deduct the same credit twice.
     """
     stmt = select(ProForma).where(
-        ProForma.cfa_id == cfa_id, ProForma.kind == "credit_note",
+        ProForma.cfa_id == cfa_id, ProForma.kind == Kind.CREDIT_NOTE,
         ProForma.status == Status.VALIDATED, ProForma.settlement_mode == mode,
     ).order_by(ProForma.decided_at, ProForma.id)
     if lock:

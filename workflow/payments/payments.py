@@ -26,7 +26,7 @@ from domain.errors import AccessDenied, ConfirmationMismatch, InvalidInput, Work
 from domain.formatting import format_eur
 from domain.lifecycle import Act
 from domain.permissions import PAYERS
-from domain.vocabulary import CreditUse, Kind, Nature, Status
+from domain.vocabulary import CreditUse, Kind, Nature, SettlementMode, Status
 from workflow.common import events
 from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.bounds import max_length
@@ -51,7 +51,7 @@ MAX_RUN = 500  # invoices per payment run: keeps one transaction and one file re
 
 def ready_to_pay(pf: ProForma) -> bool:
     """True when a validated invoice may be paid (four-eyes approval obtained if needed)."""
-    return (pf.status == Status.VALIDATED and pf.kind == "invoice"
+    return (pf.status == Status.VALIDATED and pf.kind == Kind.INVOICE
             and (not pf.needs_second_approval or pf.approved_by_id is not None))
 
 
@@ -83,7 +83,7 @@ def _pay(session: Session, actor: Actor, pro_forma_id: object, reference: str,
     """
     require_role(actor, *PAYERS)
     pf = load_for_update(session, actor, pro_forma_id)
-    if pf.kind != "invoice":
+    if pf.kind != Kind.INVOICE:
         raise WorkflowError(f"La pro forma {pf.number} est une facture d'avoir : "
                             "elle se règle par déduction ou remboursement.")
     if pf.status == Status.VALIDATED and not ready_to_pay(pf):
@@ -123,7 +123,7 @@ class PayableRow:
 
     @property
     def ready(self) -> bool:
-        return self.kind == "invoice" and (not self.needs_approval or bool(self.approved_by))
+        return self.kind == Kind.INVOICE and (not self.needs_approval or bool(self.approved_by))
 
 
 def seen_of(rows: Iterable[PayableRow]) -> Seen:
@@ -155,7 +155,7 @@ def validated(session: Session, actor: Actor, *, awaiting_approval: bool = False
         stmt = stmt.where(ProForma.needs_second_approval.is_(True),
                           ProForma.approved_by_id.is_(None))
     else:
-        stmt = stmt.where(ProForma.kind == "invoice")
+        stmt = stmt.where(ProForma.kind == Kind.INVOICE)
     result = paginate(session, stmt, page, page_size)
     return Page([PayableRow(*r) for r in result.rows], result.total, result.page,
                 result.page_size)
@@ -199,7 +199,7 @@ class RunPlan:
 
 def _ready_stmt(pro_forma_ids: Sequence[int] | None) -> Select[ProForma]:
     stmt = select(ProForma).where(
-        ProForma.status == Status.VALIDATED, ProForma.kind == "invoice",
+        ProForma.status == Status.VALIDATED, ProForma.kind == Kind.INVOICE,
         or_(ProForma.needs_second_approval.is_(False), ProForma.approved_by_id.isnot(None)),
     ).order_by(ProForma.cfa_id, ProForma.decided_at, ProForma.id).limit(MAX_RUN)
     if pro_forma_ids is not None:
@@ -344,8 +344,8 @@ def reimbursements_due(session: Session, actor: Actor, page: int = 0, page_size:
     stmt = (select(ProForma.id, ProForma.number, ProForma.version, Cfa.name, ProForma.total,
                    ProForma.decided_at, left)
             .join(Cfa, Cfa.id == ProForma.cfa_id)
-            .where(ProForma.kind == "credit_note", ProForma.status == Status.VALIDATED,
-                   ProForma.settlement_mode == "remboursement", left > 0)
+            .where(ProForma.kind == Kind.CREDIT_NOTE, ProForma.status == Status.VALIDATED,
+                   ProForma.settlement_mode == SettlementMode.REMBOURSEMENT, left > 0)
             .order_by(ProForma.decided_at, ProForma.id))
     result = paginate(session, stmt, page, page_size)
     rows = [DueRow(*r[:6], Decimal(r[6]).quantize(Decimal("0.01"))) for r in result.rows]
@@ -367,8 +367,8 @@ def record_reimbursement(session: Session, actor: Actor, seen: Seen, reference: 
     if len(seen.ids) != 1:
         raise InvalidInput("selection", "Choisissez une facture d'avoir.")
     note = load_for_update(session, actor, seen.ids[0])
-    if (note.kind != "credit_note" or note.status != Status.VALIDATED
-            or note.settlement_mode != "remboursement"):
+    if (note.kind != Kind.CREDIT_NOTE or note.status != Status.VALIDATED
+            or note.settlement_mode != SettlementMode.REMBOURSEMENT):
         raise WorkflowError(f"La pro forma {note.number} n'est pas une facture d'avoir validée "
                             "à rembourser.")
     ref = (reference or "").strip()

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Payment, ProForma
-from domain.vocabulary import KIND_LABELS, NATURE_LABELS, Nature, Status
+from domain.vocabulary import KIND_LABELS, NATURE_LABELS, Kind, Nature, Status
 from workflow.common.access import Actor, require_cfa
 from workflow.common.paging import Page, paginate
 from workflow.reporting.dashboard_money import left_to_settle
@@ -72,7 +72,7 @@ def amount_in(*statuses: Status) -> ColumnElement[Decimal]:
 def figures(session: Session, actor: Actor) -> CfaFigures:
     """The actor's CFA figures; raises AccessDenied for anyone but a CFA user."""
     cfa_id = require_cfa(actor)
-    invoice = ProForma.kind == "invoice"
+    invoice = ProForma.kind == Kind.INVOICE
     invoiced, validated, outstanding = session.execute(
         select(amount_in(*INVOICED), amount_in(Status.VALIDATED, Status.PAID),
                amount_in(Status.VALIDATED))
@@ -84,7 +84,7 @@ def figures(session: Session, actor: Actor) -> CfaFigures:
     ).one()
     credit = session.execute(
         select(func.sum(left_to_settle())).where(
-            ProForma.cfa_id == cfa_id, ProForma.kind == "credit_note",
+            ProForma.cfa_id == cfa_id, ProForma.kind == Kind.CREDIT_NOTE,
             ProForma.status == Status.VALIDATED.value, left_to_settle() > 0)
     ).scalar_one()
     waiting, waiting_total = session.execute(

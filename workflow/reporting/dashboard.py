@@ -29,7 +29,7 @@ from db.models import (
     User,
 )
 from domain.clock import paris_day, today
-from domain.vocabulary import STATUS_CHOICES, DecisionOutcome, Status
+from domain.vocabulary import STATUS_CHOICES, DecisionOutcome, Kind, Status
 from workflow.common.access import Actor, require_manager
 from workflow.reporting.dashboard_scope import (
     BUCKETS,
@@ -209,7 +209,7 @@ def flow(session: Session, actor: Actor, f: Filters) -> Flow:
     to_payment = durations(
         session,
         select(ProForma.id).where(
-            ProForma.kind == "invoice", ProForma.status == Status.PAID.value,
+            ProForma.kind == Kind.INVOICE, ProForma.status == Status.PAID.value,
             ProForma.paid_at.is_not(None), ProForma.decided_at.is_not(None),
             *scope(f), *in_period(ProForma.paid_at, f)),
         days_between(session, ProForma.decided_at, ProForma.paid_at),

@@ -17,6 +17,7 @@ from db.models import Cfa, Decision, Event, ProForma, User
 from domain.errors import InvalidInput
 from domain.vocabulary import (
     NATURE_LABELS,
+    SETTLEMENT_MODES,
     STATUS_CHOICES,
     DecisionOutcome,
     Nature,
@@ -94,7 +95,7 @@ def _conditions(session: Session, f: Filters, drill: Drill) -> list[ColumnElemen
         if stage in ("invoiced", "validated", "paid"):
             conds = [*stage_conditions(stage, f), *scope(f)]
             return conds + ([ProForma.nature == nature] if nature else [])
-    if kind == "credit" and key in ("deduction", "remboursement"):
+    if kind == "credit" and key in SETTLEMENT_MODES:
         return [ProForma.settlement_mode == key, *credit_conditions(f)]
     raise InvalidInput("drill", "Ce chiffre ne renvoie à aucune liste de pro formas.")
 

@@ -23,6 +23,7 @@ from domain.vocabulary import (
     NATURE_LABELS,
     SETTLEMENT_LABELS,
     ContractStatus,
+    Kind,
     Nature,
     Outcome,
     SettlementMode,
@@ -44,8 +45,10 @@ ZERO = Decimal("0.00")
 STAGES = ("engaged", "invoiced", "validated", "paid")
 STAGE_LABELS = {"engaged": "Engagé", "invoiced": "Facturé", "validated": "Validé",
                 "paid": "Payé"}
-SUMMARY_LABELS = {"pass": "Tous conformes", "fail": "Au moins un échec",
-                  "unknown": "À vérifier (indéterminé)"}
+SUMMARY_LABELS: dict[str, str] = {
+    Outcome.PASS: "Tous conformes", Outcome.FAIL: "Au moins un échec",
+    Outcome.UNKNOWN: "À vérifier (indéterminé)",
+}
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def left_to_settle() -> ColumnElement[Decimal]:
 
 def credit_conditions(f: Filters) -> list[ColumnElement[bool]]:
     """Validated credit notes with money left (the period does not apply: it is now)."""
-    return [ProForma.kind == "credit_note", ProForma.status == Status.VALIDATED.value,
+    return [ProForma.kind == Kind.CREDIT_NOTE, ProForma.status == Status.VALIDATED.value,
             left_to_settle() > 0, *scope(f)]
 
 

@@ -20,7 +20,7 @@ from domain.clock import now
 from domain.errors import InvalidInput, WorkflowError
 from domain.lifecycle import Act
 from domain.permissions import DECIDERS
-from domain.vocabulary import CHECK_LABELS, Status
+from domain.vocabulary import CHECK_LABELS, CheckName, Outcome, Status
 from workflow.accounts import duties
 from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.confirm import Seen, check
@@ -142,7 +142,7 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
     attestations.require_present(session, pf, at_validation=True)  # issue 18: no override
     run = latest_run(session, pf.id)
     seen = checks_seen(run)
-    failed = sorted(CHECK_LABELS.get(n, n) for n, o in seen.items() if o == "fail")
+    failed = sorted(CHECK_LABELS.get(n, n) for n, o in seen.items() if o == Outcome.FAIL)
     note = (justification or "").strip()
     if failed and not note and pf.version == version:
         raise InvalidInput(
@@ -154,7 +154,7 @@ def validate(session: Session, actor: Actor, pro_forma_id: object, version: int,
                comment=note or None)
     pf.decided_at, pf.decided_by_id = now(), actor.user_id
     pf.needs_second_approval = (
-        abs(pf.total) > four_eyes_threshold(session) or seen.get("iban") == "fail"
+        abs(pf.total) > four_eyes_threshold(session) or seen.get(CheckName.IBAN) == Outcome.FAIL
     )
     pf.approved_by_id = None
     return _decision(session, actor, pf, "validated", version, seen, run, comment=note or None,
@@ -181,7 +181,7 @@ def refuse(session: Session, actor: Actor, pro_forma_id: object, version: int,
     pf.decided_at, pf.decided_by_id = now(), actor.user_id
     pf.refusal_reason_id, pf.refusal_comment = reason.id, note or None
     pf.assigned_to_id = None
-    against = bool(seen) and all(o == "pass" for o in seen.values())
+    against = bool(seen) and all(o == Outcome.PASS for o in seen.values())
     decision = _decision(session, actor, pf, "refused", version, seen, run, reason=reason,
                          comment=note or None, against=against)
     session.flush()

@@ -23,7 +23,7 @@ from db.session import is_postgres
 from domain.clock import now
 from domain.errors import InvalidInput, TransitionRefused, WorkflowError
 from domain.permissions import REVIEWERS
-from domain.vocabulary import JobKind, Role, Status, label
+from domain.vocabulary import JobKind, Kind, Outcome, Role, Status, label
 from workflow.common import bounds, events
 from workflow.common.access import Actor, get_owned, require_opco, require_role
 from workflow.common.paging import Page, paginate
@@ -33,8 +33,8 @@ from workflow.review.review_screen import (
     OUTCOME_ICONS,
 )
 
-CHECK_FILTERS = {"pass": "Tous conformes", "fail": "Au moins un non conforme",
-                 "unknown": "Au moins un à vérifier (aucun non conforme)"}
+CHECK_FILTERS = {Outcome.PASS: "Tous conformes", Outcome.FAIL: "Au moins un non conforme",
+                 Outcome.UNKNOWN: "Au moins un à vérifier (aucun non conforme)"}
 ASSIGNED_FILTERS = {"me": "Attribuées à moi", "unassigned": "Non attribuées"}
 
 
@@ -131,7 +131,7 @@ def _conditions(actor: Actor, f: QueueFilters) -> list[Any]:
     if f.nature:
         conds.append(_P.nature == f.nature)
     if f.kind:
-        if f.kind not in ("invoice", "credit_note"):
+        if f.kind not in (Kind.INVOICE, Kind.CREDIT_NOTE):
             raise InvalidInput("kind", "Type de pièce inconnu.")
         conds.append(_P.kind == f.kind)
     # typed by the user: bounded before they reach SQL or timedelta (credit notes are negative)
@@ -175,8 +175,7 @@ def _outcome_counts(session: Session, run_ids: list[int]) -> dict[int, dict[str,
 
 def compact(counts: dict[str, int]) -> str:
     """A compact check summary such as "✅ 5 ❌ 1 ❔ 1" (empty parts left out)."""
-    parts = [f"{OUTCOME_ICONS[o]} {counts[o]}" for o in ("pass", "fail", "unknown")
-             if counts.get(o)]
+    parts = [f"{OUTCOME_ICONS[o]} {counts[o]}" for o in Outcome if counts.get(o)]
     return " ".join(parts) or "—"
 
 

@@ -35,13 +35,13 @@ from db.models import (
 )
 from domain.errors import AccessDenied, InvalidInput
 from domain.formatting import format_eur, format_moment_medium, format_period
-from domain.vocabulary import CHECK_LABELS, Status, label
+from domain.vocabulary import CHECK_LABELS, Outcome, Status, label
 from workflow.common.access import Actor, require_opco
 from workflow.common.typed import as_int
 from workflow.deposits import queue as check_queue
 from workflow.deposits.deposits import expected_lines
 
-OUTCOME_ICONS = {"pass": "✅", "fail": "❌", "unknown": "❔"}
+OUTCOME_ICONS = {Outcome.PASS: "✅", Outcome.FAIL: "❌", Outcome.UNKNOWN: "❔"}
 ACTION_LABELS = {
     "generated": "Pro forma générée", "deposited": "Facture déposée",
     "replaced": "Facture remplacée", "cancelled": "Annulée", "validated": "Validée",
