@@ -67,11 +67,13 @@ def csv_cell(value: Any) -> Any:
 
 def table(rows: list[dict[str, Any]], file_name: str, key: str, **grid: Any) -> None:
     """Show rows (amounts formatted in French) and offer them as a CSV file; ``grid`` goes to
-    ``st.dataframe`` (the date columns' ``column_config``, console/screens/grid_dates.py)."""
+    ``st.dataframe`` (the date columns' ``column_config``, console/screens/grid_dates.py; an
+    amount column named there keeps its Decimal, drawn by console/screens/grid_amounts.py)."""
     if not rows:
         st.info("Aucune donnée pour ces filtres.")
         return
-    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal)
+    numbers = set(grid.get("column_config") or ())  # amount columns (grid_amounts) stay numbers
+    shown = pd.DataFrame([{k: ui.money(v) if isinstance(v, Decimal) and k not in numbers
                            else format_moment_medium(v) if isinstance(v, datetime) else v
                            for k, v in r.items()} for r in rows])
     st.dataframe(shown, hide_index=True, width="stretch", **grid)

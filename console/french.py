@@ -15,7 +15,9 @@ so for whatever Streamlit draws later (a MutationObserver, installed once per br
 
 The same script gives Streamlit's moment.js a French locale (the grids' dates, see
 ``MOMENT_LOCALE``) and makes the dates Streamlit writes with the browser's default language
-(``Date.toLocaleString()`` without a locale: a column's statistics) French.
+(``Date.toLocaleString()`` without a locale: a column's statistics) French, and the numbers
+it formats with the browser's languages (``Intl.NumberFormat(navigator.languages)``: the grids'
+amounts, ``console/screens/grid_amounts.py``) French too.
 
 Only whole strings known to be Streamlit's are rewritten (``EXACT``), plus a few patterns
 (``PATTERNS``); the project's own text is French already and never matches them. The French
@@ -305,6 +307,22 @@ _SCRIPT = """<script>
       return own.call(this, locales === undefined ? "fr-FR" : locales, options);
     };
   }
+  // the grids' amounts: Streamlit formats a NumberColumn ("euro", "localized", a column's
+  // statistics) with new Intl.NumberFormat(navigator.languages, …); the browser's own
+  // languages, or none, mean French ("96 540,00 €" in an English browser too)
+  const ownNumberFormat = Intl.NumberFormat;
+  const browsers = (l) => l === undefined || l === navigator.language
+    || (Array.isArray(l) && l.length === navigator.languages.length
+        && l.every((x, i) => x === navigator.languages[i]));
+  const french = (args) => [browsers(args[0]) ? "fr-FR" : args[0], ...args.slice(1)];
+  Intl.NumberFormat = new Proxy(ownNumberFormat, {
+    construct: (target, args) => new target(...french(args)),
+    apply: (target, self, args) => target(...french(args)),
+  });
+  const ownNumberLocale = Number.prototype.toLocaleString;
+  Number.prototype.toLocaleString = function (...args) {
+    return ownNumberLocale.apply(this, french(args));
+  };
   // the grids' dates: Streamlit's moment.js module (loaded from beside Streamlit's entry
   // module, so the very instance the grids use) gets the French locale. Its exports are
   // minified: moment is the function with a defineLocale; until moment's lazy initialiser

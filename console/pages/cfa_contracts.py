@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from console import ui
-from console.screens import grid_dates
+from console.screens import grid_amounts, grid_dates
 from domain.formatting import format_period
 from domain.vocabulary import NATURE_LABELS, Nature
 from workflow.contracts.contracts import CONTRACT_STATUS_LABELS, contract_schedule, list_contracts
@@ -21,12 +21,13 @@ if page is None:
 table = pd.DataFrame([{
     "Numéro enregistrement": r.number, "Libellé": r.title, "Apprenti": r.apprentice,
     "Employeur": f"{r.employer} {r.employer_siret}", "Durée contrat": format_period(r.start, r.end),
-    "NPEC": ui.money(r.npec), "Statut": CONTRACT_STATUS_LABELS.get(r.status, r.status),
+    "NPEC": grid_amounts.amount(r.npec), "Statut": CONTRACT_STATUS_LABELS.get(r.status, r.status),
 } for r in page.rows])
 if table.empty:
     st.info("Aucun contrat ne correspond à votre recherche.")
     st.stop()
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(table, hide_index=True, width="stretch",
+             column_config=grid_amounts.columns("NPEC"))
 ui.pager("c_page", page.total, page.page_size)
 
 choices = {f"{r.number} — {r.apprentice}": r.id for r in page.rows}
@@ -36,10 +37,11 @@ if rows:
     st.dataframe(pd.DataFrame([{
         "Nature": NATURE_LABELS[Nature(e.nature)], "Année": e.year,
         "Période": format_period(e.period_start, e.period_end),
-        "Échéance le": e.due_on, "Montant": ui.money(e.amount),
+        "Échéance le": e.due_on, "Montant": grid_amounts.amount(e.amount),
         "Détail du calcul": e.detail, "Pro forma": e.pro_forma or "",
     } for e in rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
-        column_config=grid_dates.columns(days=("Échéance le",)))
+        column_config=grid_dates.columns(days=("Échéance le",))
+        | grid_amounts.columns("Montant"))
 
 history = ui.call(contract_history, choices[picked]) if picked else None
 if history is not None:  # creation, avenants with what they changed, rupture (issue 18)
@@ -53,9 +55,10 @@ if history is not None:  # creation, avenants with what they changed, rupture (i
         st.caption("Aucune régularisation sur ce contrat.")
     else:
         st.dataframe(pd.DataFrame([{
-            "Nature": NATURE_LABELS[Nature(e.nature)], "Montant": ui.money(e.amount),
+            "Nature": NATURE_LABELS[Nature(e.nature)], "Montant": grid_amounts.amount(e.amount),
             "Échéance le": e.due_on, "Détail du calcul": e.detail,
             "Pro forma": e.pro_forma or "",
         } for e in history.regularisations]), hide_index=True, width="stretch",
             placeholder=grid_dates.EMPTY,
-            column_config=grid_dates.columns(days=("Échéance le",)))
+            column_config=grid_dates.columns(days=("Échéance le",))
+            | grid_amounts.columns("Montant"))

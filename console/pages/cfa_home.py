@@ -5,7 +5,7 @@ import streamlit as st
 
 from console import ui
 from console.navigation import script
-from console.screens import cfa_news, grid_dates
+from console.screens import cfa_news, grid_amounts, grid_dates
 from workflow.reporting import cfa_home
 
 PAGE_SIZE = 20
@@ -39,10 +39,11 @@ if not page.rows:
     st.stop()
 st.dataframe(pd.DataFrame([{
     "Pro forma": r.number, "Type": r.kind, "Nature": r.nature,
-    "Date de création": grid_dates.day(r.created_at), "Montant": ui.money(r.total),
+    "Date de création": grid_dates.day(r.created_at), "Montant": grid_amounts.amount(r.total),
     "Dossiers": r.dossiers,
 } for r in page.rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
-    column_config=grid_dates.columns(days=("Date de création",)))
+    column_config=grid_dates.columns(days=("Date de création",))
+    | grid_amounts.columns("Montant"))
 ui.pager("home_page", page.total, PAGE_SIZE)
 if st.button("Joindre une facture dans « Mes factures/factures d'avoir pro formas »",
              icon=":material/upload_file:"):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import streamlit as st
 
 from console import selection, ui
-from console.screens import grid_dates, payment_confirm, payment_runs
+from console.screens import grid_amounts, grid_dates, payment_confirm, payment_runs
 from console.screens.grid_dates import day
 from domain.vocabulary import NATURE_LABELS
 from workflow.payments import payments
@@ -28,12 +28,13 @@ with ready_tab:
                    "peuvent pas l'être.")
         chosen = selection.pick("ready", [{
             "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
-            "Montant": ui.money(r.total), "Validée le": day(r.decided_at),
+            "Montant": grid_amounts.amount(r.total), "Validée le": day(r.decided_at),
             "Par": r.decided_by or "—",
             "Paiement": "Prête" if r.ready else "Attend le double contrôle",
         } for r in page.rows], [r.pro_forma_id for r in page.rows],
             labels=[r.number for r in page.rows], placeholder=grid_dates.EMPTY,
-            column_config=grid_dates.columns(days=("Validée le",)))
+            column_config=grid_dates.columns(days=("Validée le",))
+            | grid_amounts.columns("Montant"))
         ui.pager("pay_page", page.total, PAGE_SIZE)
         payable = [i for i in chosen if i in ready]
         waiting = [ready_id for ready_id in chosen if ready_id not in ready]
@@ -59,10 +60,11 @@ with approve_tab:
     if waiting_page and waiting_page.rows:
         rows = {r.pro_forma_id: r for r in waiting_page.rows}
         chosen = selection.pick("approve", [{
-            "Pro forma": r.number, "CFA": r.cfa, "Montant": ui.money(r.total),
+            "Pro forma": r.number, "CFA": r.cfa, "Montant": grid_amounts.amount(r.total),
             "Validée par": r.decided_by or "—", "Le": day(r.decided_at)}
             for r in waiting_page.rows], list(rows), labels=[r.number for r in rows.values()],
-            placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(days=("Le",)))
+            placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(days=("Le",))
+            | grid_amounts.columns("Montant"))
         mine = [rows[i] for i in chosen if rows[i].decided_by_id == me.user_id]
         if mine:
             st.warning("Vous ne pouvez pas approuver votre propre décision : "

@@ -5,7 +5,7 @@ from decimal import Decimal
 import streamlit as st
 
 from console import selection, ui
-from console.screens import grid_dates
+from console.screens import grid_amounts, grid_dates
 from domain.vocabulary import KIND_LABELS, NATURE_LABELS
 from workflow.review import find, review
 
@@ -86,11 +86,12 @@ if not page.rows:
 rows = {r.pro_forma_id: r for r in page.rows}
 chosen = selection.pick("queue", [{
     "Pro forma": r.number, "CFA": r.cfa, "Nature": NATURE_LABELS.get(r.nature, r.nature),
-    "Type": KIND_LABELS[r.kind], "Montant": ui.money(r.total), "Dossiers": r.dossiers,
+    "Type": KIND_LABELS[r.kind], "Montant": grid_amounts.amount(r.total), "Dossiers": r.dossiers,
     "Déposée le": grid_dates.moment(r.deposited_at), "Âge (jours)": r.age_days,
     "Instructeur": r.assigned_to or "—", "Contrôles": r.pending or r.checks,
 } for r in page.rows], list(rows), labels=[r.number for r in page.rows], multi=False,
-    placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(moments=("Déposée le",)))
+    placeholder=grid_dates.EMPTY, column_config=grid_dates.columns(moments=("Déposée le",))
+    | grid_amounts.columns("Montant"))
 ui.pager("queue_page", page.total, PAGE_SIZE)
 if chosen:
     row = rows[chosen[0]]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from console import dashboard_widgets as w
 from console import ui
-from console.screens import grid_dates
+from console.screens import grid_amounts, grid_dates
 from workflow.reporting import dashboard, dashboard_money
 from workflow.reporting.dashboard_sql import Filters
 
@@ -44,7 +44,8 @@ def queue(f: Filters) -> None:
               "Déposée le": grid_dates.day(r.deposited_at), "Âge (jours)": r.age_days,
               "Montant": r.total, "Instructeur": r.assigned_to or "—"}
              for r in q.late], "hors_delai", "late", placeholder=grid_dates.EMPTY,
-            column_config=grid_dates.columns(days=("Déposée le",)))
+            column_config=grid_dates.columns(days=("Déposée le",))
+            | grid_amounts.columns("Montant"))
     w.drill("queue", f, [(f"Statut : {r.label} ({r.count})", r.drill) for r in q.by_status]
             + [(f"Ancienneté : {b.label} ({b.count})", b.drill) for b in q.buckets]
             + [(f"Au-delà du délai cible ({q.late_count})", q.late_drill)])

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from console import selection, ui
-from console.screens import grid_dates
+from console.screens import grid_amounts, grid_dates
+from console.screens.grid_amounts import amount as euros
 from domain.formatting import format_moment
 from workflow.payments import payments
 
@@ -19,16 +20,19 @@ def campaign_tab() -> None:
     if plan and plan.cfas:
         st.dataframe(pd.DataFrame([{
             "CFA": c.cfa, "IBAN": c.iban, "Factures": len(c.invoices),
-            "Montant brut": ui.money(c.gross), "Avoirs déduits": ui.money(c.deducted),
-            "Net à virer": ui.money(c.net), "Avoir restant reporté": ui.money(c.carry_over),
+            "Montant brut": euros(c.gross), "Avoirs déduits": euros(c.deducted),
+            "Net à virer": euros(c.net), "Avoir restant reporté": euros(c.carry_over),
             "Remarque": "Aucun virement : entièrement couvert par les avoirs déduits"
             if not c.net else "",
-        } for c in plan.cfas]), hide_index=True, width="stretch")
+        } for c in plan.cfas]), hide_index=True, width="stretch",
+            column_config=grid_amounts.columns("Montant brut", "Avoirs déduits", "Net à virer",
+                                               "Avoir restant reporté"))
         with st.expander("Détail des déductions"):
             st.dataframe(pd.DataFrame([{
                 "CFA": c.cfa, "Facture": i.number, "Avoir": d.number,
-                "Déduit": ui.money(d.amount), "Reste de l'avoir": ui.money(d.left_after),
-            } for c in plan.cfas for i in c.invoices for d in i.deductions]), hide_index=True)
+                "Déduit": euros(d.amount), "Reste de l'avoir": euros(d.left_after),
+            } for c in plan.cfas for i in c.invoices for d in i.deductions]), hide_index=True,
+                column_config=grid_amounts.columns("Déduit", "Reste de l'avoir"))
         st.metric("Total net de la campagne", ui.money(plan.net))
         if st.button("Exécuter la campagne de paiement", type="primary", shortcut="Alt+E",
                      help="Raccourci : Alt+E"):
@@ -53,10 +57,11 @@ def refund_tab() -> None:
     due = ui.call(payments.reimbursements_due, page_size=50)
     if due and due.rows:
         st.dataframe(pd.DataFrame([{
-            "Avoir": d.number, "CFA": d.cfa, "Montant": ui.money(d.total),
-            "Validé le": grid_dates.day(d.decided_at), "Reste dû par le CFA": ui.money(d.left),
+            "Avoir": d.number, "CFA": d.cfa, "Montant": euros(d.total),
+            "Validé le": grid_dates.day(d.decided_at), "Reste dû par le CFA": euros(d.left),
         } for d in due.rows]), hide_index=True, width="stretch", placeholder=grid_dates.EMPTY,
-            column_config=grid_dates.columns(days=("Validé le",)))
+            column_config=grid_dates.columns(days=("Validé le",))
+            | grid_amounts.columns("Montant", "Reste dû par le CFA"))
         with st.form("refund"):
             note = st.selectbox("Avoir", due.rows, format_func=lambda d: f"{d.number} — {d.cfa}")
             amount = st.text_input("Montant reçu (€, vide = tout le reste dû)", max_chars=20)

@@ -3,6 +3,9 @@ read from ``workflow.contracts.history`` (real database, real Streamlit AppTest)
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from sqlalchemy import select
 
 from db.models import Contract
@@ -24,7 +27,9 @@ def test_the_page_shows_the_history_and_the_regularisation(world, factory, page)
     history = next(f for f in frames if "Événement" in f.columns)
     assert list(history["Événement"]) == ["Création", "Rupture"]
     assert list(history["Modifications"])[1] == "Date de rupture : 30/04/2026"
-    regs = next(f for f in frames if "Détail du calcul" in f.columns and "Année" not in f.columns)
-    amounts = [str(v).replace("\u202f", " ").replace("\xa0", " ") for v in regs["Montant"]]
-    assert len(amounts) == 1 and "295,89" in amounts[0] and amounts[0].lstrip().startswith(
-        ("-", "−"))
+    grid = next(d for d in at.dataframe
+                if "Détail du calcul" in d.value.columns and "Année" not in d.value.columns)
+    # an amount (sorted as one), drawn "-295,89 €" (tests/browser/test_grid_amounts.py)
+    assert list(grid.value["Montant"]) == [Decimal("-295.89")], list(grid.value["Montant"])
+    config = json.loads(grid.proto.columns)["Montant"]
+    assert config["type_config"] == {"type": "number", "format": "euro"}, config

@@ -164,3 +164,25 @@ def test_grid_dates_are_in_the_manuals_style(world, factory, page):
     assert len(dates) and all(isinstance(d, date) for d in dates), list(dates)
     config = json.loads(at.dataframe[0].proto.columns)["Validée le"]
     assert config["type_config"] == {"type": "date", "format": "D MMM YYYY"}, config
+
+
+def test_grid_amounts_are_numbers_drawn_in_euros(world, factory, page):
+    """Issue 14: a grid's amount is the amount itself (sorted as one when its header is
+    clicked, not as text "9 000" after "10 000"), drawn "96 540,00 €" by the "euro" format
+    (console/french.py makes it French; tests/browser/test_grid_amounts.py reads it drawn):
+    the queue's and the payments' "Montant", the pro formas' own totals."""
+    queued, validated = queue_of(world, factory, 2)
+    with factory.begin() as s:
+        decisions.validate(s, world.instructeur, validated, version(factory, validated))
+        shown = {i: (s.get_one(ProForma, i).number, s.get_one(ProForma, i).total)
+                 for i in (queued, validated)}
+    for script, pf_id in (("instr_queue.py", queued), ("instr_payments.py", validated)):
+        at = page(script, world.instructeur)
+        assert not at.exception
+        grid = at.dataframe[0]
+        number, total = shown[pf_id]
+        row = grid.value[grid.value["Pro forma"] == number]
+        assert list(row["Montant"]) == [total], (script, list(row["Montant"]))
+        assert all(isinstance(v, Decimal) for v in grid.value["Montant"]), script
+        config = json.loads(grid.proto.columns)["Montant"]
+        assert config["type_config"] == {"type": "number", "format": "euro"}, (script, config)
