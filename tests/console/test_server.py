@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 
 import pytest
@@ -53,7 +54,10 @@ def call(server, method: str, path: str, *, headers: dict[str, str] | None = Non
     async def send(message: dict) -> None:
         messages.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # in a thread of its own: a Playwright session of the same worker (tests/browser) keeps an
+    # event loop running in this one, where asyncio.run refuses to start
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     start = messages[0]
     return start["status"], [(k.decode(), v.decode()) for k, v in start["headers"]]
 
