@@ -61,8 +61,9 @@ def _upload(page: Page, name: str, data: bytes) -> None:
 
 
 def _simulated(page: Page, summary: str) -> None:
-    info = page.get_by_test_id("stAlertContentInfo")
-    expect(info).to_contain_text(f"Simulation : {summary}", timeout=IMPORT_TIMEOUT_MS)
+    # another information ("Aucun fichier déposé.") may still be on screen during the rerun
+    info = page.get_by_test_id("stAlertContentInfo").filter(has_text=f"Simulation : {summary}")
+    expect(info.first).to_be_visible(timeout=IMPORT_TIMEOUT_MS)
     settle(page)
 
 

@@ -63,13 +63,18 @@ def check_header_sorts_by_amount(page: Page, table: Locator, title: str) -> None
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↑ {title}") and ordered(False),
           f"{title} not sorted up: {column_texts(page, table, title)}")
+    # each row's drawn amount is its value's (the accessible table holds the number; it may
+    # follow the canvas a moment later, on a loaded machine)
+    def drawn_as_valued() -> bool:
+        texts = column_texts(page, table, title)
+        raw = values(table, title)[:len(texts)]
+        return len(raw) == len(texts) and all(
+            read_amount(text) == Decimal(value.strip()).quantize(Decimal("0.01"))
+            for text, value in zip(texts, raw, strict=True))
+
+    until(drawn_as_valued, f"{title}: drawn {column_texts(page, table, title)} "
+                           f"valued {values(table, title)}")
     up = column_texts(page, table, title)
-    # each row's drawn amount is its value's (the accessible table holds the number)
-    raw = values(table, title)[:len(up)]
-    assert len(raw) == len(up), (raw, up)
-    for text, value in zip(up, raw, strict=True):
-        assert read_amount(text) == Decimal(value.strip()).quantize(Decimal("0.01")), (text,
-                                                                                     value)
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↓ {title}") and ordered(True),
           f"{title} not sorted down: {column_texts(page, table, title)}")

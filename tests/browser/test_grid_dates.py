@@ -87,12 +87,17 @@ def check_header_sorts_by_date(page: Page, table: Locator, title: str,
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↑ {title}") and ordered(False),
           f"{title} not sorted up: {column_texts(page, table, title)}")
+    # each row's drawn date is its value's (the accessible table holds the ISO value; it may
+    # follow the canvas a moment later, on a loaded machine)
+    def drawn_as_valued() -> bool:
+        texts = column_texts(page, table, title)
+        iso = values(table, title)[:len(texts)]
+        return len(iso) == len(texts) and all(
+            read(text) == read_iso(value, read) for text, value in zip(texts, iso, strict=True))
+
+    until(drawn_as_valued, f"{title}: drawn {column_texts(page, table, title)} "
+                           f"valued {values(table, title)}")
     up = column_texts(page, table, title)
-    # each row's drawn date is its value's (the accessible table holds the ISO value)
-    iso = values(table, title)[:len(up)]
-    assert len(iso) == len(up), (iso, up)
-    for text, value in zip(up, iso, strict=True):
-        assert read(text) == read_iso(value, read), (text, value)
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↓ {title}") and ordered(True),
           f"{title} not sorted down: {column_texts(page, table, title)}")
