@@ -8,10 +8,14 @@ import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Browser, Download, Locator, Page, expect
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+if TYPE_CHECKING:
+    from tests.browser.conftest import Console
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SHOT_SIZE = {"width": 1366, "height": 768}  # the README's screenshots
@@ -324,3 +328,18 @@ def until(check: Callable[[], bool], what: str) -> None:
     while not check():
         assert time.monotonic() < deadline, what
         time.sleep(0.2)
+
+
+def english_browser(browser: Browser, console: Console, email: str, path: str) -> Page:
+    """A browser in English, in Los Angeles, 1366×768, logged in as ``email`` on ``path``
+    (a page loaded afresh: the grid is drawn on the tab's first load)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US",
+                                  timezone_id="America/Los_Angeles")
+    context.set_default_timeout(TIMEOUT_MS)
+    context.add_init_script(RECORD_DRAWING)
+    page = context.new_page()
+    page.goto(console.url)
+    submit_login(page, email)
+    page.goto(f"{console.url}/{path}")
+    settle(page)
+    return page

@@ -21,12 +21,12 @@ from tests.browser.helpers import (
     TIMEOUT_MS,
     choose,
     column_texts,
+    english_browser,
     grid,
     login,
     open_column_menu,
     read_day,
     settle,
-    submit_login,
     until,
 )
 
@@ -206,14 +206,7 @@ def test_a_grid_column_menu_is_french_in_an_english_browser(browser: Browser,
     """A date column's menu, its "Format" choices and its statistics (whose dates Streamlit
     writes in the browser's default language) say nothing in English, in a browser set to
     English; "Sort ascending" reads "Trier par ordre croissant"."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US",
-                                  timezone_id="America/Los_Angeles")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(RECORD_DRAWING)
-    page = context.new_page()
-    page.goto(console.url)
-    submit_login(page, ACCOUNTS[Role.CFA])
-    page.goto(f"{console.url}/cfa_proformas")
+    page = english_browser(browser, console, ACCOUNTS[Role.CFA], "cfa_proformas")
     table = grid(page)
     expect(table).to_be_visible()
     settle(page)
@@ -240,4 +233,4 @@ def test_a_grid_column_menu_is_french_in_an_english_browser(browser: Browser,
     expect(menu).to_have_count(0)
     until(lambda: (days := [read_day(t) for t in column_texts(page, table, "Création")])
           == sorted(days, reverse=True), "not sorted from the menu")
-    context.close()
+    page.context.close()

@@ -16,8 +16,8 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from domain.formatting import format_eur
 from tests.browser.conftest import Console
-from tests.browser.helpers import ROW_HEIGHT, click_header, drawn, grid, header_x, until
-from tests.browser.test_grid_dates import english_browser, header_drawn, values
+from tests.browser.helpers import ROW_HEIGHT, drawn, english_browser, grid, header_x, until
+from tests.browser.test_grid_dates import check_header_sorts
 
 pytestmark = pytest.mark.browser
 
@@ -49,37 +49,11 @@ def column_texts(page: Page, table: Locator, title: str) -> list[str]:
 def check_header_sorts_by_amount(page: Page, table: Locator, title: str) -> None:
     expect(table).to_be_visible()
     until(lambda: len(column_texts(page, table, title)) > 3, f"{title} not drawn")
-    shown = column_texts(page, table, title)
-    amounts = [read_amount(t) for t in shown]  # every cell in French, whatever the browser
-    for text, value in zip(shown, amounts, strict=True):
-        assert text == format_eur(value), (text, format_eur(value))  # ui.money's characters
-    # the data make a text sort wrong: text order is not amount order ("9 000" > "10 000")
-    assert sorted(shown) != [t for _, t in sorted(zip(amounts, shown, strict=True))], shown
-
-    def ordered(reverse: bool) -> bool:
-        now = [read_amount(t) for t in column_texts(page, table, title)]
-        return len(now) == len(shown) and now == sorted(now, reverse=reverse)
-
-    click_header(page, table, title)
-    until(lambda: header_drawn(page, table, f"↑ {title}") and ordered(False),
-          f"{title} not sorted up: {column_texts(page, table, title)}")
-    # each row's drawn amount is its value's (the accessible table holds the number; it may
-    # follow the canvas a moment later, on a loaded machine)
-    def drawn_as_valued() -> bool:
-        texts = column_texts(page, table, title)
-        raw = values(table, title)[:len(texts)]
-        return len(raw) == len(texts) and all(
-            read_amount(text) == Decimal(value.strip()).quantize(Decimal("0.01"))
-            for text, value in zip(texts, raw, strict=True))
-
-    until(drawn_as_valued, f"{title}: drawn {column_texts(page, table, title)} "
-                           f"valued {values(table, title)}")
-    up = column_texts(page, table, title)
-    click_header(page, table, title)
-    until(lambda: header_drawn(page, table, f"↓ {title}") and ordered(True),
-          f"{title} not sorted down: {column_texts(page, table, title)}")
-    down = column_texts(page, table, title)
-    assert read_amount(down[0]) == max(read_amount(t) for t in up) and down != up, (up, down)
+    for text in column_texts(page, table, title):  # ui.money's characters, whatever the browser
+        assert text == format_eur(read_amount(text)), (text, format_eur(read_amount(text)))
+    check_header_sorts(page, table, title, read_amount,
+                       lambda value: Decimal(value.strip()).quantize(Decimal("0.01")),
+                       column_texts)
 
 
 def test_the_instructeur_queue_sorts_its_amounts(browser: Browser, console: Console) -> None:

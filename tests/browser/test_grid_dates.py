@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -19,16 +20,13 @@ from tests.browser.conftest import Console
 from tests.browser.helpers import (
     MOMENT,
     MONTHS,
-    RECORD_DRAWING,
     ROW_HEIGHT,
-    TIMEOUT_MS,
     click_header,
     column_texts,
     drawn,
+    english_browser,
     grid,
     read_day,
-    settle,
-    submit_login,
     until,
 )
 
@@ -40,21 +38,6 @@ def read_moment(text: str) -> datetime:
     assert found, text
     return datetime(int(found[3]), MONTHS[found[2]], int(found[1]), int(found[4]),
                     int(found[5]))
-
-
-def english_browser(browser: Browser, console: Console, email: str, path: str) -> Page:
-    """A browser in English, in Los Angeles, 1366×768, logged in as ``email`` on ``path``
-    (a page loaded afresh: the grid is drawn on the tab's first load)."""
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US",
-                                  timezone_id="America/Los_Angeles")
-    context.set_default_timeout(TIMEOUT_MS)
-    context.add_init_script(RECORD_DRAWING)
-    page = context.new_page()
-    page.goto(console.url)
-    submit_login(page, email)
-    page.goto(f"{console.url}/{path}")
-    settle(page)
-    return page
 
 
 def values(table: Locator, title: str) -> list[str]:
@@ -71,38 +54,49 @@ def header_drawn(page: Page, table: Locator, text: str) -> bool:
                for (_, y), t in drawn(page, table).items())
 
 
-def check_header_sorts_by_date(page: Page, table: Locator, title: str,
-                               read: Callable[[str], date]) -> None:
+def check_header_sorts(page: Page, table: Locator, title: str, read: Callable[[str], Any],
+                       value_of: Callable[[str], Any],
+                       texts_of: Callable[[Page, Locator, str], list[str]] = column_texts
+                       ) -> None:
+    """Click ``title``'s header twice: the rows go up, then down, by the values ``read`` gives
+    of the drawn texts (``texts_of``), each drawn text its row's value in the accessible table
+    (``value_of`` reads that value as ``read`` reads the text), and the data make a text sort
+    wrong."""
     expect(table).to_be_visible()
-    until(lambda: len(column_texts(page, table, title)) > 3, f"{title} not drawn")
-    shown = column_texts(page, table, title)
-    dates = [read(t) for t in shown]  # every cell in the manual's style, whatever the browser
-    # the data make a text sort wrong: text order is not date order ("1 déc." < "18 sept.")
-    assert sorted(shown) != [t for _, t in sorted(zip(dates, shown, strict=True))], shown
+    until(lambda: len(texts_of(page, table, title)) > 3, f"{title} not drawn")
+    shown = texts_of(page, table, title)
+    keys = [read(t) for t in shown]  # every cell in the manual's style, whatever the browser
+    # the data make a text sort wrong ("1 déc." < "18 sept.", "9 000" > "10 000")
+    assert sorted(shown) != [t for _, t in sorted(zip(keys, shown, strict=True))], shown
 
     def ordered(reverse: bool) -> bool:
-        now = [read(t) for t in column_texts(page, table, title)]
+        now = [read(t) for t in texts_of(page, table, title)]
         return len(now) == len(shown) and now == sorted(now, reverse=reverse)
+
+    # each row's drawn text is its value's (the accessible table may follow the canvas a
+    # moment later, on a loaded machine)
+    def drawn_as_valued() -> bool:
+        texts = texts_of(page, table, title)
+        raw = values(table, title)[:len(texts)]
+        return len(raw) == len(texts) and all(
+            read(text) == value_of(value) for text, value in zip(texts, raw, strict=True))
 
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↑ {title}") and ordered(False),
-          f"{title} not sorted up: {column_texts(page, table, title)}")
-    # each row's drawn date is its value's (the accessible table holds the ISO value; it may
-    # follow the canvas a moment later, on a loaded machine)
-    def drawn_as_valued() -> bool:
-        texts = column_texts(page, table, title)
-        iso = values(table, title)[:len(texts)]
-        return len(iso) == len(texts) and all(
-            read(text) == read_iso(value, read) for text, value in zip(texts, iso, strict=True))
-
-    until(drawn_as_valued, f"{title}: drawn {column_texts(page, table, title)} "
+          f"{title} not sorted up: {texts_of(page, table, title)}")
+    until(drawn_as_valued, f"{title}: drawn {texts_of(page, table, title)} "
                            f"valued {values(table, title)}")
-    up = column_texts(page, table, title)
+    up = texts_of(page, table, title)
     click_header(page, table, title)
     until(lambda: header_drawn(page, table, f"↓ {title}") and ordered(True),
-          f"{title} not sorted down: {column_texts(page, table, title)}")
-    down = column_texts(page, table, title)
+          f"{title} not sorted down: {texts_of(page, table, title)}")
+    down = texts_of(page, table, title)
     assert read(down[0]) >= max(read(t) for t in up) and down != up, (up, down)
+
+
+def check_header_sorts_by_date(page: Page, table: Locator, title: str,
+                               read: Callable[[str], date]) -> None:
+    check_header_sorts(page, table, title, read, lambda value: read_iso(value, read))
 
 
 def read_iso(value: str, read: Callable[[str], date]) -> date:
