@@ -22,14 +22,12 @@ from domain.lifecycle import Act
 from domain.permissions import DECIDERS
 from domain.vocabulary import CHECK_LABELS, CheckName, Outcome, Status
 from workflow.accounts import duties
-from workflow.common.access import Actor, get_owned, require_opco, require_role
+from workflow.common.access import Actor, require_opco, require_role
 from workflow.common.confirm import Seen, check
 from workflow.common.settings import setting
 from workflow.common.transitions import apply, load_for_update
 from workflow.deposits import attestations
 from workflow.deposits import queue as check_queue
-from workflow.deposits.deposits import expected_lines
-from workflow.review import review_screen
 
 
 @dataclass(frozen=True)
@@ -68,22 +66,6 @@ def letter_preview(session: Session, actor: Actor, reason_code: str,
 
 
 DOSSIERS_HEADING = "Dossiers en erreur :"
-
-
-def dossiers_in_error(session: Session, actor: Actor, pro_forma_id: object) -> list[str]:
-    """One sentence per dossier the ``lines`` check of the current version found in error
-    ("dossier 202400000013 : 1 200,00 € facturés, 1 120,00 € attendus", "dossier … absent de
-    la facture (…)", "dossier … facturé (…) mais absent de la pro forma"), differing ones
-    first; none when the lines matched, could not be read, or their checks are pending."""
-    require_opco(actor)
-    pf = get_owned(session, ProForma, pro_forma_id, actor, "cette pro forma")
-    run = latest_run(session, pf.id)
-    if run is None:
-        return []
-    return review_screen.dossier_sentences(
-        review_screen.line_views(run.found, expected_lines(session, pf.id)))
-
-
 DRAFT_MAX = 50  # dossiers named one by one in a refusal's draft; the others counted
 
 

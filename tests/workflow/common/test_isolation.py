@@ -164,7 +164,6 @@ OPCO_ONLY: dict[str, Call] = {
     "decisions.refusal_reasons": lambda s, a, t: decisions.refusal_reasons(s, a),
     "find.find_pro_formas": lambda s, a, t: find.find_pro_formas(s, a, "PRO"),
     "decisions.letter_preview": lambda s, a, t: decisions.letter_preview(s, a, "MONTANTTOTAL_ERR"),
-    "decisions.dossiers_in_error": lambda s, a, t: decisions.dossiers_in_error(s, a, t.own_pf),
     "decisions.validate": lambda s, a, t: decisions.validate(s, a, t.own_pf, 2, "ok"),
     "decisions.refuse": lambda s, a, t: decisions.refuse(s, a, t.own_pf, 2, "MONTANTTOTAL_ERR"),
     "decisions.approve": lambda s, a, t: decisions.approve(s, a, Seen.one(t.own_pf, 2, 0)),

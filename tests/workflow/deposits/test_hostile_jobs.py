@@ -118,13 +118,7 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_checked(world,
     check job runs in a thread (as a worker would); meanwhile another session logs in, reads the
     review queue and validates other pro formas, each answering while the job still runs."""
     monkeypatch.setattr(sandbox, "CHECK_TIMEOUT_S", COSTLY_S)
-    others = [generate(world, factory, [c])[0] for c in world.contracts1[2:4]]
-    others += [generate(world, factory, [c], actor=world.cfa2)[0] for c in world.contracts2[:3]]
-    for pf_id in others[:2]:
-        deposit(world, factory, pf_id)
-    for pf_id in others[2:]:
-        deposit(world, factory, pf_id, actor=world.cfa2)
-    assert jobs.run_pending(factory) == len(others)  # their verdicts are in: they can be decided
+    others = decidable_others(world, factory)
     costly_pf = generate(world, factory, [world.contracts1[0]])[0]
     store_costly(world, factory, costly_pf)
     job = _job_of(factory, costly_pf)
@@ -150,6 +144,19 @@ def test_login_queue_and_validation_answer_while_a_costly_file_is_checked(world,
         validated = s.scalars(select(ProForma.status).where(ProForma.id.in_(others))).all()
     assert_never_passed(view)
     assert sum(status != "under_review" for status in validated) >= 1  # decided, for real
+
+
+def decidable_others(world, factory) -> list[int]:
+    """Five pro formas of both CFAs, deposited, their checks landed: ready to be decided while
+    a costly file is read."""
+    others = [generate(world, factory, [c])[0] for c in world.contracts1[2:4]]
+    others += [generate(world, factory, [c], actor=world.cfa2)[0] for c in world.contracts2[:3]]
+    for pf_id in others[:2]:
+        deposit(world, factory, pf_id)
+    for pf_id in others[2:]:
+        deposit(world, factory, pf_id, actor=world.cfa2)
+    assert jobs.run_pending(factory) == len(others)  # their verdicts are in: they can be decided
+    return others
 
 
 def assert_others_answer(factory, world, others: list[int], runner: threading.Thread,

@@ -21,9 +21,9 @@ from checks import sandbox
 from db.models import Document, ProForma
 from domain.errors import InvalidInput
 from tests.checks.test_sandbox import progressive_jpeg
-from tests.workflow.deposits.test_hostile_jobs import assert_others_answer
-from tests.workflow.reviewkit import deposit, generate
-from workflow.deposits import deposits, jobs
+from tests.workflow.deposits.test_hostile_jobs import assert_others_answer, decidable_others
+from tests.workflow.reviewkit import generate
+from workflow.deposits import deposits
 from workflow.review import review
 
 pytestmark = pytest.mark.queued
@@ -36,13 +36,7 @@ STARTED_S = 2.0  # the pre-check's access checks are done by then; the file is b
 def test_login_queue_and_validation_answer_while_a_costly_file_is_prechecked(world, factory,
                                                                              monkeypatch):
     monkeypatch.setattr(sandbox, "PRECHECK_TIMEOUT_S", COSTLY_S)
-    others = [generate(world, factory, [c])[0] for c in world.contracts1[2:4]]
-    others += [generate(world, factory, [c], actor=world.cfa2)[0] for c in world.contracts2[:3]]
-    for pf_id in others[:2]:
-        deposit(world, factory, pf_id)
-    for pf_id in others[2:]:
-        deposit(world, factory, pf_id, actor=world.cfa2)
-    assert jobs.run_pending(factory) == len(others)  # their verdicts are in: they can be decided
+    others = decidable_others(world, factory)
     costly_pf = generate(world, factory, [world.contracts1[0]])[0]
     data = progressive_jpeg()  # a minute of decoding, stopped by the pre-check's deadline
     with factory() as s:  # warm: time the calls, not a first query

@@ -57,6 +57,11 @@ def test_review_data_shows_each_dossier_beside_the_invoice_differing_first(world
     assert verdict.outcome == "fail" and verdict.label == "Lignes de la pro forma"
 
 
+def in_error(s, actor, pf_id) -> list[str]:
+    """The sentences the review page pre-fills the refusal comment with."""
+    return review_screen.dossier_sentences(review_screen.review_data(s, actor, pf_id).line_checks)
+
+
 def test_refusal_letter_names_the_dossiers_in_error(world, factory):
     pf_id, (changed, missing, _kept) = _wrong_invoice(world, factory)
     said = [f"dossier {changed[0]} : {format_eur(changed[2] + Decimal('80.00'))} facturés, "
@@ -65,9 +70,9 @@ def test_refusal_letter_names_the_dossiers_in_error(world, factory):
             f"dossier {INTRUDER} facturé ({format_eur(Decimal('500.00'))}) mais absent de la "
             "pro forma"]
     with factory() as s:
-        assert decisions.dossiers_in_error(s, world.instructeur, pf_id) == said
+        assert in_error(s, world.instructeur, pf_id) == said
         with pytest.raises(AccessDenied):
-            decisions.dossiers_in_error(s, world.cfa1, pf_id)
+            in_error(s, world.cfa1, pf_id)
     draft = decisions.refusal_draft(said)
     assert draft == ("Dossiers en erreur :\n"
                      f"- {said[0]} ;\n- {said[1]} ;\n- {said[2]}.")
@@ -88,7 +93,7 @@ def test_no_dossier_named_when_the_lines_match(world, factory):
         pf = s.get_one(ProForma, pf_id)
         deposits.deposit(s, world.cfa1, pf_id, invoice_bytes(s, pf), "facture.pdf")
     with factory() as s:
-        assert decisions.dossiers_in_error(s, world.instructeur, pf_id) == []
+        assert in_error(s, world.instructeur, pf_id) == []
         data = review_screen.review_data(s, world.instructeur, pf_id)
     assert [v.status for v in data.line_checks] == ["matched"]
     assert decisions.refusal_draft([]) == ""
