@@ -7,8 +7,10 @@ passed to Tesseract; page and word counts are capped.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
+import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -164,9 +166,23 @@ def _chars(objects: Iterable[Any], page: pdfplumber.page.Page) -> Iterator[dict[
             yield from _chars(obj, page)
         elif isinstance(obj, LTChar):
             top = page.height - obj.y1 + mb_top
-            yield {"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
+            text = obj.get_text()
+            if text == "e" and _euro_font(obj.fontname):
+                text = "€"
+            yield {"text": text, "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0,
                    "top": top, "bottom": page.height - obj.y0 + mb_top,
                    "doctop": page.initial_doctop + top, "upright": obj.upright}
+
+
+# LaTeX's eurosym package draws the euro sign as the letter "e" of its own fonts (feymr10,
+# feybr10, feymo10, feybo10, feyml10, feybl10: "7600 €" is extracted as "7600 e").
+_EUROSYM = re.compile(r"(?:^|[+-])fey[mb][rol]\d+$")
+
+
+@functools.lru_cache(maxsize=64)
+def _euro_font(fontname: str) -> bool:
+    """Return True when ``fontname`` is a font of eurosym, whose "e" is the euro sign."""
+    return bool(_EUROSYM.search(fontname))
 
 
 def _ocr_pdf_pages(data: bytes, numbers: list[int], result: Extraction,

@@ -14,12 +14,18 @@ layout, so that the rule holds without the shared directory.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
 
 from bench.realcorpus import FILES, evaluate, load_truth
 from checks import check_document
+from checks.amounts.money import find_amounts
 from checks.amounts.total import DEDUCTION, GRAND, SUB, VAT, classify
 from checks.model import Expected
 from checks.pdf.ocr import ocr_available
@@ -255,4 +261,78 @@ def test_real_fnfe_prepaid_page_alone(name: str) -> None:
     truth = TRUTH_BY_FILE[name]
     result = evaluate(truth)
     assert result.page_total is not None and truth.matches(result.page_total)
+    assert result.false_passes == result.page_false_passes == ()
+
+
+# A LaTeX invoice (vorpax) whose euro signs come from the eurosym package: the sign is the
+# letter "e" of the fonts feymr10 & co., and the amounts are whole euros ("Total HT 7600 €").
+def _eurosym_page() -> bytes:
+    """A page like vorpax's: whole-euro amounts, each followed by eurosym's "e"."""
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(50, 790, "FACTURE 2025-001")
+    rows = [("Montant dû", "7600"), ("Prestation principale 1500,00 e 4", "6000"),
+            ("Service 450,00 e 2", "900"), ("Forfait mensuel 200,00 e 1", "200"),
+            ("Consultation 100,00 e 5", "500"), ("Total HT", "7600"),
+            ("Payé à ce jour", "0"), ("Montant dû", "7600")]
+    y = 740.0
+    for label, amount in rows:
+        pdf.setFont("Helvetica", 10)
+        head, _, rest = label.partition(" e ")
+        pdf.drawString(50, y, head if rest else label)
+        if rest:  # a unit price with its own euro sign, then the quantity
+            pdf.setFont("Courier", 10)
+            pdf.drawString(50 + pdf.stringWidth(head, "Helvetica", 10) + 3, y, "e")
+            pdf.setFont("Helvetica", 10)
+            pdf.drawString(300, y, rest)
+        pdf.drawRightString(500, y, amount)
+        if amount != "0":
+            pdf.setFont("Courier", 10)
+            pdf.drawString(504, y, "e")
+        y -= 18
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(50, y - 20, "TVA non applicable - article 293 B du CGI")
+    pdf.showPage()
+    pdf.save()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(buf.getvalue())))
+    name = NameObject("/KCXMNX+TeX-feymr10")
+    for page in writer.pages:
+        for ref in page["/Resources"]["/Font"].values():
+            font = ref.get_object()
+            if font["/BaseFont"] != "/Courier":
+                continue
+            font[NameObject("/BaseFont")] = name
+            font[NameObject("/FontDescriptor")] = DictionaryObject({
+                NameObject("/Type"): NameObject("/FontDescriptor"), NameObject("/FontName"): name,
+                NameObject("/Flags"): NumberObject(4), NameObject("/ItalicAngle"): NumberObject(0),
+                NameObject("/FontBBox"): ArrayObject(
+                    [NumberObject(v) for v in (0, -200, 1000, 800)]),
+                NameObject("/Ascent"): NumberObject(800),
+                NameObject("/Descent"): NumberObject(-200),
+                NameObject("/CapHeight"): NumberObject(700),
+                NameObject("/StemV"): NumberObject(80)})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_eurosym_euro_signs_make_whole_euro_amounts() -> None:
+    data = _eurosym_page()
+    assert _outcome(data, "7600.00") == ("pass", "7600.00")
+    for decoy in ("6000.00", "1500.00", "900.00", "500.00", "200.00", "0.00"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+def test_whole_euro_amounts_need_a_currency_beside_them() -> None:
+    assert [a.value for a in find_amounts("Total HT 7 600 €")] == [D("7600.00")]
+    assert [a.value for a in find_amounts("Montant dû 7600 EUR")] == [D("7600.00")]
+    assert find_amounts("Qté 4 ; 75001 Paris ; 2025 ; contrat 202421029717") == []
+
+
+@needs_files
+def test_real_eurosym_whole_euro_total() -> None:
+    truth = TRUTH_BY_FILE["vorpax-facture-latex-exemple.pdf"]
+    result = evaluate(truth)
+    assert result.found_total is not None and truth.matches(result.found_total)
     assert result.false_passes == result.page_false_passes == ()
