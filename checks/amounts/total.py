@@ -119,12 +119,29 @@ def collect(rows: list[Row]) -> TotalFacts:
         aboves = rows[max(0, index - _COLUMN_ROWS):index][::-1]
         for segment, amount, label, after in _labelled_amounts(row, aboves):
             kind = classify(label)
+            if kind in (GRAND, DUE, PLAIN, SUB) and _quantity_cell(segment, amount, aboves):
+                kind = None  # the hours or quantities of a totals row ("TOTAL 55.00 $4555.00")
             evidence = segment.evidence(amount.start, amount.end)
             amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence))
             suffixed.append(after)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
     candidates = tuple(c for c in amounts if c.kind != LINE)
     return TotalFacts(candidates, exempt, tuple(amounts))
+
+
+# The header of a column of quantities: its totals-row cell sums hours or units, not money.
+_QUANTITY_HEADER = re.compile(r"(hours?|hrs|heures?|h|qty|quantity|quantities|quantite|qte|"
+                              r"stunden|std|menge|anzahl|days?|jours?|units?|uren|aantal|"
+                              r"cantidad|ore|quantita)\.?")
+
+
+def _quantity_cell(segment: Segment, amount: Amount, aboves: list[Row]) -> bool:
+    """Return True when ``amount`` fills a cell of its own, without a currency, under a
+    column headed as hours or quantities: a totals row that also sums the hours."""
+    if amount.has_currency or segment.text.strip() != amount.text:
+        return False
+    header = fold(_label_above(segment, aboves)).strip()
+    return bool(header) and _QUANTITY_HEADER.fullmatch(header) is not None
 
 
 def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> list[Candidate]:

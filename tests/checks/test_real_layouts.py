@@ -336,3 +336,51 @@ def test_real_eurosym_whole_euro_total() -> None:
     result = evaluate(truth)
     assert result.found_total is not None and truth.matches(result.found_total)
     assert result.false_passes == result.page_false_passes == ()
+
+
+# Toggl's invoice: the totals row sums the hours as well as the money ("TOTAL 55.00 $4555.00").
+def _hours_table(hours_header: str = "Hours") -> bytes:
+    """A page like Toggl's: Project | Hours | Rate | Amount, and a totals row of both sums."""
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=A4)
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(50, 790, "INVOICE")
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(50, 760, "Invoice #: 1001")
+    rows = [("Project", hours_header, "Rate", "Amount"),
+            ("Project 1", "24.50", "75.00 €", "1837.50 €"),
+            ("Project 2", "18.00", "85.00 €", "1530.00 €"),
+            ("Project 3", "12.50", "95.00 €", "1187.50 €"),
+            ("TOTAL", "55.00", "", "4555.00 €")]
+    y = 700.0
+    for label, hours, rate, amount in rows:
+        pdf.drawString(50, y, label)
+        pdf.drawRightString(300, y, hours)
+        pdf.drawRightString(400, y, rate)
+        pdf.drawRightString(545, y, amount)
+        y -= 18
+    pdf.showPage()
+    pdf.save()
+    return buf.getvalue()
+
+
+def test_a_totals_row_that_also_sums_the_hours() -> None:
+    data = _hours_table()
+    assert _outcome(data, "4555.00") == ("pass", "4555.00")
+    for decoy in ("55.00", "1837.50", "1530.00", "1187.50", "24.50", "95.00"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+def test_a_second_money_column_in_a_totals_row_stays_ambiguous() -> None:
+    """Only a column headed as hours or quantities drops out of the totals row."""
+    data = _hours_table(hours_header="Net")
+    assert _outcome(data, "4555.00")[0] == "unknown"
+    assert _outcome(data, "55.00")[0] != "pass"
+
+
+@needs_files
+def test_real_toggl_totals_row_with_hours() -> None:
+    truth = TRUTH_BY_FILE["toggl-example-invoice.pdf"]
+    result = evaluate(truth)
+    assert result.found_total is not None and truth.matches(result.found_total)
+    assert result.false_passes == result.page_false_passes == ()
