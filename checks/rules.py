@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from checks.amounts.money import format_eur, format_number
@@ -114,7 +114,7 @@ def check_total(ctx: Context) -> tuple[CheckResult, str | None]:
     when neither equals the expected total), both values shown with their evidence."""
     credit = ctx.expected.credit_note or bool(ctx.xml and ctx.xml.credit_note)
     facts = collect(ctx.rows)
-    finding = find_total(facts, credit)
+    finding = find_total(facts, credit, complete=ctx.complete)
     xml_total = ctx.xml.grand_total if ctx.xml else None
     if ctx.xml is not None and xml_total is not None:
         return _check_xml_total(ctx, facts, finding, xml_total, credit)
@@ -126,7 +126,10 @@ def check_total(ctx: Context) -> tuple[CheckResult, str | None]:
         return CheckResult(CheckName.TOTAL, Outcome.UNKNOWN, f"Total de la facture introuvable : "
                            f"{finding.problem} ; vérification manuelle nécessaire."), None
     shown = finding.main[0].value if finding.main else finding.value
-    return _compare_total(ctx, finding.value, shown, finding.due, credit, evidence), str(shown)
+    result = _compare_total(ctx, finding.value, shown, finding.due, credit, evidence)
+    if finding.note:  # the total found is a net without VAT: say so
+        result = replace(result, message=f"{result.message.rstrip('.')} ({finding.note}).")
+    return result, str(shown)
 
 
 def _check_xml_total(ctx: Context, facts: TotalFacts, finding: TotalFinding,

@@ -94,6 +94,7 @@ class Candidate:
     value: Decimal
     label: str
     evidence: Evidence
+    row: int = -1  # the index of its row in the document, -1 when not printed on a row
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class TotalFacts:
     candidates: tuple[Candidate, ...]
     exempt: bool
     amounts: tuple[Candidate, ...] = ()  # every amount printed, kind LINE when unlabelled
+    taxed: bool = True  # a trace of VAT or of a gross total is printed (see ``_tax_trace``)
 
     def of(self, *kinds: str) -> list[Candidate]:
         """Return the candidates of the given kinds."""
@@ -113,20 +115,51 @@ def collect(rows: list[Row]) -> TotalFacts:
     """Return every labelled amount of the document and whether a VAT exemption is mentioned."""
     amounts: list[Candidate] = []
     suffixed: list[bool] = []
-    exempt = False
+    exempt = taxed = False
     for index, row in enumerate(rows):
         exempt = exempt or bool(_EXEMPT.search(row.folded))
         aboves = rows[max(0, index - _COLUMN_ROWS):index][::-1]
+        kinds: set[str] = set()
         for segment, amount, label, after in _labelled_amounts(row, aboves):
             kind = classify(label)
             if kind in (GRAND, DUE, PLAIN, SUB) and _quantity_cell(segment, amount, aboves):
                 kind = None  # the hours or quantities of a totals row ("TOTAL 55.00 $4555.00")
             evidence = segment.evidence(amount.start, amount.end)
-            amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence))
+            amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence, index))
             suffixed.append(after)
+            kinds.add(kind or LINE)
+        taxed = taxed or _tax_trace(row, kinds)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
     candidates = tuple(c for c in amounts if c.kind != LINE)
-    return TotalFacts(candidates, exempt, tuple(amounts))
+    return TotalFacts(candidates, exempt, tuple(amounts), taxed)
+
+
+# A trace of VAT or of a gross total on a row: a rate ("19 %"), a VAT, gross or amount-due
+# word. A VAT identification number ("N° TVA intracom. FR…", "USt-IdNr.") and an exemption
+# mention ("TVA non applicable, art. 293 B du CGI") are no VAT charged.
+_RATE = re.compile(r"\d\s?%")
+_VAT_ID = re.compile(r"\b(tva intra\w*|intra-?com\w*|n[°o]?\.? ?(de )?tva|numero (de )?tva|"
+                     r"(vat|tax|btw|iva) ?(no|nr|number|id|reg\w*)\b\.?|u\.? ?st\.?-? ?id\w*|"
+                     r"steuer-? ?(nr|nummer|id)\w*|steuernummer|nif|cif|partita iva|"
+                     r"[a-z]{2} ?\d{8,12})")
+# taxes the vocabulary of kinds does not name: GST/HST…, moms, alv, "Vorsteuer", "taxe"
+_OTHER_TAXES = re.compile(r"\b([cis]?gst|hst|qst|pst|moms|alv|dph|dds|kdv|ppn|igic|taxes?|"
+                          r"impuestos?|impost[ae]|\w*steuer\w*)\b")
+_TRACES = (*(pattern for kind, pattern in _KINDS if kind in (GRAND, DUE, VAT)), _OTHER_TAXES)
+
+
+def _tax_trace(row: Row, kinds: set[str]) -> bool:
+    """Return True when ``row`` shows VAT, a VAT rate, a gross total or an amount due. The
+    label of a net alone on its row ("Total excl. VAT 100,00") is no trace."""
+    folded = row.folded
+    if _EXEMPT.search(folded):
+        return False
+    if _RATE.search(folded):
+        return True
+    text = _VAT_ID.sub(" ", folded)
+    if not any(pattern.search(text) for pattern in _TRACES):
+        return False
+    return not (kinds and kinds <= {SUB})
 
 
 # The header of a column of quantities: its totals-row cell sums hours or units, not money.
@@ -156,7 +189,7 @@ def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> li
     for cand, after in zip(amounts, suffixed, strict=True):
         if after and cand.kind == GRAND and (abs(cand.value) != largest
                                              or others - {cand.value}):
-            cand = Candidate(LINE, cand.value, cand.label, cand.evidence)
+            cand = Candidate(LINE, cand.value, cand.label, cand.evidence, cand.row)
         out.append(cand)
     return out
 
@@ -266,6 +299,7 @@ class TotalFinding:
     rivals: tuple[Decimal, ...]  # distinct competing values when ambiguous
     due: tuple[Candidate, ...]  # amounts due after a deduction (prepayment)
     problem: str | None  # French reason when value is None
+    note: str | None = None  # French remark on the total found (a net without VAT)
 
 
 def arithmetic(facts: TotalFacts) -> Arithmetic:
@@ -277,7 +311,8 @@ def arithmetic(facts: TotalFacts) -> Arithmetic:
                                "deduction": (DEDUCTION,), "previous": (PREVIOUS,)})
 
 
-def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
+def find_total(facts: TotalFacts, credit_note: bool = False, complete: bool = True
+               ) -> TotalFinding:
     """Return the document's grand total: the amount that closes its arithmetic, the labels
     supporting it. An amount the arithmetic shows to be a net, VAT or an amount due after a
     prepayment is never the total; competing totals the arithmetic cannot order are unknown."""
@@ -296,8 +331,12 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     refuted = [c for c in main if _refuted(cents(c.value), arith)
                or (c.kind == PLAIN and _plain_net(cents(c.value), arith, facts))]
     main = [c for c in main if c not in refuted]
+    note = None
     if not main and not refuted:
         main = _pre_tax_fallback(facts)
+        if not main and complete:
+            main = _net_only_total(facts)
+            note = NET_ONLY if main else None
     if not main:
         main = _arithmetic_total(facts, arith)
     if not main:
@@ -310,7 +349,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     if len(values) > 1:
         return TotalFinding(None, tuple(main), tuple(values), tuple(due),
                             "plusieurs totaux différents")
-    return TotalFinding(values[0], tuple(main), (), tuple(due), None)
+    return TotalFinding(values[0], tuple(main), (), tuple(due), None, note)
 
 
 def _carried_over(facts: TotalFacts) -> bool:
@@ -446,6 +485,46 @@ def _pre_tax_fallback(facts: TotalFacts) -> list[Candidate]:
     if any(abs(c.value) > value for c in facts.amounts if c.kind not in (VAT, CAPITAL)):
         return []
     return chosen
+
+
+NET_ONLY = "montant net : aucune TVA ni aucun total TTC n'apparaît sur la facture"
+
+
+def _net_only_total(facts: TotalFacts) -> list[Candidate]:
+    """An invoice that bills its net: its lines, then a net ("Summe (netto) 19643.73 €",
+    "Total HT") and nothing else, the CFA's invoices being VAT-exempt. The net is the total
+    only when no page shows any trace of VAT or of a gross total (no VAT amount, rate or
+    word, no TTC, gross, total, amount due, payment or allowance), it is the largest amount
+    printed, one value, no section's subtotal, and the line amounts above it add up to it
+    exactly (the last amount of each line's row, the lines right above the net)."""
+    if facts.taxed or facts.of(VAT, GRAND, DUE, PLAIN, DEDUCTION, PREVIOUS, ADJUST):
+        return []
+    nets = [c for c in facts.of(SUB) if not _SUBTOTAL.search(_label_key(c.label))]
+    if not nets or len({c.value for c in nets}) > 1 or nets[0].value <= 0:
+        return []
+    value = nets[0].value
+    if any(abs(c.value) > value for c in facts.amounts if c.kind != CAPITAL):
+        return []
+    first, last = min(c.row for c in nets), max(c.row for c in nets)
+    # an amount billed after the net ("Frais de port 10,00 €") makes it no total; a legal
+    # sentence citing a sum ("indemnité forfaitaire … de 40 €") bills nothing
+    if any(c.row > last and c.kind != CAPITAL and len(_WORDS.findall(c.label)) < _SENTENCE
+           for c in facts.amounts):
+        return []
+    last_of_row: dict[int, Decimal] = {}  # each line's row → its rightmost amount
+    for cand in facts.amounts:
+        if cand.kind == LINE and 0 <= cand.row < first:
+            last_of_row[cand.row] = cand.value
+    total = Decimal(0)
+    for row in sorted(last_of_row, reverse=True):
+        total += last_of_row[row]
+        if total == value:
+            return nets
+    return []
+
+
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE = 6  # words of letters in a label that is a sentence, not a row's label
 
 
 _SUBTOTAL = re.compile(r"\b(sous[- ]?total\w*|sub[- ]?total\w*|zwischensumme|subtotaal|"

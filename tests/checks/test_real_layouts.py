@@ -23,7 +23,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObjec
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from bench.realcorpus import FILES, evaluate, load_truth
+from bench.realcorpus import FILES, GENERATED, evaluate, load_truth
 from checks import check_document
 from checks.amounts.money import find_amounts
 from checks.amounts.total import DEDUCTION, GRAND, SUB, VAT, classify
@@ -34,6 +34,7 @@ from tests.checks.thirdparty import page_pdf
 
 D = Decimal
 TRUTH_BY_FILE = {t.file: t for t in load_truth()}
+GENERATED_TRUTH = load_truth(GENERATED)
 
 
 def _outcome(data: bytes, total: str, credit: bool = False) -> tuple[str, str | None]:
@@ -384,3 +385,88 @@ def test_real_toggl_totals_row_with_hours() -> None:
     result = evaluate(truth)
     assert result.found_total is not None and truth.matches(result.found_total)
     assert result.false_passes == result.page_false_passes == ()
+
+
+# A net-only invoice (dinbrief, VAT rate 0): its lines, then "Summe (netto) 19643.73 €" and
+# nothing else - no VAT amount, rate or word, no gross. The CFA's invoices being VAT-exempt,
+# such an invoice bills its net; the slightest trace of VAT keeps the total unknown.
+_LINES_DE: list[str | tuple[str, str]] = [
+    "# Beschreibung Einzelpreis Anzahl Gesamtpreis",
+    ("Contrat 202421029717 - SIMON", "3584.95 €"),
+    ("Contrat 202439629745 - ROBERT", "7844.80 €"),
+    ("Contrat 202434076326 - DURAND", "8213.98 €")]
+_DECOYS_DE = ("3584.95", "7844.80", "8213.98")
+
+
+def _net_only_de(*after: str | tuple[str, str]) -> bytes:
+    return page_pdf([*_LINES_DE, ("Summe (netto)", "19643.73 €"), *after],
+                    title="Rechnung FA-2024-0201")
+
+
+def test_a_net_only_invoice_bills_its_net() -> None:
+    data = _net_only_de()
+    assert _outcome(data, "19643.73") == ("pass", "19643.73")
+    report = check_document(data, "facture.pdf", Expected(total=D("19643.73")))
+    assert "aucune TVA" in next(c.message for c in report.checks if c.name == "total")
+    for decoy in _DECOYS_DE:
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+def test_a_net_only_french_invoice_with_total_ht_alone() -> None:
+    data = page_pdf(["Désignation Quantité Prix unitaire Montant",
+                     ("Contrat 202412110836 - MARTIN", "1 676,10 €"),
+                     ("Contrat 202492144720 - DURAND", "3 316,07 €"),
+                     ("Total HT", "4 992,17 €"),
+                     "CFA DES METIERS DEMO - SIRET 123 456 789 00012 - "
+                     "N° TVA intracommunautaire FR12123456789"], title="FACTURE FA-2024-0001")
+    assert _outcome(data, "4992.17") == ("pass", "4992.17")
+    for decoy in ("1676.10", "3316.07"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+@pytest.mark.parametrize("after", [
+    [("+19% USt", "3732.31 €")],  # a VAT line, the gross missing
+    [("MwSt.", "0,00 €")],  # a VAT amount, even zero, without exemption wording
+    ["zzgl. 19 % MwSt."],  # a rate and a VAT word without an amount
+    ["Summe (brutto): siehe Anlage"],  # a gross named, its amount elsewhere
+    [("Zu zahlen", "20000.00 €")],  # an amount due, larger
+    [("Rabatt", "-100.00 €")],  # an allowance: the lines no longer add up to the total
+])
+def test_a_net_with_any_trace_of_vat_or_gross_stays_unknown(
+        after: list[str | tuple[str, str]]) -> None:
+    data = _net_only_de(*after)
+    assert _outcome(data, "19643.73")[0] != "pass"
+    for decoy in _DECOYS_DE:
+        assert _outcome(data, decoy)[0] != "pass", decoy
+
+
+def test_a_net_the_lines_do_not_add_up_to_stays_unknown() -> None:
+    data = page_pdf([*_LINES_DE, ("Summe (netto)", "19643.74 €")], title="Rechnung")
+    assert _outcome(data, "19643.74")[0] == "unknown"
+    data = page_pdf([*_LINES_DE, ("Sous-total", "19643.73 €")], title="Facture")
+    assert _outcome(data, "19643.73")[0] == "unknown"  # a subtotal announces more to come
+
+
+def test_a_net_smaller_than_another_amount_stays_unknown() -> None:
+    data = _net_only_de("Bestellwert laut Rahmenvertrag", ("Rahmen", "25000.00 €"))
+    assert _outcome(data, "19643.73")[0] == "unknown"
+
+
+@pytest.mark.parametrize("name", ["dinbrief-01.pdf", "dinbrief-07.pdf"])
+def test_generated_dinbrief_net_only(name: str) -> None:
+    truth = next(t for t in GENERATED_TRUTH if t.file == name)
+    result = evaluate(truth, GENERATED)
+    assert result.found_total is not None and truth.matches(result.found_total)
+    assert result.false_passes == result.page_false_passes == ()
+
+
+@pytest.mark.parametrize(("after", "found"), [
+    ([("GST", "982.19 €")], False),  # a tax the VAT vocabulary does not name
+    ([("Frais de port", "10,00 €")], False),  # a charge billed after the net
+    (["Indemnité forfaitaire pour frais de recouvrement en cas de retard : 40,00 €"], True),
+])
+def test_what_follows_a_net_only_total(after: list[str | tuple[str, str]], found: bool) -> None:
+    data = _net_only_de(*after)
+    assert (_outcome(data, "19643.73")[0] == "pass") is found
+    for decoy in (*_DECOYS_DE, "982.19", "10.00", "40.00"):
+        assert _outcome(data, decoy)[0] != "pass", decoy
