@@ -30,6 +30,10 @@ CAPITAL = "capital"  # a company's share capital, printed in a footer: no amount
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CAPITAL, re.compile(r"\b(au capital (social )?de|capital social|share capital|"
                          r"(stamm|grund)kapital|capitale sociale|capital social de)\b")),
+    # an eco-participation / eco-contribution (DEEE) is a part of a line's price, printed
+    # under it ("Dont éco-participation (TTC) : 0,66 €"): a line, never a total
+    (LINE, re.compile(r"\b(eco[- ]?participations?|eco[- ]?part|eco[- ]?contributions?|"
+                      r"eco[- ]?mobilier|deee|d3e)\b")),
     (PREVIOUS, re.compile(r"\b(previous (unpaid )?balance|prior balance|balance forward|"
                           r"balance brought forward|(ancien|precedent) solde|"
                           r"solde (precedent|anterieur|reporte)|(vorheriger|alter) saldo|"
@@ -38,7 +42,10 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"prix (unitaire|u\.? ?ht|u\.? ?ttc)|preis (je|pro)|price per|"
                        r"prezzo unitario|precio unitario|stukprijs)\b")),
     (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
-                     r"total page|report\w*|a reporter|zwischensumme|nettobetrag|net amount|"
+                     r"total page|report\w*|a reporter|"
+                     # a total without something: "Total (sans commission) : 165 €"
+                     r"total \(?(sans|without)\b(?! escompte)|"
+                     r"zwischensumme|nettobetrag|net amount|"
                      r"total (excl|before|exkl|netto|net$|net ht)\w*|excl\w* (vat|tax|btw)|"
                      r"netto(?! a pagare)\w*|exkl\w*|ohne (mwst|ust)|summe positionen|"
                      r"warenwert|base imponible|imponibile|totaal excl\w*|"
@@ -64,7 +71,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (ADJUST, re.compile(r"\b(allowances?|discounts?|remises?|rabais|ristournes?|rabatt\w*|"
                         r"nachlass\w*|skonto|surcharges?|(extra |additional )?charges?|"
                         r"zuschlag\w*|zuschlage|abschlage?|sconto|descuentos?|korting)\b")),
-    (GRAND, re.compile(r"\b(total t\.?t\.?c\.?|montant t\.?t\.?c\.?|montant total|ttc|"
+    (GRAND, re.compile(r"\b(total ?t\.?t\.?c\.?|montant ?t\.?t\.?c\.?|montant total|ttc|"
                        r"total (de la |general de la )?facture|total general|grand total|"
                        r"total (de l'|d')?avoir|montant (de l'|d')avoir|invoice total|"
                        r"total (invoice )?amount|total invoice|invoice amount|"
@@ -130,8 +137,43 @@ def collect(rows: list[Row]) -> TotalFacts:
             kinds.add(kind or LINE)
         taxed = taxed or _tax_trace(row, kinds)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
+    if not any(c.kind != LINE for c in amounts):
+        amounts += _bare_integer_totals(rows)
     candidates = tuple(c for c in amounts if c.kind != LINE)
     return TotalFacts(candidates, exempt, tuple(amounts), taxed)
+
+
+_BARE_INTEGER = re.compile(r"[1-9]\d{0,8}|0")
+_BARE_SPAN = 6  # rows a totals block of bare integers may span
+
+
+def _bare_integer_totals(rows: list[Row]) -> list[Candidate]:
+    """A totals block printed in bare integers, no currency nor decimals ("Montant HT 1000",
+    "TVA 200", "Total TTC 1200", "Net à payer 1200"): a bare integer is no amount (a
+    quantity, a year, a postcode), unless it is the whole last cell of a row whose label
+    names a net, VAT, a total or an amount due, and those rows close the arithmetic: one net
+    plus the VAT rows makes exactly the one value of the totals and amounts due, all within a
+    few consecutive rows. Anything else: no amount."""
+    found: list[Candidate] = []
+    for index, row in enumerate(rows):
+        if len(row.segments) < 2 or find_amounts(row.text):
+            continue
+        cell = row.segments[-1]
+        if not _BARE_INTEGER.fullmatch(cell.text):
+            continue
+        label = " ".join(s.text for s in row.segments[:-1])
+        kind = classify(label)
+        if kind in (SUB, VAT, GRAND, DUE):
+            found.append(Candidate(kind, Decimal(cell.text).quantize(Decimal("0.01")),
+                                   label, cell.evidence(), index))
+    nets = {c.value for c in found if c.kind == SUB}
+    vat = sum((c.value for c in found if c.kind == VAT), Decimal(0))
+    totals = {c.value for c in found if c.kind in (GRAND, DUE)}
+    if (len(nets) != 1 or len(totals) != 1 or not any(c.kind == VAT for c in found)
+            or nets.pop() + vat != next(iter(totals))
+            or found[-1].row - found[0].row >= _BARE_SPAN):
+        return []
+    return found
 
 
 # A trace of VAT or of a gross total on a row: a rate ("19 %"), a VAT, gross or amount-due

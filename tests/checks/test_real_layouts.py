@@ -470,3 +470,116 @@ def test_what_follows_a_net_only_total(after: list[str | tuple[str, str]], found
     assert (_outcome(data, "19643.73")[0] == "pass") is found
     for decoy in (*_DECOYS_DE, "982.19", "10.00", "40.00"):
         assert _outcome(data, decoy)[0] != "pass", decoy
+
+
+# tgrandjean's LaTeX invoice: glued words in capitals ("TOTALTTC 300.26 €"), and a printed
+# total one cent above net + VAT (300.25: VAT rounded per line). The label names the total;
+# the arithmetic does not refute it, and no tolerance is needed: 300.25 is printed nowhere.
+def _glued_capitals(label: str = "TOTALTTC") -> bytes:
+    return page_pdf(["Détail Quantité Prixunit.(HT) TVA TOTAL(HT)",
+                     ("prestation1 5.0 3.47 € 20.0", "17.36 €"),
+                     ("prestation2 7.0 7.84 € 10.0", "54.85 €"),
+                     ("TOTAL(HT)", "258.39 €"), ("TVA(10.0%)", "9.82 €"),
+                     ("TVA(20.0%)", "32.04 €"), (label, "300.26 €")], title="Facture")
+
+
+def test_a_glued_total_ttc_in_capitals_is_the_total() -> None:
+    data = _glued_capitals()
+    assert _outcome(data, "300.26") == ("pass", "300.26")
+    for decoy in ("300.25", "258.39", "9.82", "32.04", "17.36", "54.85"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+    assert classify("TOTALTTC") == GRAND and classify("MONTANTTTC") == GRAND
+
+
+def test_a_total_one_cent_off_net_plus_vat_needs_its_label() -> None:
+    data = _glued_capitals("MONTANTFINAL")  # no label the vocabulary knows: no tolerance
+    for expected in ("300.26", "300.25", "258.39"):
+        assert _outcome(data, expected)[0] != "pass", expected
+
+
+# Oroya's template prints its totals block in bare integers ("Montant HT 1000", "TVA 200",
+# "Total TTC 1200", "Net à payer 1200"): read only when those rows close net + VAT = total.
+def _bare_block(*rows: tuple[str, str], head: tuple[str | tuple[str, str], ...] = ()) -> bytes:
+    return page_pdf(["Date: 03/10/2025", "Fournisseur", "Oroya", "SIREN: 532 382 686",
+                     *head, "Montants", *rows], title="Facture 254")
+
+
+_OROYA = (("Montant HT", "1000"), ("TVA", "200"), ("Total TTC", "1200"),
+          ("Net à payer", "1200"))
+
+
+def test_a_totals_block_of_bare_integers_that_closes_is_read() -> None:
+    data = _bare_block(*_OROYA)
+    assert _outcome(data, "1200.00") == ("pass", "1200.00")
+    for decoy in ("1000.00", "200.00", "254.00", "2025.00"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+@pytest.mark.parametrize("rows", [
+    (("Montant HT", "1000"), ("TVA", "200"), ("Total TTC", "1300")),  # does not add up
+    (("Montant HT", "1000"), ("Total TTC", "1000")),  # no VAT row: nothing to close
+    (("Montant HT", "1000"), ("TVA", "200"), ("Total TTC", "1200"), ("Net à payer", "1100")),
+    (("Quantité", "1000"), ("Année", "200"), ("Code postal", "1200")),  # no money labels
+])
+def test_bare_integers_that_do_not_close_are_no_amounts(rows: tuple[tuple[str, str], ...]
+                                                         ) -> None:
+    data = _bare_block(*rows)
+    for expected in {v for _, v in rows}:
+        assert _outcome(data, f"{expected}.00")[0] != "pass", expected
+
+
+def test_bare_integers_never_compete_with_printed_amounts() -> None:
+    data = _bare_block(*_OROYA, head=(("Total TTC", "1 500,00 €"),))
+    assert _outcome(data, "1500.00") == ("pass", "1500.00")
+    assert _outcome(data, "1200.00")[0] == "fail"
+
+
+# A consignment shop's invoice (bib52): "Total (sans commission) : 165 €" above "Total à
+# payer : 173.25 €": a total without something is a subtotal, never a rival of the amount due.
+def _depot_vente(due_label: str = "Total à payer :") -> bytes:
+    return page_pdf(["Référence Description Prix (SC) Prix (AC)",
+                     ("72 Pull bleu 15.00 €", "15.75 €"), ("73 Vélo gris 150.00 €", "157.50 €"),
+                     ("Total (sans commission) :", "165 €"), (due_label, "173.25 €"),
+                     "Réglé par : Carte Bleue"], title="Numéro de facture : 235")
+
+
+def test_a_total_without_commission_is_no_rival_of_the_amount_due() -> None:
+    data = _depot_vente()
+    assert _outcome(data, "173.25") == ("pass", "173.25")
+    for decoy in ("165.00", "157.50", "150.00", "15.75", "15.00"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+    assert classify("Total (sans commission) :") == SUB
+    assert classify("Total à payer sans escompte") != SUB
+    assert classify("Total sans escompte") != SUB
+
+
+# IKEA's invoice: "Dont éco-participation (TTC) : 0,66 €" under a line: a part of the line's
+# price, never a second total.
+def _eco_participation(label: str) -> bytes:
+    return page_pdf(["Référence Article Quantité Prix HT Taux TVA Prix TTC Prix total",
+                     ("602.437.98 HEMNES 1 49,99 20 % 59,99", "59,99 €"),
+                     (label, "0,66 €"),
+                     ("000.008.54 Retrait Mondial Relay 1 3,25 20 % 3,90", "3,90 €"),
+                     ("Total Montant HT:", "53,24 €"), ("Total Montant TVA:", "10,65 €"),
+                     ("Montant TTC", "63,89 €")], title="Facture FRINV24000001423431")
+
+
+@pytest.mark.parametrize("label", ["Dont éco-participation (TTC) :", "Éco-part. DEEE TTC",
+                                   "Total éco-contribution mobilier TTC"])
+def test_an_eco_participation_is_never_a_total(label: str) -> None:
+    data = _eco_participation(label)
+    assert _outcome(data, "63.89") == ("pass", "63.89")
+    for decoy in ("0.66", "59.99", "53.24", "10.65", "3.90"):
+        assert _outcome(data, decoy)[0] == "fail", decoy
+
+
+@needs_files
+@pytest.mark.parametrize("name", ["tgrandjean-test-1.pdf", "tgrandjean-test-2.pdf",
+                                  "tgrandjean-test-3.pdf", "oroya-facture-254.pdf",
+                                  "bib52-depotsventes-facture.pdf",
+                                  "linamez-ikea-facture-frinv24000001423431.pdf"])
+def test_real_glued_bare_commission_and_eco_totals(name: str) -> None:
+    truth = TRUTH_BY_FILE[name]
+    result = evaluate(truth)
+    assert result.found_total is not None and truth.matches(result.found_total)
+    assert result.false_passes == result.page_false_passes == ()
