@@ -62,7 +62,7 @@ def _prepare(image: Image.Image) -> tuple[Image.Image, float]:
     never beyond ``MAX_PIXELS`` pixels (a 200 × 200,000 strip stays as it is).
     """
     gray = ImageOps.exif_transpose(image) if image.format == "JPEG" else image
-    gray = _on_white(gray).convert("L")  # as many pixels as the image: at most MAX_PIXELS
+    gray = _to_gray(_on_white(gray))  # as many pixels as the image: at most MAX_PIXELS
     paper = _background(gray)
     if _unevenly_lit(paper):
         gray = _flatten(gray, paper)
@@ -88,6 +88,19 @@ def _on_white(image: Image.Image) -> Image.Image:
         return image
     paper = Image.new("RGBA", image.size, (255, 255, 255, 255))
     return Image.alpha_composite(paper, image.convert("RGBA")).convert("RGB")
+
+
+_WIDE_GRAYS = ("I", "I;16", "I;16B", "I;16L", "I;16N")
+
+
+def _to_gray(image: Image.Image) -> Image.Image:
+    """Return ``image`` in 8-bit grayscale. A 16-bit grayscale PNG (a PDF page exported by
+    Typst or Ghostscript) holds values up to 65535: Pillow's plain conversion clips them at
+    255, which turns every pixel but the blackest white and leaves Tesseract thin broken
+    letters; its values are scaled down instead."""
+    if image.mode in _WIDE_GRAYS:
+        return image.convert("I").point(lambda v: v * (255 / 65535)).convert("L")
+    return image.convert("L")
 
 
 def _background(gray: Image.Image) -> Image.Image:

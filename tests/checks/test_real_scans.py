@@ -34,7 +34,7 @@ from bench.realcorpus import evaluate, load_truth
 from checks import check_document
 from checks.amounts.total import DEDUCTION, classify
 from checks.model import Expected
-from checks.pdf.ocr import _background, _flatten, _on_white, _unevenly_lit, ocr_available
+from checks.pdf.ocr import _background, _flatten, _on_white, _to_gray, _unevenly_lit, ocr_available
 from checks.pdf.validate import PDFIUM_LOCK
 from checks.rules import Context, check_total
 from checks.text import all_rows
@@ -240,3 +240,46 @@ def test_real_receipt_picture_in_a_browser_print_gives_its_total() -> None:
     result = evaluate(truth)
     assert (result.found_total, result.text_source) == (truth.total, "ocr")
     assert result.false_passes == result.page_false_passes == ()
+
+
+# -- 6. a 16-bit grayscale PNG ------------------------------------------------------------------
+
+def _sixteen_bit_png(lines: list[str | tuple[str, str]], ink: int = 90) -> bytes:
+    """An invoice page exported as a 16-bit grayscale PNG (Typst's thumbnails, Ghostscript's
+    png16 devices), its ink dark grey (``ink`` of 255) as a scanner or anti-aliasing leaves."""
+    with PDFIUM_LOCK:
+        picture = pdfium.PdfDocument(page_pdf(lines))[0].render(
+            scale=150 / 72, grayscale=True).to_pil().convert("L")
+    lighter = picture.point(lambda v: ink + v * (255 - ink) // 255)  # black ink turns grey
+    wide = lighter.convert("I").point(lambda v: v * 257)  # 0..65535
+    buf = io.BytesIO()
+    wide.convert("I;16").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def test_a_sixteen_bit_gray_is_scaled_not_clipped() -> None:
+    wide = Image.new("I;16", (8, 8), 90 * 257)
+    assert _to_gray(wide).getpixel((4, 4)) == 90  # Pillow's convert("L") gives 255: white
+    assert _to_gray(Image.new("L", (8, 8), 90)).getpixel((4, 4)) == 90
+
+
+@needs_ocr
+def test_a_sixteen_bit_png_is_read() -> None:
+    data = _sixteen_bit_png(["Kerstin Humm, Potsdam", "Rechnung #2023-001",
+                             ("The first service provided", "200,00 €"),
+                             ("The second service provided", "150,20 €"),
+                             ("Summe:", "350,20 €"), ("Gesamt:", "350,20 €")])
+    assert Image.open(io.BytesIO(data)).mode == "I;16"
+    report = check_document(data, "rechnung.png", Expected(total=D("350.20")))
+    assert (report.text_source, report.outcome("total")) == ("ocr", "pass")
+    for decoy in ("200.00", "150.20"):
+        report = check_document(data, "rechnung.png", Expected(total=D(decoy)))
+        assert report.outcome("total") == "fail", decoy
+
+
+@needs_files
+@needs_ocr
+def test_real_sixteen_bit_thumbnail_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["typst-invoice-thumbnail.png"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
