@@ -24,12 +24,14 @@ ADJUST = "adjust"  # an allowance or a charge: a part of the net, never the tota
 PRICE = "price"  # a unit price, gross or net: never a total
 PREVIOUS = "previous"  # a balance carried over from earlier invoices, added to the amount due
 CAPITAL = "capital"  # a company's share capital, printed in a footer: no amount of the invoice
+# (nor the fixed 40 € recovery indemnity that French payment terms must mention)
 # Checked in this order: the first kind whose pattern matches the folded label wins.
 # Vocabulary: fr, en, de, nl, es, it. Labels support the arithmetic (``reconcile``) and never
 # override it.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CAPITAL, re.compile(r"\b(au capital (social )?de|capital social|share capital|"
-                         r"(stamm|grund)kapital|capitale sociale|capital social de)\b")),
+                         r"(stamm|grund)kapital|capitale sociale|capital social de|"
+                         r"indemnite forfaitaire)\b")),
     (PREVIOUS, re.compile(r"\b(previous (unpaid )?balance|prior balance|balance forward|"
                           r"balance brought forward|(ancien|precedent) solde|"
                           r"solde (precedent|anterieur|reporte)|(vorheriger|alter) saldo|"
@@ -37,6 +39,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PRICE, re.compile(r"\b((brutto|netto|einzel|stuck|listen)preis\w*|unit price|"
                        r"prix (unitaire|u\.? ?ht|u\.? ?ttc)|preis (je|pro)|price per|"
                        r"prezzo unitario|precio unitario|stukprijs)\b")),
+    # a VAT row that names its base: "TVA 20,00 % sur un montant total de 34,24 €   6,85 €"
+    (VAT, re.compile(r"^\W*(t\.?v\.?a\.?|vat|mwst|ust|iva|btw)\b.*\b(sur|on|auf) (un |le |the )?"
+                     r"(montant|base|amount|betrag)\b")),
     (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
                      r"total page|report\w*|a reporter|zwischensumme|nettobetrag|net amount|"
                      r"total (excl|before|exkl|netto|net$|net ht)\w*|excl\w* (vat|tax|btw)|"
@@ -55,7 +60,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
                            r"a cuenta|acconto|acconti|gia pagato)\b|"
                            # a payment row of a receipt: "Payment $710.00", "Paiement reçu"
-                           r"^\W*(payments?|paiements?|zahlung(en)?)"
+                           r"^\W*(payments?|paiements?|zahlung(en)?|payee?s?|regle)"
                            r"( (received|made|recus?|erhalten))?\W*$|"
                            # a row of a payments block ("Règlement / Date / Montant") whose
                            # label is the payment's means alone: "Virement 05/11/2017"
@@ -275,7 +280,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     # "Balance due $0.00": a settled invoice says nothing of its total
     main = [c for c in main if not (c.kind == DUE and c.value == 0)]
     if deductions and not main:
-        main = _gross_before_payment(facts, deductions)
+        main = _gross_before_payment(facts, deductions) or _paid_in_full(facts, deductions)
     refuted = [c for c in main if _refuted(cents(c.value), arith)
                or (c.kind == PLAIN and _plain_net(cents(c.value), arith, facts))]
     main = [c for c in main if c not in refuted]
@@ -335,6 +340,28 @@ def _gross_before_payment(facts: TotalFacts, deductions: list[Candidate]) -> lis
              and c.value != 0 and any(cents(c.value) - p in dues for p in paid
                                       if (p > 0) == (c.value > 0))]
     return found if len({c.value for c in found}) == 1 else []
+
+
+def _paid_in_full(facts: TotalFacts, deductions: list[Candidate]) -> list[Candidate]:
+    """A receipt whose only total is what was paid ("Entrée plein tarif 6,00 €", "Entrée tarif
+    réduit 3,50 €", "Payé 9,50 €"): the payment is the total when no label names a total, a
+    net, VAT or an amount due, it is the largest amount printed (a share capital aside), and
+    the two or more unlabelled amounts printed right before it add up to it exactly."""
+    if facts.of(GRAND, PLAIN, DUE, SUB, VAT) or len(deductions) != 1:
+        return []
+    paid = deductions[0]
+    printed = [c for c in facts.amounts if c.kind != CAPITAL]
+    index = printed.index(paid)
+    lines: list[Candidate] = []
+    for cand in reversed(printed[:index]):
+        if cand.kind != LINE:
+            break
+        lines.append(cand)
+    largest = max(abs(c.value) for c in printed)
+    if paid.value <= 0 or paid.value != largest or len(lines) < 2 \
+            or sum(c.value for c in lines) != paid.value:
+        return []
+    return [paid]
 
 
 def _plain_net(value: int, arith: Arithmetic, facts: TotalFacts) -> bool:

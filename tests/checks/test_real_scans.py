@@ -32,7 +32,7 @@ from reportlab.pdfgen import canvas
 
 from bench.realcorpus import evaluate, load_truth
 from checks import check_document
-from checks.amounts.total import DEDUCTION, classify
+from checks.amounts.total import CAPITAL, DEDUCTION, GRAND, VAT, classify
 from checks.model import Expected
 from checks.pdf.ocr import _background, _flatten, _on_white, _to_gray, _unevenly_lit, ocr_available
 from checks.pdf.validate import PDFIUM_LOCK
@@ -281,5 +281,93 @@ def test_a_sixteen_bit_png_is_read() -> None:
 @needs_ocr
 def test_real_sixteen_bit_thumbnail_gives_its_total() -> None:
     truth = TRUTH_BY_FILE["typst-invoice-thumbnail.png"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
+
+
+# -- 7. the legal 40 € recovery indemnity is no amount of the invoice --------------------------
+
+EXEMPT_NET = (("Vestibulum orci sapien 1 1.00 €", "1.00 €"),
+              ("Vestibulum orci sapien 2 2.00 €", "4.00 €"),
+              ("Sous-total HT.", "5.00 €"), "Exonération de TVA, article 293 B du CGI",
+              ("Total H.T. à payer", "5.00 €"),
+              "Tout règlement effectué après expiration de ce délai donnera lieu à une pénalité,",
+              "ainsi qu'une indemnité forfaitaire de 40 € pour frais de recouvrement.")
+
+
+def test_the_recovery_indemnity_of_the_payment_terms_is_no_amount() -> None:
+    assert classify("majoré de 10 points, ainsi qu'une indemnité forfaitaire de") == CAPITAL
+    assert _verdict(*EXEMPT_NET, total="5.00") == ("pass", "5.00")
+    for decoy in ("1.00", "4.00", "40.00"):
+        assert _verdict(*EXEMPT_NET, total=decoy)[0] == "fail", decoy
+
+
+@needs_files
+@needs_ocr
+def test_real_vat_exempt_invoice_with_its_payment_terms_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["yasakura-invoice-without-tva.png"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
+
+
+# -- 8. a VAT row that names its base "montant total" -----------------------------------------
+
+EDF = (("Total Electricité hors TVA", "54,87"), ("Total facture hors TVA du 11/12/2022", "54,87 €"),
+       ("TVA 20,00 % sur un montant total de 34,24 €", "6,85 €"),
+       ("TVA 5,50 % sur un montant total de 20,63 €", "1,14 €"),
+       ("Total facture TTC du 11/12/2022", "62,86 €"))
+
+
+def test_a_vat_row_naming_its_base_is_vat() -> None:
+    assert classify("TVA 20,00 % sur un montant total de") == VAT
+    assert classify("VAT 20% on the amount of") == VAT
+    assert classify("Montant total") == GRAND
+    assert _verdict(*EDF, total="62.86") == ("pass", "62.86")
+    for decoy in ("54.87", "34.24", "6.85", "20.63", "1.14"):
+        assert _verdict(*EDF, total=decoy)[0] == "fail", decoy
+
+
+@needs_files
+@needs_ocr
+def test_real_stained_edf_bill_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["gdocai-pix2info-edf-stained.pdf"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
+    assert result.page_false_passes == ()
+
+
+# -- 9. a receipt whose only total is what was paid --------------------------------------------
+
+PAID = (("Description", "Total"), ("Entrée plein tarif", "6,00€"),
+        ("Entrée tarif réduit", "3,50€"), ("Payé", "9,50€"))
+
+
+@pytest.mark.parametrize("label", ["Payé", "Paid", "Réglé", "Payée :"])
+def test_a_paid_row_is_a_payment(label: str) -> None:
+    assert classify(label) == DEDUCTION
+
+
+def test_a_receipt_paid_in_full_gives_what_was_paid() -> None:
+    assert _verdict(*PAID, total="9.50") == ("pass", "9.50")
+    for decoy in ("6.00", "3.50"):
+        assert _verdict(*PAID, total=decoy) == ("fail", "9.50"), decoy
+
+
+def test_a_payment_that_is_not_the_sum_of_the_lines_names_no_total() -> None:
+    short = (*PAID[:3], ("Payé", "5,00€"))
+    for value in ("5.00", "6.00", "9.50"):
+        assert _verdict(*short, total=value)[0] != "pass", value
+    # a labelled total decides, as before
+    labelled = (*PAID[:3], ("Total TTC", "9,50€"), ("Payé", "9,50€"))
+    assert _verdict(*labelled, total="9.50") == ("pass", "9.50")
+    assert _verdict(*labelled, total="6.00") == ("fail", "9.50")
+    lonely = (("Entrée plein tarif", "9,50€"), ("Payé", "9,50€"))  # one line: no sum
+    assert _verdict(*lonely, total="9.50")[0] != "pass"
+
+
+@needs_files
+@needs_ocr
+def test_real_receipt_labelled_paid_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["gdocai-pix2info-receipt-jeanne-darc.jpg"]
     result = evaluate(truth)
     assert (result.found_total, result.false_passes) == (truth.total, ())
