@@ -125,6 +125,10 @@ def collect(rows: list[Row]) -> TotalFacts:
         for segment, amount, label, after in _labelled_amounts(row, aboves):
             kind = classify(label)
             evidence = segment.evidence(amount.start, amount.end)
+            if kind is None and not after:
+                stacked = _stacked_label(rows[max(0, index - 1):index + 2], evidence)
+                if classify(stacked) is not None:
+                    label, kind = stacked, classify(stacked)
             amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence))
             suffixed.append(after)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
@@ -208,6 +212,29 @@ def _labelled_amounts(row: Row, aboves: list[Row]
         if _is_label(tail):
             label = tail
     return out
+
+
+def _stacked_label(near: list[Row], evidence: Evidence) -> str:
+    """The label of a box whose words are stacked on two lines beside an amount centred
+    between them ("Total" over "GBP", then "180.00"; "VAT" half a line above "30.00"), for an
+    amount its own row gives no known label: the words nearest to its left whose lines touch
+    its height, when none is a number (a quantity, a rate) and the amount is alone on its
+    row."""
+    x0, top, _, bottom = evidence.bbox
+    reach = 0.5 * (bottom - top)
+    alone = [r for r in near if r.top <= bottom and top <= r.bottom
+             and sum(len(find_amounts(s.text)) for s in r.segments) == 1]
+    if len(alone) != 1:
+        return ""
+    beside = [w for r in near if r.page == evidence.page for s in r.segments for w in s.words
+              if w.x1 <= x0 and w.bottom > top - reach and w.top < bottom + reach]
+    if not beside:
+        return ""
+    nearest = max(beside, key=lambda w: w.x1)
+    cell = sorted((w for w in beside if w.x0 < nearest.x1 and nearest.x0 < w.x1),
+                  key=lambda w: w.top)
+    text = " ".join(w.text for w in cell)
+    return "" if any(not _LETTER.search(w.text) for w in cell) else text  # a number
 
 
 def _dangling_label(above: Row) -> str:
