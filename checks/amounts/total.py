@@ -227,7 +227,8 @@ def _stacked_label(near: list[Row], evidence: Evidence) -> str:
     if len(alone) != 1:
         return ""
     beside = [w for r in near if r.page == evidence.page for s in r.segments for w in s.words
-              if w.x1 <= x0 and w.bottom > top - reach and w.top < bottom + reach]
+              if w.x1 <= x0 and w.bottom > top - reach and w.top < bottom + reach
+              and _ALNUM.search(w.text)]  # a table's rule read as "|" is no word
     if not beside:
         return ""
     nearest = max(beside, key=lambda w: w.x1)
@@ -405,6 +406,7 @@ def _plain_net(value: int, arith: Arithmetic, facts: TotalFacts) -> bool:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:

@@ -410,3 +410,29 @@ def test_real_british_invoice_with_two_line_labels_gives_its_total() -> None:
     result = evaluate(truth)
     assert (result.found_total, result.false_passes) == (truth.total, ())
     assert result.page_false_passes == ()
+
+
+def test_a_table_rule_read_as_a_bar_does_not_hide_the_label_box() -> None:
+    """Azure's German invoice as Tesseract reads it: each total's label half a line below its
+    amount, a table rule read as "|" between them."""
+    words = [Word("Holzdiele", 100.0, 353.0, 160.0, 362.0), Word("310,00", 560.0, 353.0,
+                                                                 600.0, 362.0),
+             Word("310,00", 560.0, 414.8, 600.0, 423.8), Word("EURO", 605.0, 414.8, 635.0, 423.8),
+             Word("Zwischensumme", 420.0, 417.0, 510.0, 426.0),
+             Word("Steuer", 420.0, 437.2, 460.0, 446.2), Word("0,00", 570.0, 437.2, 600.0, 446.2),
+             Word("|", 530.0, 460.5, 533.0, 470.5), Word("310.00", 560.0, 460.5, 600.0, 469.5),
+             Word("EURO", 605.0, 460.5, 635.0, 469.5),
+             Word("Rechnungsbetrag", 420.0, 468.0, 520.0, 477.0)]
+    page = Page(1, 800.0, 1000.0, tuple(words))
+    facts = collect(all_rows([page]))
+    assert [(c.kind, str(c.value)) for c in facts.amounts][-3:] == [
+        (SUB, "310.00"), (LINE, "0.00"), (GRAND, "310.00")]
+    assert _stacked(page, "310.00") == ("pass", "310.00")
+
+
+@needs_files
+@needs_ocr
+def test_real_german_invoice_keeps_its_total() -> None:
+    truth = TRUTH_BY_FILE["azdi-invoice-german.png"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
