@@ -132,8 +132,30 @@ def collect(rows: list[Row]) -> TotalFacts:
             amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence))
             suffixed.append(after)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
+    if len(amounts) == 1 and amounts[0].kind == LINE and not amounts[0].label:
+        amounts = [_under_column_header(amounts[0], rows)]
     candidates = tuple(c for c in amounts if c.kind != LINE)
     return TotalFacts(candidates, exempt, tuple(amounts))
+
+
+def _under_column_header(lone: Candidate, rows: list[Row]) -> Candidate:
+    """The one amount of a document, without a label on its row: labelled by its column's
+    header however far above (a one-row table "Invoice Number | Invoice Date | Charges" over
+    "34278587 | 6/18/2017 | $56,651.49", its header cells tall)."""
+    x0, top, x1, _ = lone.evidence.bbox
+    for row in reversed(rows):
+        if row.page != lone.evidence.page or row.bottom > top:
+            continue
+        # a header cell runs from its text to the next cell's: left-aligned over a
+        # right-aligned amount
+        ends = [s.x0 for s in row.segments[1:]] + [max(x1, row.segments[-1].x1)]
+        over = [s for s, end in zip(row.segments, ends, strict=True) if s.x0 < x1 and x0 < end]
+        if over:
+            header = over[-1].text
+            if find_amounts(header) or not _is_label(header):
+                return lone
+            return Candidate(LINE, lone.value, header.strip(), lone.evidence)
+    return lone
 
 
 def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> list[Candidate]:
@@ -315,7 +337,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False) -> TotalFinding:
     if not main and not refuted:
         main = _pre_tax_fallback(facts)
     if not main:
-        main = _arithmetic_total(facts, arith)
+        main = _arithmetic_total(facts, arith) or _lone_amount(facts)
     if not main:
         reason = (f"le montant indiqué comme total ({_fmt(refuted[0].value)}) est, par le "
                   "calcul, un montant hors taxes ou de TVA") if refuted else _missing_reason(facts)
@@ -456,6 +478,22 @@ def _arithmetic_total(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
                for t in arith.supported(strict)):
         return []  # the gross must close the sum below its net and its VAT
     return [facts.amounts[last]]
+
+
+_LONE_HEADER = re.compile(r"^\W*(total )?(charges?|amounts?|montants?|betrag|importe|total)"
+                          r"( (ttc|due|du|a payer))?\W*$")
+
+
+def _lone_amount(facts: TotalFacts) -> list[Candidate]:
+    """The document prints one amount, with its currency, in a column whose header names
+    charges or an amount ("Charges" over "$56,651.49"): nothing else can be its total."""
+    printed = [c for c in facts.amounts if c.kind != CAPITAL]
+    if len(printed) != 1 or printed[0].value <= 0:
+        return []
+    lone = printed[0]
+    if not (_LONE_HEADER.search(fold(lone.label)) and _CURRENCY_WORDS.search(lone.evidence.text)):
+        return []
+    return [lone]
 
 
 def _value(cand: Candidate, credit_note: bool) -> Decimal:

@@ -34,7 +34,16 @@ from bench.realcorpus import evaluate, load_truth
 from checks import check_document
 from checks.amounts.total import CAPITAL, DEDUCTION, GRAND, LINE, PLAIN, SUB, VAT, classify, collect
 from checks.model import Expected
-from checks.pdf.ocr import _background, _flatten, _on_white, _to_gray, _unevenly_lit, ocr_available
+from checks.pdf.ocr import (
+    _background,
+    _filled_bands,
+    _flatten,
+    _on_white,
+    _to_gray,
+    _unevenly_lit,
+    ocr_available,
+    ocr_page,
+)
 from checks.pdf.validate import PDFIUM_LOCK
 from checks.rules import Context, check_total
 from checks.text import Page, Word, all_rows
@@ -434,5 +443,89 @@ def test_a_table_rule_read_as_a_bar_does_not_hide_the_label_box() -> None:
 @needs_ocr
 def test_real_german_invoice_keeps_its_total() -> None:
     truth = TRUTH_BY_FILE["azdi-invoice-german.png"]
+    result = evaluate(truth)
+    assert (result.found_total, result.false_passes) == (truth.total, ())
+
+
+# -- 11. a header printed white on a fill, over the document's one amount ---------------------
+
+def _summary_table_png(amount: str = "56 651,49 €", header: str = "Charges",
+                       fill: tuple[float, float, float] = (0.27, 0.51, 0.71)) -> bytes:
+    """Azure's simple invoice: an address block, then a one-row table whose header cells are
+    white letters on a blue fill ("Invoice Number | Invoice Date | Invoice Due Date | Charges |
+    VAT ID"), tall cells, the amount right-aligned under its header."""
+    buf = io.BytesIO()
+    pdf = canvas.Canvas(buf, pagesize=(612, 792))
+    pdf.setFont("Times-Roman", 24)
+    pdf.drawString(36, 700, "Contoso")
+    pdf.setFont("Helvetica", 11)
+    for i, line in enumerate(["Address:", "1 Redmond way Suite", "6000 Redmond, WA 99243"]):
+        pdf.drawString(54, 670 - 14 * i, line)
+    pdf.setFillColorRGB(*fill)
+    pdf.rect(36, 560, 480, 38, stroke=0, fill=1)
+    pdf.setStrokeColorRGB(0.8, 0.8, 0.8)  # the cells' light grey borders
+    for x in (36, 132, 228, 324, 420, 516):
+        pdf.line(x, 522, x, 598)
+    pdf.line(36, 522, 516, 522)
+    pdf.setFillColorRGB(1, 1, 1)
+    pdf.setFont("Helvetica-Bold", 9)
+    for x, cell in [(38, "Invoice Number"), (134, "Invoice Date"), (230, "Invoice Due Date"),
+                    (326, header), (422, "VAT ID")]:
+        pdf.drawString(x, 584, cell)
+    pdf.setFillColorRGB(0, 0, 0)
+    pdf.setFont("Helvetica", 11)
+    for x, cell in [(38, "34278587"), (134, "6/18/2017"), (230, "6/24/2017"), (428, "PT")]:
+        pdf.drawString(x, 540, cell)
+    pdf.drawRightString(416, 540, amount)
+    pdf.showPage()
+    pdf.save()
+    with PDFIUM_LOCK:
+        picture = pdfium.PdfDocument(buf.getvalue())[0].render(scale=240 / 72).to_pil()
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+@needs_ocr
+def test_white_letters_on_a_fill_are_read() -> None:
+    image = Image.open(io.BytesIO(_summary_table_png())).convert("L")
+    bands = _filled_bands(image)
+    assert len(bands) == 1
+    page = ocr_page(image, 1, 1.0, 30.0)
+    assert "Charges" in [w.text for w in page.words]
+
+
+@needs_ocr
+def test_the_one_amount_under_a_charges_header_is_the_total() -> None:
+    data = _summary_table_png()
+    report = check_document(data, "invoice.png", Expected(total=D("56651.49")))
+    assert (report.outcome("total"), report.found["total"]) == ("pass", "56651.49")
+    report = check_document(data, "invoice.png", Expected(total=D("56000.00")))
+    assert report.outcome("total") == "fail"
+
+
+def test_a_lone_amount_needs_its_header_and_its_currency() -> None:
+    header = [[("Invoice", 40.0), ("Number", 80.0), ("Charges", 330.0)]]
+    assert _lone(header, "56651,49 €") == ("pass", "56651.49")
+    far = [*header, [], [], [], []]  # tall header cells: the header far above its amount
+    assert _lone(far, "56651,49 €") == ("pass", "56651.49")
+    assert _lone([[("Invoice", 40.0), ("Number", 80.0), ("Hours", 330.0)]],
+                 "56651,49 €")[0] != "pass"
+    assert _lone(header, "56651,49")[0] != "pass"  # no currency: a reference, a quantity
+    two = [*header, [("12345", 40.0), ("100,00 €", 330.0)]]
+    assert _lone(two, "56651,49 €")[0] != "pass"  # two amounts: no lone one
+
+
+def _lone(above: list[list[tuple[str, float]]], amount: str) -> tuple[str, str | None]:
+    page = page_of([*above, [("34278587", 40.0), (amount, 330.0)]])
+    expected = D(amount.replace("€", "").replace(",", ".").strip())
+    result, found = check_total(Context(all_rows([page]), None, Expected(total=expected)))
+    return result.outcome, found
+
+
+@needs_files
+@needs_ocr
+def test_real_one_row_summary_table_gives_its_total() -> None:
+    truth = TRUTH_BY_FILE["azdi-simple-invoice.png"]
     result = evaluate(truth)
     assert (result.found_total, result.false_passes) == (truth.total, ())
