@@ -16,6 +16,13 @@ the machine.
 5. A receipt's picture printed by a browser (python-docs-samples' Office Depot receipt): the
    page's text layer holds only the print header and footer; such a page (few words, images
    over half of it) is read by OCR.
+6. A 16-bit grayscale PNG (Typst's thumbnail): scaled to 8 bits, not clipped to white.
+7. The legal "indemnité forfaitaire de 40 €" of French payment terms is no invoice amount.
+8. A VAT row naming its base ("TVA 20 % sur un montant total de 34,24 €") is VAT (EDF).
+9. A receipt whose only total is "Payé 9,50 €", the lines above adding up to it.
+10. A label box of two lines ("Total" over "GBP") beside its centred amount.
+11. White letters on a filled table header, read again with their letters turned dark; the
+    document's one amount, under a "Charges" header, with its currency, is its total.
 """
 
 from __future__ import annotations
