@@ -24,12 +24,14 @@ ADJUST = "adjust"  # an allowance or a charge: a part of the net, never the tota
 PRICE = "price"  # a unit price, gross or net: never a total
 PREVIOUS = "previous"  # a balance carried over from earlier invoices, added to the amount due
 CAPITAL = "capital"  # a company's share capital, printed in a footer: no amount of the invoice
+# (nor the fixed 40 € recovery indemnity that French payment terms must mention)
 # Checked in this order: the first kind whose pattern matches the folded label wins.
 # Vocabulary: fr, en, de, nl, es, it. Labels support the arithmetic (``reconcile``) and never
 # override it.
 _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (CAPITAL, re.compile(r"\b(au capital (social )?de|capital social|share capital|"
-                         r"(stamm|grund)kapital|capitale sociale|capital social de)\b")),
+                         r"(stamm|grund)kapital|capitale sociale|capital social de|"
+                         r"indemnite forfaitaire)\b")),
     # an eco-participation / eco-contribution (DEEE) is a part of a line's price, printed
     # under it ("Dont éco-participation (TTC) : 0,66 €"): a line, never a total
     (LINE, re.compile(r"\b(eco[- ]?participations?|eco[- ]?part|eco[- ]?contributions?|"
@@ -41,6 +43,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PRICE, re.compile(r"\b((brutto|netto|einzel|stuck|listen)preis\w*|unit price|"
                        r"prix (unitaire|u\.? ?ht|u\.? ?ttc)|preis (je|pro)|price per|"
                        r"prezzo unitario|precio unitario|stukprijs)\b")),
+    # a VAT row that names its base: "TVA 20,00 % sur un montant total de 34,24 €   6,85 €"
+    (VAT, re.compile(r"^\W*(t\.?v\.?a\.?|vat|mwst|ust|iva|btw)\b.*\b(sur|on|auf) (un |le |the )?"
+                     r"(montant|base|amount|betrag)\b")),
     (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
                      r"total page|report\w*|a reporter|"
                      # a total without something: "Total (sans commission) : 165 €"
@@ -62,7 +67,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"versements?|aanbetaling|vooruitbetaald|reeds betaald|anticipos?|"
                            r"a cuenta|acconto|acconti|gia pagato)\b|"
                            # a payment row of a receipt: "Payment $710.00", "Paiement reçu"
-                           r"^\W*(payments?|paiements?|zahlung(en)?)"
+                           r"^\W*(payments?|paiements?|zahlung(en)?|payee?s?|regle)"
                            r"( (received|made|recus?|erhalten))?\W*$|"
                            # a row of a payments block ("Règlement / Date / Montant") whose
                            # label is the payment's means alone: "Virement 05/11/2017"
@@ -132,11 +137,17 @@ def collect(rows: list[Row]) -> TotalFacts:
             if kind in (GRAND, DUE, PLAIN, SUB) and _quantity_cell(segment, amount, aboves):
                 kind = None  # the hours or quantities of a totals row ("TOTAL 55.00 $4555.00")
             evidence = segment.evidence(amount.start, amount.end)
+            if kind is None and not after:
+                stacked = _stacked_label(rows[max(0, index - 1):index + 2], evidence)
+                if classify(stacked) is not None:
+                    label, kind = stacked, classify(stacked)
             amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence, index))
             suffixed.append(after)
             kinds.add(kind or LINE)
         taxed = taxed or _tax_trace(row, kinds)
     amounts = _weigh_suffixed_totals(amounts, suffixed)
+    if len(amounts) == 1 and amounts[0].kind == LINE and not amounts[0].label:
+        amounts = [_under_column_header(amounts[0], rows)]
     if not any(c.kind != LINE for c in amounts):
         amounts += _bare_integer_totals(rows)
     candidates = tuple(c for c in amounts if c.kind != LINE)
@@ -219,6 +230,26 @@ def _quantity_cell(segment: Segment, amount: Amount, aboves: list[Row]) -> bool:
     return bool(header) and _QUANTITY_HEADER.fullmatch(header) is not None
 
 
+def _under_column_header(lone: Candidate, rows: list[Row]) -> Candidate:
+    """The one amount of a document, without a label on its row: labelled by its column's
+    header however far above (a one-row table "Invoice Number | Invoice Date | Charges" over
+    "34278587 | 6/18/2017 | $56,651.49", its header cells tall)."""
+    x0, top, x1, _ = lone.evidence.bbox
+    for row in reversed(rows):
+        if row.page != lone.evidence.page or row.bottom > top:
+            continue
+        # a header cell runs from its text to the next cell's: left-aligned over a
+        # right-aligned amount
+        ends = [s.x0 for s in row.segments[1:]] + [max(x1, row.segments[-1].x1)]
+        over = [s for s, end in zip(row.segments, ends, strict=True) if s.x0 < x1 and x0 < end]
+        if over:
+            header = over[-1].text
+            if find_amounts(header) or not _is_label(header):
+                return lone
+            return Candidate(LINE, lone.value, header.strip(), lone.evidence, lone.row)
+    return lone
+
+
 def _weigh_suffixed_totals(amounts: list[Candidate], suffixed: list[bool]) -> list[Candidate]:
     """An amount qualified only by the word after it ("10,98 € TTC") may be a line's price
     with tax as well as the grand total: it is a grand total only when it is the largest
@@ -297,6 +328,30 @@ def _labelled_amounts(row: Row, aboves: list[Row]
     return out
 
 
+def _stacked_label(near: list[Row], evidence: Evidence) -> str:
+    """The label of a box whose words are stacked on two lines beside an amount centred
+    between them ("Total" over "GBP", then "180.00"; "VAT" half a line above "30.00"), for an
+    amount its own row gives no known label: the words nearest to its left whose lines touch
+    its height, when none is a number (a quantity, a rate) and the amount is alone on its
+    row."""
+    x0, top, _, bottom = evidence.bbox
+    reach = 0.5 * (bottom - top)
+    alone = [r for r in near if r.top <= bottom and top <= r.bottom
+             and sum(len(find_amounts(s.text)) for s in r.segments) == 1]
+    if len(alone) != 1:
+        return ""
+    beside = [w for r in near if r.page == evidence.page for s in r.segments for w in s.words
+              if w.x1 <= x0 and w.bottom > top - reach and w.top < bottom + reach
+              and _ALNUM.search(w.text)]  # a table's rule read as "|" is no word
+    if not beside:
+        return ""
+    nearest = max(beside, key=lambda w: w.x1)
+    cell = sorted((w for w in beside if w.x0 < nearest.x1 and nearest.x0 < w.x1),
+                  key=lambda w: w.top)
+    text = " ".join(w.text for w in cell)
+    return "" if any(not _LETTER.search(w.text) for w in cell) else text  # a number
+
+
 def _dangling_label(above: Row) -> str:
     """A label ending with a colon, or naming a total, on the line above, its amount pushed
     to the next line ("Montant total :" then "147 028,91 €")."""
@@ -369,7 +424,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False, complete: bool = Tr
     # "Balance due $0.00": a settled invoice says nothing of its total
     main = [c for c in main if not (c.kind == DUE and c.value == 0)]
     if deductions and not main:
-        main = _gross_before_payment(facts, deductions)
+        main = _gross_before_payment(facts, deductions) or _paid_in_full(facts, deductions)
     refuted = [c for c in main if _refuted(cents(c.value), arith)
                or (c.kind == PLAIN and _plain_net(cents(c.value), arith, facts))]
     main = [c for c in main if c not in refuted]
@@ -380,7 +435,7 @@ def find_total(facts: TotalFacts, credit_note: bool = False, complete: bool = Tr
             main = _net_only_total(facts)
             note = NET_ONLY if main else None
     if not main:
-        main = _arithmetic_total(facts, arith)
+        main = _arithmetic_total(facts, arith) or (_lone_amount(facts) if complete else [])
     if not main:
         reason = (f"le montant indiqué comme total ({_fmt(refuted[0].value)}) est, par le "
                   "calcul, un montant hors taxes ou de TVA") if refuted else _missing_reason(facts)
@@ -435,6 +490,28 @@ def _gross_before_payment(facts: TotalFacts, deductions: list[Candidate]) -> lis
     return found if len({c.value for c in found}) == 1 else []
 
 
+def _paid_in_full(facts: TotalFacts, deductions: list[Candidate]) -> list[Candidate]:
+    """A receipt whose only total is what was paid ("Entrée plein tarif 6,00 €", "Entrée tarif
+    réduit 3,50 €", "Payé 9,50 €"): the payment is the total when no label names a total, a
+    net, VAT or an amount due, it is the largest amount printed (a share capital aside), and
+    the two or more unlabelled amounts printed right before it add up to it exactly."""
+    if facts.of(GRAND, PLAIN, DUE, SUB, VAT) or len(deductions) != 1:
+        return []
+    paid = deductions[0]
+    printed = [c for c in facts.amounts if c.kind != CAPITAL]
+    index = printed.index(paid)
+    lines: list[Candidate] = []
+    for cand in reversed(printed[:index]):
+        if cand.kind != LINE:
+            break
+        lines.append(cand)
+    largest = max(abs(c.value) for c in printed)
+    if paid.value <= 0 or paid.value != largest or len(lines) < 2 \
+            or sum(c.value for c in lines) != paid.value:
+        return []
+    return [paid]
+
+
 def _plain_net(value: int, arith: Arithmetic, facts: TotalFacts) -> bool:
     """A plain "Total" is a net when a standard VAT rate of it, printed, adds up to a larger
     printed amount ("Total 150.00", "30.00", "180.00"): an OCR that lost the "Sub" of
@@ -449,6 +526,7 @@ def _plain_net(value: int, arith: Arithmetic, facts: TotalFacts) -> bool:
 
 
 _LETTER = re.compile(r"[^\W\d_]")
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _refuted(value: int, arith: Arithmetic) -> bool:
@@ -498,6 +576,22 @@ def _arithmetic_total(facts: TotalFacts, arith: Arithmetic) -> list[Candidate]:
                for t in arith.supported(strict)):
         return []  # the gross must close the sum below its net and its VAT
     return [facts.amounts[last]]
+
+
+_LONE_HEADER = re.compile(r"^\W*(total )?(charges?|amounts?|montants?|betrag|importe|total)"
+                          r"( (ttc|due|du|a payer))?\W*$")
+
+
+def _lone_amount(facts: TotalFacts) -> list[Candidate]:
+    """The document prints one amount, with its currency, in a column whose header names
+    charges or an amount ("Charges" over "$56,651.49"): nothing else can be its total."""
+    printed = [c for c in facts.amounts if c.kind != CAPITAL]
+    if len(printed) != 1 or printed[0].value <= 0:
+        return []
+    lone = printed[0]
+    if not (_LONE_HEADER.search(fold(lone.label)) and _CURRENCY_WORDS.search(lone.evidence.text)):
+        return []
+    return [lone]
 
 
 def _value(cand: Candidate, credit_note: bool) -> Decimal:
