@@ -9,8 +9,9 @@ and the ratio of the check run to a bare pdfplumber ``extract_words`` pass over 
 The real corpus is reported on its own lines: the grand total found right (``found.total``
 equal to the ground truth read on the page), false passes with decoys (for each document, every
 other amount printed on it offered as the expected total: none may pass), per language, per
-source and per kind (embedded XML, text layer, scan), and the time per document against a bare
-``extract_words`` pass.
+source and per kind (embedded XML, text layer, scan; ``conflict``: the XML and the page
+disagree on the grand total, also on a line of its own, where `unknown` naming both totals is
+right), and the time per document against a bare ``extract_words`` pass.
 
 Text PDFs are timed in CPU time of this process ("on one core"), so that other work on the
 machine does not blur the figures; OCR documents in wall time (Tesseract runs as a subprocess).
@@ -178,6 +179,11 @@ def _print_real(real: dict[str, Any], tag: str) -> None:
               f"{part['median_ms']} ms CPU ({part['median_wall_ms']} ms écoulées, Tesseract "
               f"compris), extract_words seul {part['bare_median_ms']} ms "
               f"(×{part['median_ratio_to_bare']})")
+    conflict = real.get("conflict") or {}
+    if conflict.get("documents"):  # the XML and the page disagree: `unknown` is the answer
+        print(f"[{tag}] désaccord XML/page   {conflict['documents']:>3} docs ; « unknown » "
+              f"nommant les deux totaux {conflict['unknown_naming_both']}/"
+              f"{conflict['documents']} ; faux « pass » {conflict['false_passes']}")
     for miss in real["misses"]:
         print(f"[{tag}] manqué : {miss['file']} vrai {miss['truth']} trouvé {miss['found']} "
               f"page seule {miss['page']} faux pass {miss['false_passes']}")

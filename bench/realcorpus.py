@@ -10,6 +10,11 @@ whole check (inspection, extraction, rules; the Tesseract subprocess of a scan i
 hence also the elapsed time, which counts it and the machine's other work) and for a bare
 pdfplumber ``extract_words`` pass (none for an image). The corpus holds PDFs and, as the
 console accepts them, JPEG and PNG images (scans and photos).
+
+A document whose embedded XML and page disagree on the grand total has the kind ``conflict``:
+its ``total`` is the page's, its ``xml_total`` the XML's. The right answer there is no total
+found and the verdict ``unknown`` naming both values, whichever of the two is expected (issue
+15, item 1); the XML's value is one more decoy, and any pass a false pass.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any
 
 import pdfplumber
 
-from checks.amounts.money import find_amounts
+from checks.amounts.money import find_amounts, format_eur
 from checks.core import run_checks
 from checks.einvoice.facturx import CREDIT_NOTE_CODES
 from checks.model import Expected, FileRejected
@@ -56,9 +61,15 @@ class Truth:
     invoice_number: str
     currency: str
     language: str
-    kind: str  # "xml" (embedded XML invoice), "text" (text layer), "scan"
+    kind: str  # "xml" (embedded XML invoice), "text" (text layer), "scan", "conflict"
     source: str
     type_code: str = ""  # the XML's document type code (381: credit note), when known
+    xml_total: Decimal | None = None  # a "conflict": the XML's grand total, not the page's
+
+    @property
+    def conflict(self) -> bool:
+        """Return True when the embedded XML and the page disagree on the grand total."""
+        return self.kind == "conflict"
 
     @property
     def credit_note(self) -> bool:
@@ -95,6 +106,9 @@ class DocumentResult:
     page_total: Decimal | None = None  # found from the page alone, the XML set aside
     page_false_passes: tuple[Decimal, ...] = ()
     wall_ms: float = 0.0  # elapsed milliseconds of the check, Tesseract's subprocess included
+    # a "conflict": how many of the two totals offered (the page's, the XML's) gave `unknown`
+    # with a message naming both values
+    conflict_unknown: int = 0
 
     @property
     def page_right(self) -> bool:
@@ -103,7 +117,10 @@ class DocumentResult:
 
     @property
     def right(self) -> bool:
-        """Return True when the grand total found is the truth."""
+        """Return True when the grand total found is the truth; for a "conflict", when no
+        total is found and both totals offered give `unknown` naming both values."""
+        if self.truth.conflict:
+            return self.found_total is None and self.conflict_unknown == 2
         return self.truth.matches(self.found_total)
 
 
@@ -112,7 +129,8 @@ def load_truth(root: Path = CORPUS) -> list[Truth]:
     with (root / "truth.csv").open(newline="", encoding="utf-8") as handle:
         return [Truth(row["file"], Decimal(row["total"]), Decimal(row["due"] or row["total"]),
                       row["invoice_number"], row["currency"], row["language"], row["kind"],
-                      row["source"], row.get("type_code") or "")
+                      row["source"], row.get("type_code") or "",
+                      Decimal(row["xml_total"]) if row.get("xml_total") else None)
                 for row in csv.DictReader(handle)]
 
 
@@ -142,13 +160,29 @@ def evaluate(truth: Truth, root: Path = CORPUS) -> DocumentResult:
         return DocumentResult(truth, None, "rejected", 0, (), 0.0, 0.0, exc.code)
     cpu_ms = (time.process_time() - start) * 1000
     wall_ms = (time.perf_counter() - wall) * 1000
-    decoys = sorted(v for v in printed_amounts(extraction) if abs(v) != abs(truth.total))
+    amounts = printed_amounts(extraction) | ({truth.xml_total} if truth.xml_total else set())
+    decoys = sorted(v for v in amounts if abs(v) != abs(truth.total))
     page = replace(extraction, xml=None)  # the same document, its XML set aside
     _, page_found = run_checks(page, truth.expected)
     return DocumentResult(truth, _decimal(found.get("total")), extraction.source, len(decoys),
                           _passing(extraction, decoys, truth), cpu_ms, bare_ms(data),
                           page_total=_decimal(page_found.get("total")),
-                          page_false_passes=_passing(page, decoys, truth), wall_ms=wall_ms)
+                          page_false_passes=_passing(page, decoys, truth), wall_ms=wall_ms,
+                          conflict_unknown=_conflict_unknown(extraction, truth))
+
+
+def _conflict_unknown(extraction: Extraction, truth: Truth) -> int:
+    """Return, for a "conflict", how many of its two totals offered as the expected one give
+    `unknown` with a message naming both values (0 for any other document)."""
+    if truth.xml_total is None:
+        return 0
+    named = 0
+    for offered in (truth.total, truth.xml_total):
+        results, _ = run_checks(extraction, replace(truth.expected, total=offered))
+        verdict = next(r for r in results if r.name == "total")
+        named += (verdict.outcome == "unknown" and format_eur(truth.total) in verdict.message
+                  and format_eur(truth.xml_total) in verdict.message)
+    return named
 
 
 def _passing(extraction: Extraction, decoys: list[Decimal], truth: Truth
@@ -221,6 +255,11 @@ def report(results: list[DocumentResult]) -> dict[str, Any]:
         for result in results:
             groups.setdefault(getattr(result.truth, key), []).append(result)
         out[key] = {name: summary(group) for name, group in sorted(groups.items())}
+    conflicts = [r for r in results if r.truth.conflict]
+    out["conflict"] = {"documents": len(conflicts),
+                       "unknown_naming_both": sum(r.conflict_unknown == 2 for r in conflicts),
+                       "false_passes": sum(len(r.false_passes) + len(r.page_false_passes)
+                                           for r in conflicts)}
     out["misses"] = [{"file": r.truth.file, "truth": str(r.truth.total),
                       "found": None if r.found_total is None else str(r.found_total),
                       "page": None if r.page_total is None else str(r.page_total),

@@ -83,9 +83,14 @@ def test_no_file_of_the_corpus_has_a_reserved_digest() -> None:
 def test_truth_is_well_formed() -> None:
     for truth in TRUTH:
         assert truth.language in {"fr", "en", "de", "nl", "es", "it"}, truth.file
-        assert truth.kind in {"xml", "text", "scan"}, truth.file
+        assert truth.kind in {"xml", "text", "scan", "conflict"}, truth.file
         assert truth.currency in {"EUR", "GBP", "USD", "CHF"}, truth.file
         assert truth.total == truth.total.quantize(Decimal("0.01")), truth.file
+        # a "conflict": the page's total in `total`, the XML's (another one) in `xml_total`
+        assert (truth.xml_total is not None) == truth.conflict, truth.file
+        if truth.xml_total is not None:
+            assert truth.xml_total == truth.xml_total.quantize(Decimal("0.01")), truth.file
+            assert abs(truth.xml_total) != abs(truth.total), truth.file
 
 
 def test_generated_sources_name_the_generator_and_digest() -> None:
@@ -116,6 +121,8 @@ def test_no_false_pass_with_decoys(truth: Truth, root: Path) -> None:
     assert result.page_total is None or truth.matches(result.page_total)
     if truth.kind == "xml":  # issue 15: 100 % of the embedded-XML documents
         assert truth.matches(result.found_total)
+    if truth.conflict:  # no total found; `unknown` naming both, the page's or the XML's offered
+        assert result.right and result.page_right
 
 
 @needs_files
