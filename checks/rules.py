@@ -226,13 +226,17 @@ def _ambiguous_total(rivals: list[Decimal], expected: Decimal | None, credit: bo
                      evidence: list[Evidence], text_total: Decimal | None,
                      xml_total: Decimal | None) -> tuple[CheckResult, str | None]:
     shown = " ; ".join(format_eur(v) for v in rivals)
+    # the XML and the page disagree: `unknown` whatever is expected (issue 15, item 1), as
+    # either may be the one in error
+    disagree = text_total is not None and xml_total is not None
     if text_total is not None and xml_total is not None:
         reason = (f"le total du XML Factur-X ({format_eur(xml_total)}) diffère du total "
                   f"affiché ({format_eur(text_total)})")
         evidence = [*evidence, xml_evidence("GrandTotalAmount", str(xml_total))]
     else:
         reason = f"plusieurs totaux différents ({shown})"
-    if expected is not None and not any(_same(v, expected, credit) for v in rivals):
+    if not disagree and expected is not None and not any(_same(v, expected, credit)
+                                                         for v in rivals):
         return CheckResult(CheckName.TOTAL, Outcome.FAIL, f"Total trouvé : {shown} ; attendu : "
                            f"{format_eur(expected)} ({reason}).", tuple(evidence)), None
     return CheckResult(CheckName.TOTAL, Outcome.UNKNOWN,

@@ -99,6 +99,17 @@ def test_xml_and_page_disagreeing_is_unknown_with_both_values() -> None:
     assert result.evidence[0].bbox != (0.0, 0.0, 0.0, 0.0)
 
 
+@pytest.mark.parametrize("expected", ["530.57", "530.75", "442.29", "88.46", "100.00"])
+def test_xml_and_page_disagreeing_is_unknown_whatever_is_expected(expected: str) -> None:
+    """Issue 15, item 1: when the XML and the page disagree, the verdict is `unknown` even
+    when the pro forma expects neither total (the page or the XML may be the one in error)."""
+    data = facturx_prepaid(page_lines=[("Total HT", "442,29 €"), ("TVA 20 %", "88,46 €"),
+                                       ("Total TTC", "530,57 €")])
+    result = check_document(data, "f.pdf", Expected(total=D(expected))).result("total")
+    assert result is not None and result.outcome == "unknown"
+    assert "530,57" in result.message and "530,75" in result.message
+
+
 @pytest.mark.parametrize("name", ["factur-x.xml", "zugferd-invoice.xml", "ZUGFeRD-invoice.xml",
                                   "xrechnung.xml", "rechnung_4711.xml"])
 def test_any_attachment_name(name: str) -> None:

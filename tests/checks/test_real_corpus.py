@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.realcorpus import CORPUS, FILES, GENERATED, Truth, evaluate, load_truth
+from bench.realcorpus import CORPUS, FILES, GENERATED, Truth, evaluate, load_truth, printed_amounts
 from checks.model import MAX_BYTES, MAX_NAME
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,6 +123,43 @@ def test_no_false_pass_with_decoys(truth: Truth, root: Path) -> None:
         assert truth.matches(result.found_total)
     if truth.conflict:  # no total found; `unknown` naming both, the page's or the XML's offered
         assert result.right and result.page_right
+
+
+CONFLICTS = [t for t in TRUTH if t.conflict]
+
+
+@needs_files
+@pytest.mark.parametrize("truth", CONFLICTS, ids=[t.file for t in CONFLICTS])
+def test_real_xml_and_page_disagreeing_is_unknown_naming_both(truth: Truth) -> None:
+    """Issue 15, item 1, on real documents (fbonnafous31/eInvoicing): the page prints one
+    grand total, the embedded Factur-X XML another (240,00 € on the page, 120,00 € in the XML;
+    480,00 € against 1 200,00 €). Whatever total is expected (the page's, the XML's, or any
+    other amount printed on the page) the verdict is `unknown`, and its message names both
+    totals, with evidence on the page and in the XML."""
+    from checks import check_document
+    from checks.amounts.money import find_amounts, format_eur
+    from checks.model import Expected
+    from checks.pdf.extract import Deadline, extract
+    from checks.pdf.validate import inspect_file
+
+    assert truth.xml_total is not None
+    data = (FILES / truth.file).read_bytes()
+    printed = printed_amounts(extract(data, inspect_file(data, truth.file), Deadline(60.0)))
+    assert truth.total in printed and truth.xml_total not in printed
+    for offered in sorted(printed | {truth.xml_total}):
+        report = check_document(data, truth.file, Expected(total=offered))
+        result = report.result("total")
+        assert report.text_source == "factur-x", offered
+        assert result is not None and result.outcome == "unknown", (offered, result)
+        assert format_eur(truth.total) in result.message, offered
+        assert format_eur(truth.xml_total) in result.message, offered
+        assert report.found["total"] is None, offered
+        # the page's total where it is printed, the XML's in its GrandTotalAmount
+        assert any(e.bbox != (0.0, 0.0, 0.0, 0.0)
+                   and truth.total in {a.value for a in find_amounts(e.text)}
+                   for e in result.evidence), offered
+        assert any("GrandTotalAmount" in e.text and str(truth.xml_total) in e.text
+                   for e in result.evidence), offered
 
 
 @needs_files
