@@ -211,25 +211,30 @@ _VAT_ID = re.compile(r"\b(tva intra\w*|intra-?com\w*|n[°o]?\.? ?(de )?tva|numer
 # taxes the vocabulary of kinds does not name: GST/HST…, moms, alv, "Vorsteuer", "taxe"
 _OTHER_TAXES = re.compile(r"\b([cis]?gst|hst|qst|pst|moms|alv|dph|dds|kdv|ppn|igic|taxes?|"
                           r"impuestos?|impost[ae]|\w*steuer\w*)\b|\bv\.a\.t\b|\bmw\.?-? ?st\b")
-# VAT announced as added to a net, on the net's own row: "Summe netto zzgl. MwSt.", "Total HT,
-# TVA en sus", "plus VAT": a trace even there
-_VAT_ADDED = re.compile(r"\b(zzgl|zuzuglich|plus|en sus|en plus|a ajouter|to be added)\b|"
-                        r"\+ ?(t\.?v\.?a|vat|mwst|ust|iva|btw)\b")
 _TRACES = (*(pattern for kind, pattern in _KINDS if kind in (GRAND, DUE, VAT)), _OTHER_TAXES)
+_VAT_TRACES = (*(pattern for kind, pattern in _KINDS if kind == VAT), _OTHER_TAXES)
+# what a net's label says it leaves out ("excl. VAT", "hors TVA", "ohne MwSt."): no VAT
+# charged; any other VAT word on the net's row is ("Summe netto zzgl. MwSt.", "Total HT, TVA
+# en sus", "Total HT   TVA : voir page suivante")
+_NET_QUALIFIER = re.compile(r"\b(excl\w*|exkl\w*|hors|ohne|before|sans|without|zonder|sin|senza|"
+                            r"net of)\.?\s*(de |la |the |of |d')?(t\.?v\.?a\b\.?|vat\b|\w*tax\w*|"
+                            r"mw\.?-? ?st\b\.?|ust\b\.?|btw\b|iva\b|\w*steuer\w*)")
 
 
 def _tax_trace(row: Row, kinds: set[str]) -> bool:
     """Return True when ``row`` shows VAT, a VAT rate, a gross total or an amount due. The
-    label of a net alone on its row ("Total excl. VAT 100,00") is no trace."""
+    label of a net alone on its row ("Total excl. VAT 100,00", "Gesamtbetrag netto") is no
+    trace; a VAT word it does not leave out is ("Summe netto zzgl. MwSt.")."""
     folded = row.folded
     if _EXEMPT.search(folded):
         return False
     if _RATE.search(folded):
         return True
     text = _VAT_ID.sub(" ", folded)
-    if not any(pattern.search(text) for pattern in _TRACES):
-        return False
-    return not (kinds and kinds <= {SUB}) or bool(_VAT_ADDED.search(text))
+    if kinds and kinds <= {SUB}:  # a net's row: VAT words other than its label's "excl. VAT"
+        rest = _NET_QUALIFIER.sub(" ", text)
+        return any(pattern.search(rest) for pattern in _VAT_TRACES)
+    return any(pattern.search(text) for pattern in _TRACES)
 
 
 # The header of a column of quantities: its totals-row cell sums hours or units, not money.
