@@ -666,10 +666,11 @@ def _net_only_total(facts: TotalFacts) -> list[Candidate]:
     value = nets[0].value
     if any(abs(c.value) > value for c in facts.amounts if c.kind != CAPITAL):
         return []
-    first, last = min(c.row for c in nets), max(c.row for c in nets)
-    # an amount billed after the net ("Frais de port 10,00 €") makes it no total; a legal
-    # sentence citing a sum ("indemnité forfaitaire … de 40 €") bills nothing
-    if any(c.row > last and c.kind != CAPITAL
+    first = min(c.row for c in nets)
+    # an amount billed after the net ("Frais de port 10,00 €"), or between two nets (a second
+    # section's lines, its net equal to the first's), makes it no total; a legal sentence
+    # citing a sum ("indemnité forfaitaire … de 40 €") bills nothing
+    if any(c.row > first and c not in nets and c.kind != CAPITAL
            and (c.value != 40 or len(_WORDS.findall(c.label)) < _SENTENCE)
            for c in facts.amounts):
         return []

@@ -10,7 +10,9 @@ attacks that gave a false pass, each fixed narrowly in ``checks/amounts/total.py
 1. A net alone whose own row announces VAT to be added ("Summe netto zzgl. MwSt.", "Total HT,
    TVA en sus", "Total HT - TVA à ajouter"), or a VAT word dotted ("V.A.T.", "Mw.-St."): the
    net passed as the total. VAT announced as added is a trace of VAT even on the net's row.
-2. A net alone followed by a charge whose label is a long phrase ("Participation aux frais
+2. Two sections whose nets are equal ("Total HT 1 000,00 €" twice): the net passed, the
+   second section's lines between the two nets unseen. A net alone followed by a charge
+   whose label is a long phrase ("Participation aux frais
    d'envoi et de traitement 15,00 €"), or by an "indemnité forfaitaire de déplacement": the
    net passed. Only the legal 40 € indemnity is no amount of the invoice.
 3. A net alone, or a lone amount, or a receipt paid in full, on a page saying "Page 1/2"
@@ -110,6 +112,18 @@ def test_a_net_whose_label_leaves_vat_out_still_bills_its_net(label: str) -> Non
 def test_a_net_followed_by_a_charge_is_never_the_total(after: tuple[str, str]) -> None:
     data = page_pdf([*_LINES_DE, ("Total HT", "19643.73 €"), after], title="Facture")
     _never_pass(data, (*_NET_DECOYS, "15.00", "150.00", "-100.00"))
+
+
+def test_two_sections_with_equal_nets_are_never_one_total() -> None:
+    data = page_pdf(["Section 1 - Apprentis 2024", ("Contrat A", "600,00 €"),
+                     ("Contrat B", "400,00 €"), ("Total HT", "1 000,00 €"),
+                     "Section 2 - Apprentis 2025", ("Contrat C", "700,00 €"),
+                     ("Contrat D", "300,00 €"), ("Total HT", "1 000,00 €")], title="Facture")
+    _never_pass(data, ("1000.00", "600.00", "400.00", "700.00", "300.00"))
+    # the net printed twice, nothing between: still the net billed
+    data = page_pdf([("Contrat A", "600,00 €"), ("Contrat B", "400,00 €"),
+                     ("Total HT", "1 000,00 €"), ("Net HT", "1 000,00 €")], title="Facture")
+    assert _outcome(data, "1000.00") == ("pass", "1000.00")
 
 
 def test_the_legal_indemnity_alone_is_no_amount_and_a_billed_one_is() -> None:
