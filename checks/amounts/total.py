@@ -49,8 +49,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"(montant|base|amount|betrag)\b")),
     (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
                      r"total page|report\w*|a reporter|"
-                     # a total without something: "Total (sans commission) : 165 €"
-                     r"total \(?(sans|without)\b(?! escompte)|"
+                     # a total without something: "Total (sans commission) : 165 €", "Total
+                     # TTC hors frais de port"
+                     r"total (t\.?t\.?c\.? )?\(?(sans|without|hors)\b(?! escompte)|"
                      r"zwischensumme|nettobetrag|net amount|"
                      r"total (excl|before|exkl|netto|net$|net ht)\w*|excl\w* (vat|tax|btw)|"
                      r"netto(?! a pagare)\w*|exkl\w*|ohne (mwst|ust)|summe positionen|"

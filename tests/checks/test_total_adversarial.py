@@ -24,6 +24,9 @@ attacks that gave a false pass, each fixed narrowly in ``checks/amounts/total.py
    passed. A lone amount is the total only when no trace of VAT is printed.
 6. "Payé 600,00 €" after two instalments of 300,00 €, a third instalment printed after it: the
    payment passed. A payment is the total only when nothing is billed after it.
+7. "Total TTC hors éco-participation 63,23 €" (or "hors frais de port") above the amount
+   that includes it: the total without something passed. Like "Total (sans …)", a total
+   "TTC hors …" is a subtotal.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from decimal import Decimal
 import pytest
 
 from checks import check_document
-from checks.amounts.total import CAPITAL, LINE, classify, collect
+from checks.amounts.total import CAPITAL, GRAND, LINE, SUB, classify, collect
 from checks.model import Expected
 from checks.rules import Context, check_total
 from checks.text import Page, Word, all_rows
@@ -190,6 +193,22 @@ def test_an_eco_participation_inside_the_amount_due_label_keeps_it_due(label: st
                      ("Total articles TTC", "60,00 €"), ("Livraison", "3,89 €"),
                      (label, "63,89 €")], title="Facture")
     _never_pass(data, ("60.00", "59.34", "3.89", "0.66"), right="63.89")
+
+
+# -- 7. a total with tax but without something ------------------------------------------------
+
+@pytest.mark.parametrize(("lines", "right", "decoys"), [
+    ([("Lave-linge", "63,23 €"), ("Total TTC hors éco-participation", "63,23 €"),
+      ("Éco-participation", "0,66 €"), ("Total éco-participation incluse", "63,89 €")], "63.89",
+     ("63.23", "0.66")),
+    ([("Article", "50,00 €"), ("Total TTC hors frais de port", "50,00 €"),
+      ("Frais de port", "5,00 €")], None, ("50.00", "5.00")),
+])
+def test_a_total_with_tax_without_something_is_never_the_total(
+        lines: Lines, right: str | None, decoys: tuple[str, ...]) -> None:
+    _never_pass(page_pdf(lines, title="Facture"), decoys, right)
+    assert classify("Total TTC hors frais de port") == SUB
+    assert classify("Total TTC hors escompte") == GRAND
 
 
 # -- 6. a receipt paid in full ------------------------------------------------------------------
