@@ -34,8 +34,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"indemnite forfaitaire)\b")),
     # an eco-participation / eco-contribution (DEEE) is a part of a line's price, printed
     # under it ("Dont éco-participation (TTC) : 0,66 €"): a line, never a total
-    (LINE, re.compile(r"\b(eco[- ]?participations?|eco[- ]?part|eco[- ]?contributions?|"
-                      r"eco[- ]?mobilier|deee|d3e)\b")),
+    # (anchored: "Total à payer (dont éco-participation 0,66 €)" still names the amount due)
+    (LINE, re.compile(r"^\W*((dont|total|y compris|incl\w*) )?(eco[- ]?participations?|"
+                      r"eco[- ]?part|eco[- ]?contributions?|eco[- ]?mobilier|deee|d3e)\b")),
     (PREVIOUS, re.compile(r"\b(previous (unpaid )?balance|prior balance|balance forward|"
                           r"balance brought forward|(ancien|precedent) solde|"
                           r"solde (precedent|anterieur|reporte)|(vorheriger|alter) saldo|"
@@ -48,8 +49,9 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"(montant|base|amount|betrag)\b")),
     (SUB, re.compile(r"\b(h\.?t\.?|hors tax\w*|hors tva|sous[- ]?total|sub[- ]?total\w*|"
                      r"total page|report\w*|a reporter|"
-                     # a total without something: "Total (sans commission) : 165 €"
-                     r"total \(?(sans|without)\b(?! escompte)|"
+                     # a total without something: "Total (sans commission) : 165 €", "Total
+                     # TTC hors frais de port"
+                     r"total (t\.?t\.?c\.? )?\(?(sans|without|hors)\b(?! escompte)|"
                      r"zwischensumme|nettobetrag|net amount|"
                      r"total (excl|before|exkl|netto|net$|net ht)\w*|excl\w* (vat|tax|btw)|"
                      r"netto(?! a pagare)\w*|exkl\w*|ohne (mwst|ust)|summe positionen|"
@@ -117,6 +119,7 @@ class TotalFacts:
     exempt: bool
     amounts: tuple[Candidate, ...] = ()  # every amount printed, kind LINE when unlabelled
     taxed: bool = True  # a trace of VAT or of a gross total is printed (see ``_tax_trace``)
+    missing_pages: bool = False  # a page number says more pages than were read ("Page 1/2")
 
     def of(self, *kinds: str) -> list[Candidate]:
         """Return the candidates of the given kinds."""
@@ -127,9 +130,12 @@ def collect(rows: list[Row]) -> TotalFacts:
     """Return every labelled amount of the document and whether a VAT exemption is mentioned."""
     amounts: list[Candidate] = []
     suffixed: list[bool] = []
-    exempt = taxed = False
+    exempt = taxed = missing = False
+    pages = max((row.page for row in rows), default=0)
     for index, row in enumerate(rows):
         exempt = exempt or bool(_EXEMPT.search(row.folded))
+        missing = missing or any(int(m.group(1)) > pages
+                                 for m in _PAGE_OF.finditer(row.folded))
         aboves = rows[max(0, index - _COLUMN_ROWS):index][::-1]
         kinds: set[str] = set()
         for segment, amount, label, after in _labelled_amounts(row, aboves):
@@ -141,6 +147,8 @@ def collect(rows: list[Row]) -> TotalFacts:
                 stacked = _stacked_label(rows[max(0, index - 1):index + 2], evidence)
                 if classify(stacked) is not None:
                     label, kind = stacked, classify(stacked)
+            if kind == CAPITAL and _INDEMNITY.search(fold(label)) and amount.value != 40:
+                kind = None  # an indemnity billed ("de déplacement"), not the legal 40 €
             amounts.append(Candidate(kind or LINE, amount.value, label.strip(), evidence, index))
             suffixed.append(after)
             kinds.add(kind or LINE)
@@ -151,7 +159,13 @@ def collect(rows: list[Row]) -> TotalFacts:
     if not any(c.kind != LINE for c in amounts):
         amounts += _bare_integer_totals(rows)
     candidates = tuple(c for c in amounts if c.kind != LINE)
-    return TotalFacts(candidates, exempt, tuple(amounts), taxed)
+    return TotalFacts(candidates, exempt, tuple(amounts), taxed, missing)
+
+
+# "Page 1/2", "Seite 1 von 3", "page 1 sur 2": the number of pages the document has
+_PAGE_OF = re.compile(r"\b(?:page|seite|pagina|blatt|pag)\.?\s*\d{1,3}\s*(?:/|sur|of|von|de|di)"
+                      r"\s*(\d{1,3})\b")
+_INDEMNITY = re.compile(r"\bindemnite forfaitaire\b")
 
 
 _BARE_INTEGER = re.compile(r"[1-9]\d{0,8}|0")
@@ -197,22 +211,31 @@ _VAT_ID = re.compile(r"\b(tva intra\w*|intra-?com\w*|n[°o]?\.? ?(de )?tva|numer
                      r"[a-z]{2} ?\d{8,12})")
 # taxes the vocabulary of kinds does not name: GST/HST…, moms, alv, "Vorsteuer", "taxe"
 _OTHER_TAXES = re.compile(r"\b([cis]?gst|hst|qst|pst|moms|alv|dph|dds|kdv|ppn|igic|taxes?|"
-                          r"impuestos?|impost[ae]|\w*steuer\w*)\b")
+                          r"impuestos?|impost[ae]|\w*steuer\w*)\b|\bv\.a\.t\b|\bmw\.?-? ?st\b")
 _TRACES = (*(pattern for kind, pattern in _KINDS if kind in (GRAND, DUE, VAT)), _OTHER_TAXES)
+_VAT_TRACES = (*(pattern for kind, pattern in _KINDS if kind == VAT), _OTHER_TAXES)
+# what a net's label says it leaves out ("excl. VAT", "hors TVA", "ohne MwSt."): no VAT
+# charged; any other VAT word on the net's row is ("Summe netto zzgl. MwSt.", "Total HT, TVA
+# en sus", "Total HT   TVA : voir page suivante")
+_NET_QUALIFIER = re.compile(r"\b(excl\w*|exkl\w*|hors|ohne|before|sans|without|zonder|sin|senza|"
+                            r"net of)\.?\s*(de |la |the |of |d')?(t\.?v\.?a\b\.?|vat\b|\w*tax\w*|"
+                            r"mw\.?-? ?st\b\.?|ust\b\.?|btw\b|iva\b|\w*steuer\w*)")
 
 
 def _tax_trace(row: Row, kinds: set[str]) -> bool:
     """Return True when ``row`` shows VAT, a VAT rate, a gross total or an amount due. The
-    label of a net alone on its row ("Total excl. VAT 100,00") is no trace."""
+    label of a net alone on its row ("Total excl. VAT 100,00", "Gesamtbetrag netto") is no
+    trace; a VAT word it does not leave out is ("Summe netto zzgl. MwSt.")."""
     folded = row.folded
     if _EXEMPT.search(folded):
         return False
     if _RATE.search(folded):
         return True
     text = _VAT_ID.sub(" ", folded)
-    if not any(pattern.search(text) for pattern in _TRACES):
-        return False
-    return not (kinds and kinds <= {SUB})
+    if kinds and kinds <= {SUB}:  # a net's row: VAT words other than its label's "excl. VAT"
+        rest = _NET_QUALIFIER.sub(" ", text)
+        return any(pattern.search(rest) for pattern in _VAT_TRACES)
+    return any(pattern.search(text) for pattern in _TRACES)
 
 
 # The header of a column of quantities: its totals-row cell sums hours or units, not money.
@@ -506,6 +529,8 @@ def _paid_in_full(facts: TotalFacts, deductions: list[Candidate]) -> list[Candid
             break
         lines.append(cand)
     largest = max(abs(c.value) for c in printed)
+    if any(c.value != 0 for c in printed[index + 1:]) or facts.missing_pages:
+        return []  # an amount after the payment: a later instalment, a charge, change given
     if paid.value <= 0 or paid.value != largest or len(lines) < 2 \
             or sum(c.value for c in lines) != paid.value:
         return []
@@ -586,8 +611,8 @@ def _lone_amount(facts: TotalFacts) -> list[Candidate]:
     """The document prints one amount, with its currency, in a column whose header names
     charges or an amount ("Charges" over "$56,651.49"): nothing else can be its total."""
     printed = [c for c in facts.amounts if c.kind != CAPITAL]
-    if len(printed) != 1 or printed[0].value <= 0:
-        return []
+    if len(printed) != 1 or printed[0].value <= 0 or facts.taxed or facts.missing_pages:
+        return []  # "Plus VAT at 20 %", "Page 1 of 2": the amount may be a net, or a line
     lone = printed[0]
     if not (_LONE_HEADER.search(fold(lone.label)) and _CURRENCY_WORDS.search(lone.evidence.text)):
         return []
@@ -633,7 +658,8 @@ def _net_only_total(facts: TotalFacts) -> list[Candidate]:
     word, no TTC, gross, total, amount due, payment or allowance), it is the largest amount
     printed, one value, no section's subtotal, and the line amounts above it add up to it
     exactly (the last amount of each line's row, the lines right above the net)."""
-    if facts.taxed or facts.of(VAT, GRAND, DUE, PLAIN, DEDUCTION, PREVIOUS, ADJUST):
+    if facts.taxed or facts.missing_pages or facts.of(VAT, GRAND, DUE, PLAIN, DEDUCTION,
+                                                      PREVIOUS, ADJUST):
         return []
     nets = [c for c in facts.of(SUB) if not _SUBTOTAL.search(_label_key(c.label))]
     if not nets or len({c.value for c in nets}) > 1 or nets[0].value <= 0:
@@ -641,10 +667,12 @@ def _net_only_total(facts: TotalFacts) -> list[Candidate]:
     value = nets[0].value
     if any(abs(c.value) > value for c in facts.amounts if c.kind != CAPITAL):
         return []
-    first, last = min(c.row for c in nets), max(c.row for c in nets)
-    # an amount billed after the net ("Frais de port 10,00 €") makes it no total; a legal
-    # sentence citing a sum ("indemnité forfaitaire … de 40 €") bills nothing
-    if any(c.row > last and c.kind != CAPITAL and len(_WORDS.findall(c.label)) < _SENTENCE
+    first = min(c.row for c in nets)
+    # an amount billed after the net ("Frais de port 10,00 €"), or between two nets (a second
+    # section's lines, its net equal to the first's), makes it no total; a legal sentence
+    # citing a sum ("indemnité forfaitaire … de 40 €") bills nothing
+    if any(c.row > first and c not in nets and c.kind != CAPITAL
+           and (c.value != 40 or len(_WORDS.findall(c.label)) < _SENTENCE)
            for c in facts.amounts):
         return []
     last_of_row: dict[int, Decimal] = {}  # each line's row → its rightmost amount
