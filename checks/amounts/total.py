@@ -214,6 +214,7 @@ _OTHER_TAXES = re.compile(r"\b([cis]?gst|hst|qst|pst|moms|alv|dph|dds|kdv|ppn|ig
                           r"impuestos?|impost[ae]|\w*steuer\w*)\b|\bv\.a\.t\b|\bmw\.?-? ?st\b")
 _TRACES = (*(pattern for kind, pattern in _KINDS if kind in (GRAND, DUE, VAT)), _OTHER_TAXES)
 _VAT_TRACES = (*(pattern for kind, pattern in _KINDS if kind == VAT), _OTHER_TAXES)
+_GROSS_TRACES = tuple(pattern for kind, pattern in _KINDS if kind in (GRAND, DUE))
 # what a net's label says it leaves out ("excl. VAT", "hors TVA", "ohne MwSt."): no VAT
 # charged; any other VAT word on the net's row is ("Summe netto zzgl. MwSt.", "Total HT, TVA
 # en sus", "Total HT   TVA : voir page suivante")
@@ -234,7 +235,13 @@ def _tax_trace(row: Row, kinds: set[str]) -> bool:
     text = _VAT_ID.sub(" ", folded)
     if kinds and kinds <= {SUB}:  # a net's row: VAT words other than its label's "excl. VAT"
         rest = _NET_QUALIFIER.sub(" ", text)
-        return any(pattern.search(rest) for pattern in _VAT_TRACES)
+        if any(pattern.search(rest) for pattern in _VAT_TRACES):
+            return True
+        # a gross or an amount due named after the net ("Total HT 1 000,00 €   TTC : voir
+        # verso"); before it, such words are the net's own label ("Montant total HT")
+        printed = find_amounts(row.text)
+        after = _VAT_ID.sub(" ", folded[printed[-1].end:]) if printed else ""
+        return any(pattern.search(after) for pattern in _GROSS_TRACES)
     return any(pattern.search(text) for pattern in _TRACES)
 
 

@@ -81,6 +81,9 @@ _NET_DECOYS = ("3584.95", "7844.80", "8213.98", "19643.73")  # the net is no tot
     # the net's row goes on about VAT
     ([("Total HT   TVA et TTC : voir verso", "19643.73 €")], "Facture"),
     (["Total HT 19643.73 €                    TVA : voir page suivante"], "Facture"),
+    # a gross named after the net on its row, with no VAT word
+    (["Total HT 19643.73 €                    TTC : voir verso"], "Facture"),
+    (["Summe netto 19643.73 €                 Gesamtbetrag siehe Seite 2"], "Rechnung"),
     ([("Net total", "19643.73 €"), "All prices are subject to V.A.T. at the standard rate"],
      "Invoice"),
     ([("Summe (netto)", "19643.73 €"), "Alle Preise zzgl. gesetzl. Mw.-St."], "Rechnung"),
@@ -100,7 +103,7 @@ def test_a_net_with_vat_to_be_added_is_never_the_total(lines: Lines, title: str)
 # -- 2. a net alone, something billed after it -------------------------------------------------
 
 @pytest.mark.parametrize("label", ["Total HT (hors TVA)", "Total excl. VAT", "Summe ohne MwSt.",
-                                   "Total before tax"])
+                                   "Total before tax", "Montant total HT", "Gesamtbetrag netto"])
 def test_a_net_whose_label_leaves_vat_out_still_bills_its_net(label: str) -> None:
     data = page_pdf([*_LINES_DE, (label, "19643.73 €")], title="Facture")
     assert _outcome(data, "19643.73") == ("pass", "19643.73")
